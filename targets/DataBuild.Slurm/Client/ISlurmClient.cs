@@ -1,0 +1,26 @@
+namespace DataBuild.Slurm;
+
+/// <summary>
+/// Everything the executor asks of Slurm. Each method is one command, whatever the number of jobs:
+/// a driver polling a thousand array tasks makes one squeue call per interval, never one per task.
+/// </summary>
+public interface ISlurmClient
+{
+    /// <summary>Submits a script (sbatch --parsable); <paramref name="sbatchOptions"/> go before the script. Returns the job id.</summary>
+    Task<long> SubmitAsync(string scriptPath, IReadOnlyList<string>? sbatchOptions = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Every array task of these jobs, pending to recently finished, in one squeue call. Purged jobs are absent.</summary>
+    Task<IReadOnlyList<QueueEntry>> QueueAsync(IReadOnlyCollection<long> jobIds, CancellationToken cancellationToken = default);
+
+    /// <summary>Per-task state, exit code, elapsed, MaxRSS and node, in one sacct call. Throws when accounting is off.</summary>
+    Task<IReadOnlyList<AccountingRecord>> AccountingAsync(IReadOnlyCollection<long> jobIds, CancellationToken cancellationToken = default);
+
+    /// <summary>Cancels exactly these jobs (scancel by id), all their array tasks included.</summary>
+    Task CancelAsync(IReadOnlyCollection<long> jobIds, CancellationToken cancellationToken = default);
+
+    /// <summary>The cluster's limits and settings (scontrol show config).</summary>
+    Task<SlurmConfig> ConfigAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>True when sacct answers: accounting is configured and slurmdbd is up.</summary>
+    Task<bool> IsAccountingAvailableAsync(CancellationToken cancellationToken = default);
+}
