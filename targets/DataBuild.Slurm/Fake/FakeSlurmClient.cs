@@ -197,11 +197,6 @@ public sealed class FakeSlurmClient : ISlurmClient
         return (SlurmJobState.Failed, new SlurmExitCode(0, 9), "JobLaunchFailure");
     }
 
-    // squeue reports a raw wait status; the fake keeps the decoded form, which is what the parser yields.
-
-
-    private SlurmJobState AccountingState(FakeTask t) => t.State;
-
     private SlurmJobState? BatchState(FakeTask t) =>
         t.NodeList.Length == 0 ? null
         : t.State == SlurmJobState.Failed && t.ExitCode.Signal == 9 ? SlurmJobState.Cancelled
