@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# DataBuild bootstrapper (Nuke-style): finds the .NET SDK named by global.json, compiles build/ only when its
+# sources changed (a content-hash stamp; an up-to-date `dotnet build` alone costs about a second), then runs the
+# pipeline program with all arguments, in the caller's working directory (state goes to ./.databuild).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+bin="$root/build/bin/Release/net10.0"
+exe="$bin/databuild"
+stamp="$root/build/obj/.databuild-stamp"
+
+find_dotnet() {
+  local candidate
+  for candidate in "${DOTNET_ROOT:-}/dotnet" "$(command -v dotnet 2>/dev/null || true)" "$HOME/.dotnet/dotnet" /usr/share/dotnet/dotnet /usr/lib/dotnet/dotnet; do
+    [[ -n "$candidate" && -x "$candidate" ]] && { echo "$candidate"; return 0; }
+  done
+  return 1
+}
+
+sources_hash() {
+  # Every input of the build/ program: sources and project files of build/ and the libraries it references.
+  (cd "$root" && find build targets tasks products -type f \( -name '*.cs' -o -name '*.csproj' \) \
+      -not -path '*/bin/*' -not -path '*/obj/*' 2>/dev/null | LC_ALL=C sort | xargs cat -- global.json Directory.Build.props | sha256sum | cut -d' ' -f1)
+}
+
+current="$(sources_hash)"
+if [[ ! -x "$exe" || ! -f "$stamp" || "$(cat "$stamp")" != "$current" ]]; then
+  dotnet="$(find_dotnet)" || {
+    want="$(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' "$root/global.json")"
+    echo "error: the .NET SDK is not installed (DataBuild needs SDK $want or a later 10.0.x, see global.json)." >&2
+    echo "Install it, e.g. 'apt-get install dotnet-sdk-10.0' or the dotnet-install script, or set DOTNET_ROOT." >&2
+    exit 2
+  }
+  if ! (cd "$root" && "$dotnet" --version >/dev/null 2>&1); then
+    echo "error: $dotnet has no SDK matching $root/global.json:" >&2
+    (cd "$root" && "$dotnet" --version 2>&1 | sed 's/^/  /' >&2) || true
+    echo "Installed SDKs: $("$dotnet" --list-sdks | tr '\n' ' ')" >&2
+    exit 2
+  fi
+  mkdir -p "$(dirname "$stamp")"
+  (
+    flock 9  # two build.sh started at once must not compile over each other
+    if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$current" ]]; then
+      echo "Compiling the pipeline program (build/) ..." >&2
+      log="$(mktemp)"
+      if ! "$dotnet" build "$root/build/Build.csproj" -c Release --nologo -v quiet -clp:NoSummary >"$log" 2>&1; then
+        cat "$log" >&2; rm -f "$log"
+        echo "error: build/ does not compile; fix the errors above and rerun." >&2
+        exit 2
+      fi
+      rm -f "$log"
+      echo "$current" > "$stamp"
+    fi
+  ) 9>"$root/build/obj/.databuild-compile.lock"
+fi
+exec "$exe" "$@"

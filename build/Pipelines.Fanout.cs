@@ -1,0 +1,38 @@
+using DataBuild.Model;
+using DataBuild.Parameters;
+
+namespace DataBuild.Pipelines;
+
+/// <summary>
+/// The quad fan-out workload (benchmarks and end-to-end tests): raw/qI -> features/qI (one copy per quad) ->
+/// groups of 64 quads concatenated -> one file concatenating the groups. External cp/cat through argv, so the
+/// comparison with Ninja and Snakemake measures the build system, not the work.
+/// </summary>
+public sealed partial class Pipelines
+{
+    [Parameter("Quads in the fan-out workload (its inputs are raw/q<I> under the working directory)")]
+    readonly int FanoutQuads = 0;
+
+    const int FanoutGroupSize = 64;
+
+    Target FanoutFeatures => _ => _
+        .Description("fan-out workload: copy raw/q<I> to features/q<I>")
+        .Partitions(() => Enumerable.Range(0, FanoutQuads).Select(q => Key(("group", q / FanoutGroupSize), ("quad", q))))
+        .Input("raw", "raw/q{quad}")
+        .Output("features/q{quad}")
+        .Executes("cp", "{in:raw}", "{out}");
+
+    Target FanoutGroups => _ => _
+        .Description("fan-out workload: concatenate each group of 64 quads")
+        .DependsOn(FanoutFeatures)
+        .PartitionedBy("group", Enumerable.Range(0, (FanoutQuads + FanoutGroupSize - 1) / FanoutGroupSize))
+        .Output("groups/g{group}")
+        // A constant script with paths as positional arguments: no shell string is built from partition values.
+        .Executes("sh", "-c", "out=$1; shift; cat -- \"$@\" > \"$out\"", "concat", "{out}", "{deps:FanoutFeatures}");
+
+    Target FanoutAll => _ => _
+        .Description("fan-out workload: concatenate all groups")
+        .DependsOn(FanoutGroups)
+        .Output("all.txt")
+        .Executes("sh", "-c", "out=$1; shift; cat -- \"$@\" > \"$out\"", "concat", "{out}", "{deps:FanoutGroups}");
+}

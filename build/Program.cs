@@ -1,0 +1,4 @@
+using DataBuild.Cli;
+using DataBuild.Pipelines;
+
+return DataBuildHost.Run<Pipelines>(args);

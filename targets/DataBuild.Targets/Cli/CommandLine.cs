@@ -1,0 +1,77 @@
+using DataBuild.Parameters;
+
+namespace DataBuild.Cli;
+
+/// <summary>
+/// The parsed command line: a command word (or none, meaning build), positional arguments (targets), and options
+/// by name with their values. Options take values up to the next option; known flags take none.
+/// </summary>
+public sealed class CommandLine
+{
+    public static readonly HashSet<string> Commands = ["why", "status", "graph", "help", "worker", "inspect"];
+
+    /// <summary>Engine options that take no value.</summary>
+    public static readonly HashSet<string> Flags = ["plan", "keep-going", "verbose", "help", "nodes", "no-progress", "version"];
+
+    /// <summary>Engine options that take exactly one value.</summary>
+    public static readonly HashSet<string> SingleValued = ["jobs", "executor", "params", "format", "rows", "state-dir"];
+
+    private static readonly Dictionary<string, string> ShortNames = new() { ["j"] = "jobs", ["k"] = "keep-going", ["h"] = "help", ["v"] = "verbose" };
+
+    public string? Command { get; private init; }
+    public List<string> Positional { get; } = [];
+    public Dictionary<string, List<string>> Options { get; } = new(StringComparer.Ordinal);
+
+    public bool Has(string option) => Options.ContainsKey(option);
+
+    public string? Value(string option) => Options.TryGetValue(option, out var v) && v.Count > 0 ? v[^1] : null;
+
+    public static CommandLine Parse(IReadOnlyList<string> args, ISet<string> booleanParameters)
+    {
+        var i = 0;
+        var line = new CommandLine { Command = args.Count > 0 && Commands.Contains(args[0]) ? args[i++] : null };
+        while (i < args.Count)
+        {
+            var token = args[i++];
+            if (token == "--")
+            {
+                line.Positional.AddRange(args.Skip(i));
+                break;
+            }
+            if (!IsOption(token))
+            {
+                line.Positional.Add(token);
+                continue;
+            }
+            string name;
+            string? inline = null;
+            if (token.StartsWith("--", StringComparison.Ordinal))
+            {
+                name = token[2..];
+                var eq = name.IndexOf('=');
+                if (eq >= 0) { inline = name[(eq + 1)..]; name = name[..eq]; }
+            }
+            else
+            {
+                var letter = token[1..2];
+                if (!ShortNames.TryGetValue(letter, out name!)) throw new UsageException($"Unknown option '{token}'. Run ./build.sh --help for the options.");
+                if (token.Length > 2) inline = token[2..]; // -j4
+            }
+            if (!line.Options.TryGetValue(name, out var values)) line.Options[name] = values = [];
+            if (inline is not null) { values.Add(inline); continue; }
+            if (Flags.Contains(name)) continue;
+            if (booleanParameters.Contains(name))
+            {
+                if (i < args.Count && args[i] is "true" or "false") values.Add(args[i++]);
+                continue;
+            }
+            var max = SingleValued.Contains(name) ? 1 : int.MaxValue;
+            while (i < args.Count && !IsOption(args[i]) && values.Count < max) values.Add(args[i++]);
+            if (values.Count == 0) throw new UsageException($"Option --{name} needs a value.");
+        }
+        return line;
+    }
+
+    // "-5" is a value (a negative number), not an option.
+    private static bool IsOption(string token) => token.Length > 1 && token[0] == '-' && !char.IsAsciiDigit(token[1]);
+}

@@ -1,0 +1,74 @@
+using DataBuild.Execution;
+using DataBuild.Graph;
+using DataBuild.Model;
+using DataBuild.Parameters;
+using DataBuild.State;
+
+namespace DataBuild.Cli;
+
+/// <summary>The build command (and --plan): runs a session and prints what happened, per target.</summary>
+internal static partial class Commands
+{
+    public static int Build(PipelineModel model, Workspace workspace, CommandLine line, TextWriter o, Pipeline pipeline, IReadOnlyList<ParameterDescriptor> parameters)
+    {
+        if (line.Positional.Count == 0)
+            throw new UsageException($"Name a target to build. Available targets are: {string.Join(", ", model.Order)}. Run ./build.sh --help for more.");
+        var selectors = line.Positional.Select(NodeSelector.Parse).ToList();
+        foreach (var s in selectors) model.Get(s.Target);
+        var plan = line.Has("plan");
+        var options = new BuildOptions
+        {
+            Selectors = selectors,
+            Plan = plan,
+            KeepGoing = line.Has("keep-going"),
+            Command = "./build.sh " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1)),
+        };
+        var jobs = line.Value("jobs") is { } j ? (int.TryParse(j, out var n) && n > 0 ? n : throw new UsageException($"-j needs a positive number, got '{j}'.")) : Environment.ProcessorCount;
+        var executorName = line.Value("executor") ?? "local";
+        if (executorName != "local")
+            throw new UsageException($"Unknown executor '{executorName}'. Available executors are: local.");
+
+        if (plan)
+        {
+            using var state = StateStore.Open(workspace.StatePath);
+            var session = new BuildSession(model, workspace, state, null, SilentReporter.Instance, options);
+            var outcome = session.RunAsync(CancellationToken.None).GetAwaiter().GetResult();
+            Report.Plan(o, outcome, line.Has("verbose"));
+            return outcome.Nodes.Any(n => n.State == NodeState.Failed) ? DataBuildHost.BuildFailed : DataBuildHost.Ok;
+        }
+
+        using var buildLock = BuildLock.Acquire(workspace.FileSystem.FullPath(workspace.StateDirectory));
+        using var store = StateStore.Open(workspace.StatePath);
+        var runner = new NodeRunner(workspace.FileSystem, workspace.Processes, workspace.Clock);
+        using var executor = new LocalExecutor(runner, jobs, LocalExecutor.AvailableMemoryMb(), gpus: 0);
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            if (cancel.IsCancellationRequested) return; // a second Ctrl-C ends the process at once
+            e.Cancel = true;
+            Console.Error.WriteLine("\nInterrupted: stopping running tasks and recording what finished (Ctrl-C again to abort).");
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c =>
+        {
+            c.Cancel = true;
+            cancel.Cancel();
+        });
+        try
+        {
+            var fancy = !Console.IsOutputRedirected && !line.Has("no-progress") && Environment.GetEnvironmentVariable("CI") is null;
+            var sessionStore = store;
+            BuildOutcome outcome = fancy
+                ? ProgressReporter.Run(model, reporter => new BuildSession(model, workspace, sessionStore, executor, reporter, options).RunAsync(cancel.Token))
+                : new BuildSession(model, workspace, store, executor, new LineReporter(o), options).RunAsync(cancel.Token).GetAwaiter().GetResult();
+            Report.Summary(o, outcome, selectors, workspace, line.Has("verbose"));
+            if (outcome.Cancelled) return DataBuildHost.Interrupted;
+            return outcome.Succeeded ? DataBuildHost.Ok : DataBuildHost.BuildFailed;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using DataBuild.Graph;
+using DataBuild.Model;
+using DataBuild.Parameters;
+using DataBuild.State;
+
+namespace DataBuild.Cli;
+
+/// <summary>An extra command a pipeline program adds (e.g. <c>inspect</c>), run with the parsed command line.</summary>
+public sealed record HostCommand(string Name, string Usage, string Description, Func<CommandLine, TextWriter, int> Run);
+
+/// <summary>
+/// The entry point of a pipeline program: <c>return DataBuildHost.Run&lt;Pipelines&gt;(args);</c>. Parses the
+/// command line, binds parameters, evaluates the targets and runs the command. Exit codes: 0 ok, 1 build failed,
+/// 2 usage error, 130 interrupted.
+/// </summary>
+public static class DataBuildHost
+{
+    public const int Ok = 0, BuildFailed = 1, UsageError = 2, Interrupted = 130;
+
+    public static int Run<TPipeline>(string[] args, params HostCommand[] extraCommands) where TPipeline : Pipeline, new()
+    {
+        var output = Console.Out;
+        var parameters = ParameterDescriptor.For(typeof(TPipeline));
+        try
+        {
+            var line = CommandLine.Parse(args, parameters.Where(p => p.ElementType == typeof(bool) && !p.IsList).Select(p => p.Option).ToHashSet());
+            var pipeline = new TPipeline();
+            if (line.Command == "help" || line.Has("help"))
+            {
+                Help.Write(output, pipeline, parameters, extraCommands);
+                return Ok;
+            }
+            if (extraCommands.FirstOrDefault(c => c.Name == line.Command) is { } extra) return extra.Run(line, output);
+            if (line.Command == "inspect") throw new UsageException("This pipeline program has no inspect command.");
+            RejectUnknownOptions(line, parameters);
+            ParameterBinder.Bind(pipeline, parameters, line.Value("params"), Workspace.CurrentEnvironment(), line.Options);
+            var model = PipelineModel.Load(pipeline);
+            var workspace = Workspace.OnDisk(Directory.GetCurrentDirectory());
+            return line.Command switch
+            {
+                "why" => Commands.Why(model, workspace, line, output),
+                "status" => Commands.Status(model, workspace, line, output),
+                "graph" => Commands.Graph(model, workspace, line, output),
+                "worker" => throw new UsageException("The worker command belongs to the Slurm executor, which this version does not have yet."),
+                _ => Commands.Build(model, workspace, line, output, pipeline, parameters),
+            };
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return UsageError;
+        }
+        catch (Exception e) when (e is StateException or LockedException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return BuildFailed;
+        }
+        catch (InvalidOperationException e) when (e.Message.StartsWith("Circular dependency", StringComparison.Ordinal)
+            || e.Message.StartsWith("Missing dependency", StringComparison.Ordinal) || e.Message.StartsWith("Target ", StringComparison.Ordinal))
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return UsageError;
+        }
+    }
+
+    private static void RejectUnknownOptions(CommandLine line, IReadOnlyList<ParameterDescriptor> parameters)
+    {
+        var known = CommandLine.Flags.Concat(CommandLine.SingleValued).Concat(parameters.Select(p => p.Option)).ToList();
+        foreach (var option in line.Options.Keys)
+        {
+            if (known.Contains(option)) continue;
+            var near = known.OrderBy(k => Distance(k, option)).First();
+            throw new UsageException($"Unknown option --{option}." + (Distance(near, option) <= 3 ? $" Did you mean --{near}?" : "") + " Run ./build.sh --help for the options.");
+        }
+    }
+
+    private static int Distance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++) d[i, 0] = i;
+        for (var j = 0; j <= b.Length; j++) d[0, j] = j;
+        for (var i = 1; i <= a.Length; i++)
+            for (var j = 1; j <= b.Length; j++)
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+        return d[a.Length, b.Length];
+    }
+}

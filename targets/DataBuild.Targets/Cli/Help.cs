@@ -1,0 +1,50 @@
+using DataBuild.Model;
+using DataBuild.Parameters;
+
+namespace DataBuild.Cli;
+
+/// <summary>Prints <c>--help</c>: usage, targets with descriptions and dependencies, parameters with their sources.</summary>
+internal static class Help
+{
+    public static void Write(TextWriter o, Pipeline pipeline, IReadOnlyList<ParameterDescriptor> parameters, IReadOnlyList<HostCommand> extra)
+    {
+        o.WriteLine("Usage: ./build.sh <Target>[key=value,...] ... [options] [--<parameter> values...]");
+        o.WriteLine("       ./build.sh why <Target>[key=value,...]     explain why one node would (not) rebuild");
+        o.WriteLine("       ./build.sh status [<Target>...]            per-target counts: up to date, stale, failed, never built");
+        o.WriteLine("       ./build.sh graph [<Target>...] [--format dot|mermaid] [--nodes]");
+        foreach (var c in extra) o.WriteLine($"       ./build.sh {c.Usage,-36} {c.Description}");
+        o.WriteLine();
+        o.WriteLine("Targets:");
+        PipelineModel? model = null;
+        try { model = PipelineModel.Load(pipeline); }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException) { o.WriteLine($"  (cannot list targets: {e.Message})"); }
+        if (model is not null)
+        {
+            var width = model.Order.Max(n => n.Length);
+            foreach (var name in model.Order)
+            {
+                var t = model.Targets[name];
+                var deps = t.Upstream.ToList();
+                o.WriteLine($"  {name.PadRight(width)}  {t.Description}{(deps.Count > 0 ? $" (after {string.Join(", ", deps)})" : "")}");
+            }
+        }
+        o.WriteLine();
+        o.WriteLine("Options:");
+        o.WriteLine("  --plan                 show what would run and why; run nothing");
+        o.WriteLine("  -j, --jobs N           parallel tasks (default: number of cores)");
+        o.WriteLine("  -k, --keep-going       keep building what does not depend on a failure");
+        o.WriteLine("  --executor local       where tasks run (local)");
+        o.WriteLine("  --params FILE          parameters from a YAML or JSON file");
+        o.WriteLine("  -v, --verbose          list every node in plans and reports");
+        o.WriteLine("  --no-progress          plain progress lines even on a terminal");
+        if (parameters.Count == 0) return;
+        o.WriteLine();
+        o.WriteLine("Parameters (command line > DATABUILD_* environment > --params file > default):");
+        var pw = parameters.Max(p => p.Option.Length) + 2;
+        foreach (var p in parameters)
+        {
+            var value = p.Format(pipeline);
+            o.WriteLine($"  --{p.Option.PadRight(pw)} {p.Description}{(value.Length > 0 ? $" [default: {value}]" : "")} (${p.EnvironmentVariable})");
+        }
+    }
+}

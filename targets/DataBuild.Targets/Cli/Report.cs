@@ -1,0 +1,64 @@
+using DataBuild.Graph;
+
+namespace DataBuild.Cli;
+
+/// <summary>What the build and plan commands print at the end: per-target tables, reasons, failures, where outputs are.</summary>
+internal static class Report
+{
+    private const int NodesShownPerTarget = 20;
+
+    public static void Plan(TextWriter o, BuildOutcome outcome, bool verbose)
+    {
+        var byTarget = outcome.Nodes.GroupBy(n => n.Target.Name).ToDictionary(g => g.Key, g => g.ToList());
+        var toRun = outcome.Count(NodeState.WouldRun);
+        foreach (var t in outcome.Targets)
+        {
+            if (t.Unavailable is not null) { o.WriteLine($"{t.Name}: {t.Unavailable}"); continue; }
+            var nodes = byTarget.GetValueOrDefault(t.Name) ?? [];
+            var run = nodes.Where(n => n.State == NodeState.WouldRun).ToList();
+            var failed = nodes.Where(n => n.State is NodeState.Failed or NodeState.Blocked).ToList();
+            o.WriteLine($"{t.Name}: {run.Count} to build, {nodes.Count(n => n.State == NodeState.UpToDate)} up to date" +
+                (failed.Count > 0 ? $", {failed.Count} cannot run" : ""));
+            foreach (var n in (verbose ? run : run.Take(NodesShownPerTarget)))
+                o.WriteLine($"  {n.Name}: {string.Join("; ", n.Reasons.Select(r => r.Describe()))}");
+            if (!verbose && run.Count > NodesShownPerTarget) o.WriteLine($"  ... and {run.Count - NodesShownPerTarget} more (--verbose lists all)");
+            foreach (var n in failed) o.WriteLine($"  {n.Name}: cannot run: {n.Error}");
+        }
+        o.WriteLine(toRun == 0 && outcome.Targets.All(t => t.Unavailable is null)
+            ? $"Nothing to do: all {outcome.Nodes.Count} nodes are up to date."
+            : $"Plan: {toRun} node(s) would run{(outcome.Targets.Any(t => t.PendingDiscovery) ? ", plus partitions discovered on the way" : "")}. Nothing was run.");
+    }
+
+    public static void Summary(TextWriter o, BuildOutcome outcome, IReadOnlyList<NodeSelector> requested, Workspace workspace, bool verbose)
+    {
+        var rows = outcome.Targets.Select(t =>
+        {
+            var nodes = outcome.Nodes.Where(n => n.Target.Name == t.Name).ToList();
+            return (t.Name, UpToDate: nodes.Count(n => n.State == NodeState.UpToDate), Built: nodes.Count(n => n.State == NodeState.Built),
+                Failed: nodes.Count(n => n.State == NodeState.Failed), NotRun: nodes.Count(n => n.State is NodeState.Blocked or NodeState.Queued or NodeState.Waiting),
+                t.Unavailable);
+        }).ToList();
+        var width = Math.Max(6, rows.Max(r => r.Name.Length));
+        o.WriteLine();
+        o.WriteLine($"{"target".PadRight(width)}  {"up to date",10}  {"built",6}  {"failed",6}  {"not run",7}");
+        foreach (var r in rows)
+            o.WriteLine($"{r.Name.PadRight(width)}  {r.UpToDate,10}  {r.Built,6}  {r.Failed,6}  {r.NotRun,7}{(r.Unavailable is null ? "" : "  " + r.Unavailable)}");
+        var failures = outcome.Nodes.Where(n => n.State == NodeState.Failed).ToList();
+        foreach (var n in failures.Take(verbose ? int.MaxValue : 10)) o.WriteLine($"FAILED {n.Name}: {n.Error}");
+        if (failures.Count > 10 && !verbose) o.WriteLine($"... and {failures.Count - 10} more failures (--verbose lists all)");
+        var built = outcome.Count(NodeState.Built);
+        if (outcome.Cancelled) o.WriteLine($"Interrupted after {outcome.Elapsed.TotalSeconds:F1} s: {built} node(s) built and recorded; rerun the same command to continue.");
+        else if (failures.Count > 0 || !outcome.Succeeded)
+            o.WriteLine($"Build FAILED in {outcome.Elapsed.TotalSeconds:F1} s: {built} built, {failures.Count} failed. Fix the cause and rerun: finished nodes are kept.");
+        else if (built == 0) o.WriteLine($"Nothing to do: all {outcome.Nodes.Count} nodes are up to date ({outcome.Elapsed.TotalSeconds:F2} s).");
+        else o.WriteLine($"Build succeeded in {outcome.Elapsed.TotalSeconds:F1} s: {built} built, {outcome.Count(NodeState.UpToDate)} up to date.");
+        if (!outcome.Succeeded) return;
+        foreach (var selector in requested)
+        {
+            var paths = outcome.Nodes.Where(n => n.Target.Name == selector.Target || string.Equals(n.Target.Name, selector.Target, StringComparison.OrdinalIgnoreCase))
+                .SelectMany(n => n.OutputPaths().Select(p => p.Path)).ToList();
+            if (paths.Count == 0) continue;
+            o.WriteLine($"{selector.Target} outputs ({paths.Count}): {string.Join(", ", paths.Take(5).Select(workspace.FileSystem.FullPath))}{(paths.Count > 5 ? ", ..." : "")}");
+        }
+    }
+}

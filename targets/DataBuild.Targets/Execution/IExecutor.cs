@@ -1,0 +1,26 @@
+using DataBuild.Model;
+
+namespace DataBuild.Execution;
+
+/// <summary>
+/// Runs what the scheduler decided to build. The scheduler offers nodes while <see cref="CanStart"/> says yes,
+/// calls <see cref="Flush"/> once it has offered all it can (a batching executor submits then), and waits for results.
+/// </summary>
+public interface IExecutor : IDisposable
+{
+    string Name { get; }
+
+    int Running { get; }
+
+    bool CanStart(Invocation invocation);
+
+    void Start(Invocation invocation, TaskSpec task);
+
+    void Flush();
+
+    /// <summary>Waits for at least one result, then returns every result available.</summary>
+    Task<IReadOnlyList<RunResult>> WaitAsync(CancellationToken cancellation);
+
+    /// <summary>Stops everything this executor started (Ctrl-C); results still arrive, marked cancelled.</summary>
+    void CancelAll();
+}

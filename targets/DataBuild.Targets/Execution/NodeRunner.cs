@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using DataBuild.Hashing;
+using DataBuild.IO;
+using DataBuild.Model;
+using DataBuild.Planning;
+using DataBuild.State;
+
+namespace DataBuild.Execution;
+
+/// <summary>
+/// Runs one invocation with atomic outputs: the task writes into a fresh staging directory; then every declared
+/// output must exist there and nothing undeclared may, the outputs are hashed, and only then renamed into place.
+/// A crash at any moment leaves the old complete output or the new one, never a partial file taken as built.
+/// Used by the local executor and by Slurm workers alike.
+/// </summary>
+public sealed class NodeRunner(IFileSystem fileSystem, IProcessRunner processes, IClock clock)
+{
+    public RunResult Run(Invocation invocation, TaskSpec task, CancellationToken cancellation)
+    {
+        var started = clock.UtcNow;
+        var stopwatch = Stopwatch.StartNew();
+        RunResult Fail(BuildStatus status, string message, int? exitCode = null, double? cpu = null, long? rss = null)
+        {
+            AppendLog(invocation.LogPath, $"== failed: {message}");
+            return new RunResult
+            {
+                Node = invocation.Node, Status = status, ExitCode = exitCode, Message = message, StartedAt = started, EndedAt = clock.UtcNow,
+                WallSeconds = stopwatch.Elapsed.TotalSeconds, CpuSeconds = cpu, PeakRssKb = rss, Attempt = invocation.Attempt,
+            };
+        }
+
+        fileSystem.Delete(invocation.StagingDirectory);
+        foreach (var o in invocation.Outputs)
+            fileSystem.CreateDirectory(o.IsDirectory ? o.StagingPath : Path.GetDirectoryName(o.StagingPath)!);
+        AppendLog(invocation.LogPath, $"== {invocation.Node} attempt {invocation.Attempt} on {Environment.MachineName} at {started:u}" +
+            (invocation.Argv is null ? "" : $"\n== argv: {string.Join(" ", invocation.Argv.Select(Quote))}"));
+
+        double? cpu = null;
+        long? rss = null;
+        if (cancellation.IsCancellationRequested) return Fail(BuildStatus.Cancelled, "cancelled");
+        if (invocation.Argv is { } argv)
+        {
+            ProcessOutcome outcome;
+            try
+            {
+                outcome = processes.Run(new ProcessSpec(argv, fileSystem.FullPath("."), fileSystem.FullPath(invocation.LogPath)), cancellation);
+            }
+            catch (ProcessStartException e)
+            {
+                return Fail(BuildStatus.Failed, e.Message);
+            }
+            cpu = outcome.CpuSeconds;
+            rss = outcome.PeakRssKb;
+            if (cancellation.IsCancellationRequested) return Fail(BuildStatus.Cancelled, "cancelled", outcome.ExitCode, cpu, rss);
+            if (!outcome.Succeeded)
+                return Fail(BuildStatus.Failed, $"{outcome.Describe()}; log: {invocation.LogPath}", outcome.ExitCode, cpu, rss);
+        }
+        else if (task is IInProcessTask inProcess)
+        {
+            var cpuBefore = PosixProcessRunner.ThreadCpuSeconds();
+            try
+            {
+                using var log = new StreamWriter(fileSystem.Append(invocation.LogPath)) { AutoFlush = true };
+                inProcess.Run(new TaskContext(invocation, fileSystem.FullPath, log, cancellation));
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                return Fail(BuildStatus.Cancelled, "cancelled");
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                var message = e is TaskFailedException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+                AppendLog(invocation.LogPath, e.ToString());
+                return Fail(BuildStatus.Failed, $"{message}; log: {invocation.LogPath}", 1);
+            }
+            cpu = PosixProcessRunner.ThreadCpuSeconds() - cpuBefore;
+        }
+        else
+        {
+            return Fail(BuildStatus.Failed, $"target {invocation.Target} has no task to run");
+        }
+
+        var problem = CheckStaging(invocation);
+        if (problem is not null) return Fail(BuildStatus.Failed, problem, 0, cpu, rss);
+
+        var outputs = new List<OutputEntry>();
+        var files = new List<FileHash>();
+        foreach (var o in invocation.Outputs)
+        {
+            Hash128 hash;
+            if (o.IsDirectory)
+            {
+                var tree = fileSystem.ListFiles(o.StagingPath).Select(rel => (rel, HashStaged(o.StagingPath + "/" + rel))).ToList();
+                files.AddRange(tree.Select(t => new FileHash(o.Path + "/" + t.rel, t.Item2)));
+                hash = FileHasher.TreeHash(tree);
+            }
+            else
+            {
+                hash = HashStaged(o.StagingPath);
+                files.Add(new FileHash(o.Path, hash));
+            }
+            outputs.Add(new OutputEntry(o.Name, o.Path, hash));
+        }
+        foreach (var o in invocation.Outputs) fileSystem.Replace(o.StagingPath, o.Path);
+        fileSystem.Delete(invocation.StagingDirectory);
+        AppendLog(invocation.LogPath, $"== ok in {stopwatch.Elapsed.TotalSeconds:F2} s");
+        return new RunResult
+        {
+            Node = invocation.Node, Status = BuildStatus.Succeeded, ExitCode = 0, Outputs = outputs, Files = files, StartedAt = started,
+            EndedAt = clock.UtcNow, WallSeconds = stopwatch.Elapsed.TotalSeconds, CpuSeconds = cpu, PeakRssKb = rss, Attempt = invocation.Attempt,
+        };
+    }
+
+    /// <summary>Every declared output exists in staging with the declared kind, and nothing else was written there.</summary>
+    private string? CheckStaging(Invocation invocation)
+    {
+        foreach (var o in invocation.Outputs)
+        {
+            var stat = fileSystem.Stat(o.StagingPath);
+            if (stat is null || (stat.Value.IsDirectory && !o.IsDirectory))
+            {
+                var hint = fileSystem.Stat(o.Path) is not null
+                    ? $" The final path {o.Path} exists: the task may have written there directly; it must write to the staging path it is given ({{out}} / ctx.Output(\"{o.Name}\"))."
+                    : $" The task must write it to the staging path it is given ({{out:{o.Name}}} in argv, ctx.Output(\"{o.Name}\") in C#).";
+                return $"declared output '{o.Name}' ({o.Path}) was not written.{hint}";
+            }
+            if (o.IsDirectory && !stat.Value.IsDirectory)
+                return $"declared output directory '{o.Name}' ({o.Path}) was written as a file.";
+        }
+        var declared = invocation.Outputs.Select(o => o.StagingPath).ToList();
+        foreach (var rel in fileSystem.ListFiles(invocation.StagingDirectory))
+        {
+            var path = invocation.StagingDirectory + "/" + rel;
+            if (!declared.Any(d => path == d || path.StartsWith(d + "/", StringComparison.Ordinal)))
+                return $"the task wrote an undeclared output '{rel}' next to its outputs; declare it with .Output(...) or write it elsewhere.";
+        }
+        return null;
+    }
+
+    private Hash128 HashStaged(string path)
+    {
+        using var stream = fileSystem.OpenRead(path);
+        return ContentHasher.Hash(stream);
+    }
+
+    private void AppendLog(string logPath, string line)
+    {
+        using var log = new StreamWriter(fileSystem.Append(logPath));
+        log.Write(line + "\n");
+    }
+
+    private static string Quote(string arg) =>
+        arg.Length > 0 && arg.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:,+@%".Contains(c)) ? arg : "'" + arg.Replace("'", "'\\''") + "'";
+}

@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace DataBuild.Execution;
+
+/// <summary>
+/// Starts commands with posix_spawnp and reaps them with wait4, which gives the exact CPU time and peak RSS of the
+/// child (System.Diagnostics.Process cannot after exit). Each child gets its own process group so cancellation
+/// kills the whole tree, stdin from /dev/null, stdout+stderr appended to the log, and default signal handling
+/// (the .NET runtime ignores SIGPIPE, which children would otherwise inherit).
+/// </summary>
+public sealed unsafe partial class PosixProcessRunner : IProcessRunner
+{
+    public static readonly PosixProcessRunner Instance = new();
+
+    private static readonly TimeSpan KillGrace = TimeSpan.FromSeconds(5);
+
+    public ProcessOutcome Run(ProcessSpec spec, CancellationToken cancellation)
+    {
+        if (!OperatingSystem.IsLinux()) return RunPortable(spec, cancellation);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(spec.LogPath))!);
+        var started = Stopwatch.GetTimestamp();
+        var pid = Spawn(spec);
+        using var registration = cancellation.Register(() => Terminate(pid));
+        int status;
+        Rusage usage;
+        while (true)
+        {
+            var r = wait4(pid, &status, 0, &usage);
+            if (r == pid) break;
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno != 4) throw new InvalidOperationException($"wait4({pid}) failed: errno {errno}"); // 4 = EINTR: retry
+        }
+        var wall = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var cpu = usage.UserSeconds + usage.SystemSeconds;
+        var signal = status & 0x7f;
+        var exit = signal == 0 ? (status >> 8) & 0xff : 128 + signal;
+        return new ProcessOutcome(exit, signal, wall, cpu, usage.MaxRssKb);
+    }
+
+    public string Capture(IReadOnlyList<string> argv, string workingDirectory)
+    {
+        var psi = new ProcessStartInfo(argv[0]) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
+        foreach (var a in argv.Skip(1)) psi.ArgumentList.Add(a);
+        try
+        {
+            using var p = Process.Start(psi)!;
+            var stderr = p.StandardError.ReadToEndAsync();
+            var output = p.StandardOutput.ReadToEnd() + stderr.Result;
+            p.WaitForExit();
+            return p.ExitCode == 0 ? output.Trim()
+                : throw new ProcessStartException($"'{string.Join(" ", argv)}' exited with code {p.ExitCode}: {output.Trim()}");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new ProcessStartException($"Cannot run '{argv[0]}': {e.Message}. Is it installed and on PATH?");
+        }
+    }
+
+    private static int Spawn(ProcessSpec spec)
+    {
+        var argv = ToCStrings(spec.Argv);
+        var env = ToCStrings(MergedEnvironment(spec.Environment));
+        var actions = NativeMemory.AllocZeroed(512); // posix_spawn_file_actions_t is 80 bytes on glibc x86_64/arm64
+        var attr = NativeMemory.AllocZeroed(1024);   // posix_spawnattr_t is 336 bytes
+        var sigset = NativeMemory.AllocZeroed(256);  // sigset_t is 128 bytes
+        try
+        {
+            Check(posix_spawn_file_actions_init(actions), "file_actions_init");
+            Check(posix_spawn_file_actions_addopen(actions, 0, "/dev/null", 0 /* O_RDONLY */, 0), "addopen stdin");
+            Check(posix_spawn_file_actions_addopen(actions, 1, Path.GetFullPath(spec.LogPath), 0x1 | 0x40 | 0x400 /* O_WRONLY|O_CREAT|O_APPEND */, 0x1a4 /* 0644 */), "addopen log");
+            Check(posix_spawn_file_actions_adddup2(actions, 1, 2), "adddup2");
+            Check(posix_spawn_file_actions_addchdir_np(actions, spec.WorkingDirectory), "addchdir");
+            Check(posix_spawnattr_init(attr), "attr_init");
+            Check(posix_spawnattr_setpgroup(attr, 0), "setpgroup");
+            sigemptyset(sigset);
+            Check(posix_spawnattr_setsigmask(attr, sigset), "setsigmask");
+            foreach (var sig in new[] { 1, 2, 3, 13, 15, 17 }) sigaddset(sigset, sig); // HUP INT QUIT PIPE TERM CHLD
+            Check(posix_spawnattr_setsigdefault(attr, sigset), "setsigdefault");
+            Check(posix_spawnattr_setflags(attr, 0x02 | 0x04 | 0x08), "setflags"); // SETPGROUP | SETSIGDEF | SETSIGMASK
+            int pid;
+            var rc = posix_spawnp(&pid, spec.Argv[0], actions, attr, argv, env);
+            if (rc != 0)
+                throw new ProcessStartException(rc == 2
+                    ? $"Program '{spec.Argv[0]}' not found (looked on PATH from {spec.WorkingDirectory}). Is it installed, or should the path be relative to the workspace?"
+                    : $"Cannot start '{spec.Argv[0]}': {Marshal.GetPInvokeErrorMessage(rc)} (errno {rc}).");
+            return pid;
+        }
+        finally
+        {
+            posix_spawn_file_actions_destroy(actions);
+            posix_spawnattr_destroy(attr);
+            NativeMemory.Free(actions);
+            NativeMemory.Free(attr);
+            NativeMemory.Free(sigset);
+            FreeCStrings(argv);
+            FreeCStrings(env);
+        }
+    }
+
+    private static void Terminate(int pid)
+    {
+        kill(-pid, 15);
+        // Escalate if the group ignores SIGTERM; a reaped pid group no longer exists, so the late SIGKILL is harmless.
+        _ = Task.Delay(KillGrace).ContinueWith(_ => kill(-pid, 9), TaskScheduler.Default);
+    }
+
+    private static IEnumerable<string> MergedEnvironment(IReadOnlyDictionary<string, string>? extra)
+    {
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry e in System.Environment.GetEnvironmentVariables())
+            env[(string)e.Key] = (string?)e.Value ?? "";
+        if (extra is not null) foreach (var (k, v) in extra) env[k] = v;
+        return env.Select(kv => $"{kv.Key}={kv.Value}");
+    }
+
+    private static byte** ToCStrings(IEnumerable<string> strings)
+    {
+        var list = strings.ToList();
+        var array = (byte**)NativeMemory.AllocZeroed((nuint)(list.Count + 1), (nuint)sizeof(byte*));
+        for (var i = 0; i < list.Count; i++) array[i] = (byte*)Marshal.StringToCoTaskMemUTF8(list[i]);
+        return array;
+    }
+
+    private static void FreeCStrings(byte** array)
+    {
+        for (var p = array; *p != null; p++) Marshal.FreeCoTaskMem((IntPtr)(*p));
+        NativeMemory.Free(array);
+    }
+
+    private static void Check(int rc, string what)
+    {
+        if (rc != 0) throw new InvalidOperationException($"posix_spawn {what} failed: errno {rc}");
+    }
+
+    private static ProcessOutcome RunPortable(ProcessSpec spec, CancellationToken cancellation)
+    {
+        // Outside Linux: System.Diagnostics.Process, without exact CPU and peak RSS after exit.
+        var psi = new ProcessStartInfo(spec.Argv[0]) { WorkingDirectory = spec.WorkingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in spec.Argv.Skip(1)) psi.ArgumentList.Add(a);
+        var sw = Stopwatch.StartNew();
+        using var log = new StreamWriter(spec.LogPath, append: true);
+        using var p = Process.Start(psi) ?? throw new ProcessStartException($"Cannot start '{spec.Argv[0]}'.");
+        using var reg = cancellation.Register(() => { try { p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } });
+        var err = p.StandardError.ReadToEndAsync();
+        log.Write(p.StandardOutput.ReadToEnd());
+        log.Write(err.Result);
+        p.WaitForExit();
+        return new ProcessOutcome(p.ExitCode, 0, sw.Elapsed.TotalSeconds, p.TotalProcessorTime.TotalSeconds, 0);
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct Rusage
+    {
+        public long UtimeSec, UtimeUsec, StimeSec, StimeUsec, MaxRssKb;
+        private fixed long _rest[13];
+
+        public readonly double UserSeconds => UtimeSec + UtimeUsec / 1e6;
+        public readonly double SystemSeconds => StimeSec + StimeUsec / 1e6;
+    }
+
+    /// <summary>CPU seconds used so far by the calling thread (getrusage RUSAGE_THREAD), for in-process tasks.</summary>
+    public static double ThreadCpuSeconds()
+    {
+        if (!OperatingSystem.IsLinux()) return 0;
+        Rusage usage;
+        return getrusage(1, &usage) == 0 ? usage.UserSeconds + usage.SystemSeconds : 0;
+    }
+
+    [LibraryImport("libc", SetLastError = true)] private static partial int wait4(int pid, int* status, int options, Rusage* usage);
+    [LibraryImport("libc")] private static partial int getrusage(int who, Rusage* usage);
+    [LibraryImport("libc")] private static partial int kill(int pid, int sig);
+    [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int posix_spawnp(int* pid, string file, void* actions, void* attr, byte** argv, byte** envp);
+    [LibraryImport("libc")] private static partial int posix_spawn_file_actions_init(void* actions);
+    [LibraryImport("libc")] private static partial int posix_spawn_file_actions_destroy(void* actions);
+    [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int posix_spawn_file_actions_addopen(void* actions, int fd, string path, int flags, int mode);
+    [LibraryImport("libc")] private static partial int posix_spawn_file_actions_adddup2(void* actions, int fd, int newfd);
+    [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int posix_spawn_file_actions_addchdir_np(void* actions, string path);
+    [LibraryImport("libc")] private static partial int posix_spawnattr_init(void* attr);
+    [LibraryImport("libc")] private static partial int posix_spawnattr_destroy(void* attr);
+    [LibraryImport("libc")] private static partial int posix_spawnattr_setpgroup(void* attr, int pgroup);
+    [LibraryImport("libc")] private static partial int posix_spawnattr_setflags(void* attr, short flags);
+    [LibraryImport("libc")] private static partial int posix_spawnattr_setsigmask(void* attr, void* sigset);
+    [LibraryImport("libc")] private static partial int posix_spawnattr_setsigdefault(void* attr, void* sigset);
+    [LibraryImport("libc")] private static partial int sigemptyset(void* set);
+    [LibraryImport("libc")] private static partial int sigaddset(void* set, int signal);
+}

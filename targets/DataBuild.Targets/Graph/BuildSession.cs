@@ -1,0 +1,245 @@
+using DataBuild.Execution;
+using DataBuild.Hashing;
+using DataBuild.Model;
+using DataBuild.Planning;
+using DataBuild.State;
+
+namespace DataBuild.Graph;
+
+/// <summary>
+/// One build (or plan) of the requested targets. Nodes are created target by target as their partitions become
+/// known, evaluated as soon as their upstream nodes finish (so a rebuilt upstream whose output hash did not change
+/// leaves dependents up to date: early cutoff), and handed to the executor when stale. Every result is recorded
+/// in the state as it arrives, so rerunning after a crash repeats nothing that finished.
+/// </summary>
+public sealed partial class BuildSession
+{
+    private readonly PipelineModel _model;
+    private readonly Workspace _workspace;
+    private readonly StateStore _state;
+    private readonly IExecutor? _executor;
+    private readonly IBuildReporter _reporter;
+    private readonly BuildOptions _options;
+    private readonly Dictionary<string, NodeRecord> _records;
+    private readonly Dictionary<long, BuildRecord?> _buildCache = [];
+    private readonly FileHasher _hasher;
+    private readonly SignatureBuilder _signatures;
+    private readonly List<Node> _nodes = [];
+    private readonly Dictionary<string, int> _nodeIndex = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TargetRun> _targets = new(StringComparer.Ordinal);
+    private readonly List<TargetRun> _targetOrder = [];
+    private readonly List<int> _ready = [];
+    private readonly Dictionary<string, Queue<int>> _queued = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _groupRunning = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Invocation> _running = new(StringComparer.Ordinal);
+    private long _runId;
+    private bool _stopDispatch;
+
+    public BuildSession(PipelineModel model, Workspace workspace, StateStore state, IExecutor? executor, IBuildReporter reporter, BuildOptions options)
+    {
+        _model = model;
+        _workspace = workspace;
+        _state = state;
+        _executor = executor;
+        _reporter = reporter;
+        _options = options;
+        if (!options.Plan && executor is null) throw new ArgumentException("A build needs an executor; only a plan runs without one.");
+        _records = state.LoadNodes();
+        _hasher = new FileHasher(workspace.FileSystem, state.LoadFiles());
+        _signatures = new SignatureBuilder(_hasher, new ToolIdentity(workspace.Processes, _hasher, workspace.FileSystem.FullPath(".")), workspace.Environment);
+    }
+
+    public IReadOnlyList<Node> Nodes => _nodes;
+
+    public IReadOnlyList<TargetRun> Targets => _targetOrder;
+
+    public FileHasher Hasher => _hasher;
+
+    public NodeRecord? RecordOf(string node) => _records.GetValueOrDefault(node);
+
+    public BuildRecord? LoadBuild(long id)
+    {
+        if (!_buildCache.TryGetValue(id, out var build)) _buildCache[id] = build = _state.LoadBuild(id);
+        return build;
+    }
+
+    public async Task<BuildOutcome> RunAsync(CancellationToken cancellation)
+    {
+        var started = _workspace.Clock.Elapsed;
+        SetUpTargets();
+        if (!_options.Plan) _runId = _state.BeginRun(_options.Command, _workspace.Clock.UtcNow);
+        var cancelled = false;
+        MaterializeWhatWeCan();
+        while (true)
+        {
+            if (!_stopDispatch) EvaluateReady();
+            if (!_stopDispatch && !cancellation.IsCancellationRequested) StartQueued();
+            if (_executor is null || _executor.Running == 0)
+            {
+                if (_stopDispatch || (_ready.Count == 0 && _queued.Values.All(q => q.Count == 0))) break;
+                continue;
+            }
+            _executor.Flush();
+            IReadOnlyList<RunResult> results;
+            try
+            {
+                results = await _executor.WaitAsync(cancellation);
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                // Ctrl-C: stop starting work, cancel what runs, and still record what comes back.
+                cancelled = true;
+                _stopDispatch = true;
+                _executor.CancelAll();
+                results = await _executor.WaitAsync(CancellationToken.None);
+            }
+            HandleResults(results);
+        }
+        if (!_options.Plan)
+        {
+            _state.SaveFiles(_hasher.TakeUpdates());
+            _state.EndRun(_runId, cancelled ? "cancelled" : _nodes.Any(n => n.State == NodeState.Failed) ? "failed" : "succeeded", _workspace.Clock.UtcNow);
+        }
+        return new BuildOutcome(_nodes, _targetOrder, cancelled, _workspace.Clock.Elapsed - started, _hasher.BytesRead);
+    }
+
+    private void StartQueued()
+    {
+        // Round-robin over concurrency groups so one capped group never holds back the others.
+        var progress = true;
+        while (progress)
+        {
+            progress = false;
+            foreach (var (group, queue) in _queued)
+            {
+                if (queue.Count == 0) continue;
+                var node = _nodes[queue.Peek()];
+                var cap = node.Target.Resources.GroupCap;
+                if (group.Length > 0 && cap > 0 && _groupRunning.GetValueOrDefault(group) >= cap) continue;
+                var invocation = Invocation(node);
+                if (!_executor!.CanStart(invocation)) return;
+                queue.Dequeue();
+                node.State = NodeState.Running;
+                if (group.Length > 0) _groupRunning[group] = _groupRunning.GetValueOrDefault(group) + 1;
+                _running[node.Name] = invocation;
+                _reporter.Started(node);
+                _executor.Start(invocation, node.Target.Task!);
+                progress = true;
+            }
+        }
+    }
+
+    private void HandleResults(IReadOnlyList<RunResult> results)
+    {
+        var records = new List<BuildRecord>(results.Count);
+        var finished = new List<(Node Node, RunResult Result)>();
+        foreach (var result in results)
+        {
+            if (!_running.Remove(result.Node, out var invocation)) continue;
+            var node = _nodes[_nodeIndex[result.Node]];
+            if (node.Target.Resources.Group is { } group) _groupRunning[group]--;
+            if (result.Succeeded)
+                foreach (var f in result.Files) _hasher.Remember(f.Path, f.Hash);
+            records.Add(ToRecord(node, invocation, result));
+            finished.Add((node, result));
+        }
+        if (records.Count > 0) _state.Record(records, _hasher.TakeUpdates());
+        foreach (var (node, result) in finished)
+        {
+            if (result.Succeeded)
+            {
+                var previous = _records.GetValueOrDefault(node.Name)?.OutputHash;
+                node.OutputHash = FileHasher.CombineOutputs(result.Outputs.Select(o => (o.Name, o.Hash)));
+                node.OutputChanged = previous != node.OutputHash;
+                node.State = NodeState.Built;
+                _reporter.Finished(node, result, willRetry: false);
+                Finish(node);
+                continue;
+            }
+            var retry = result.Status != BuildStatus.Cancelled && !_stopDispatch && node.Attempt <= node.Target.Resources.Retries;
+            _reporter.Finished(node, result, retry);
+            if (retry)
+            {
+                node.Attempt++;
+                node.State = NodeState.Queued;
+                Queue(node);
+                continue;
+            }
+            node.State = NodeState.Failed;
+            node.Error = result.Message ?? result.Status.ToString();
+            if (!_options.KeepGoing) _stopDispatch = true;
+            Finish(node);
+        }
+    }
+
+    private BuildRecord ToRecord(Node node, Invocation invocation, RunResult result) => new()
+    {
+        Node = node.Name,
+        Target = node.Target.Name,
+        RunId = _runId,
+        Status = result.Status,
+        TaskKey = node.Signature!.Key,
+        OutputHash = result.Succeeded ? FileHasher.CombineOutputs(result.Outputs.Select(o => (o.Name, o.Hash))) : Hash128.Empty,
+        Inputs = node.Signature.Entries,
+        Outputs = result.Outputs,
+        StartedAt = result.StartedAt,
+        EndedAt = result.EndedAt,
+        ExitCode = result.ExitCode,
+        WallSeconds = result.WallSeconds,
+        CpuSeconds = result.CpuSeconds,
+        PeakRssKb = result.PeakRssKb,
+        Host = result.Host,
+        Executor = _executor!.Name,
+        JobId = result.JobId,
+        Attempt = invocation.Attempt,
+        LogPath = invocation.LogPath,
+        Message = result.Message,
+    };
+
+    private Invocation Invocation(Node node)
+    {
+        var target = node.Target;
+        var staging = $"{_workspace.StateDirectory}/staging/{_runId}/{Hash128.Of(node.Name).Short}";
+        var outputs = node.OutputPaths().Select((o, i) => new OutputBinding(o.Name, o.Path, $"{staging}/{i}/{Path.GetFileName(o.Path)}", o.IsDirectory)).ToList();
+        var signature = node.Signature!;
+        string[]? argv = null;
+        if (target.Task is ArgvTaskSpec argvTask)
+            argv = ArgvTemplate.Expand(argvTask.Template, ArgvTemplate.For(node.Partition, name => outputs.First(o => o.Name == name).StagingPath,
+                signature.InputPaths, (t, o) => SignatureBuilder.UpstreamOutputs(node, _nodes, t, o), signature.Parameters, target.Resources.Cores, target.Name), target.Name);
+        var upstream = new Dictionary<string, UpstreamBinding[]>(StringComparer.Ordinal);
+        for (var d = 0; d < target.Dependencies.Count; d++)
+            upstream[target.Dependencies[d].Target] = node.Dependencies[d]
+                .Select(i => new UpstreamBinding(_nodes[i].Partition.ToString(), _nodes[i].OutputPaths().ToDictionary(o => o.Name, o => o.Path)))
+                .ToArray();
+        var logPath = $"{_workspace.StateDirectory}/logs/{target.Name}/{node.Partition.FileName}.log";
+        if (node.Attempt <= 1) _workspace.FileSystem.Delete(logPath);
+        return new Invocation
+        {
+            Node = node.Name,
+            Target = target.Name,
+            Partition = node.Partition.ToString(),
+            Inputs = signature.InputPaths,
+            Outputs = outputs,
+            Upstream = upstream,
+            Parameters = signature.Parameters,
+            Argv = argv,
+            StagingDirectory = staging,
+            LogPath = logPath,
+            Cores = target.Resources.Cores,
+            MemoryMb = target.Resources.MemoryMb?.Invoke(new ResourceContext(node.Partition, _workspace.FileSystem.FullPath, signature.InputPaths, _workspace.FileSystem)),
+            Gpus = target.Resources.Gpus,
+            Walltime = target.Resources.Walltime,
+            Attempt = Math.Max(1, node.Attempt),
+        };
+    }
+}
+
+/// <summary>What a build did, node by node and target by target.</summary>
+public sealed record BuildOutcome(IReadOnlyList<Node> Nodes, IReadOnlyList<TargetRun> Targets, bool Cancelled, TimeSpan Elapsed, long BytesHashed)
+{
+    public bool Succeeded => !Cancelled
+        && Nodes.All(n => n.State is NodeState.UpToDate or NodeState.Built or NodeState.WouldRun)
+        && Targets.All(t => t.Unavailable is null || t.PendingDiscovery);
+
+    public int Count(NodeState state) => Nodes.Count(n => n.State == state);
+}

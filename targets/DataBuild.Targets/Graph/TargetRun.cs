@@ -1,0 +1,27 @@
+using DataBuild.Model;
+
+namespace DataBuild.Graph;
+
+/// <summary>A target within one build: its nodes once known, or why they are not.</summary>
+public sealed class TargetRun(TargetSpec spec)
+{
+    public TargetSpec Spec { get; } = spec;
+    public bool Materialized { get; set; }
+
+    /// <summary>Why the partitions are not known (an upstream failed, or in a plan, the source is not built yet).</summary>
+    public string? Unavailable { get; set; }
+
+    /// <summary>In a plan: the partitions depend on a source that would be built first, not on a failure.</summary>
+    public bool PendingDiscovery { get; set; }
+
+    public List<int> Nodes { get; } = [];
+    public int Unfinished { get; set; }
+    public List<PartitionKey>? Filters { get; set; }
+    public string[] Dimensions { get; set; } = [];
+    public Dictionary<PartitionKey, int> ByKey { get; } = [];
+    public Dictionary<string, Dictionary<PartitionKey, List<int>>> JoinIndexes { get; } = [];
+
+    public bool Settled => Unavailable is not null || (Materialized && Unfinished == 0);
+
+    public string Name => Spec.Name;
+}

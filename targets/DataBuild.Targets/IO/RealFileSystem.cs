@@ -1,0 +1,130 @@
+using System.Runtime.InteropServices;
+
+namespace DataBuild.IO;
+
+/// <summary>
+/// The disk, rooted at the workspace directory. On Linux, stat uses statx(2) for nanosecond mtime/ctime and the
+/// inode (which .NET's FileInfo does not expose), and directory replacement uses renameat2(RENAME_EXCHANGE) so a
+/// reader sees the old tree or the new tree, never a mix.
+/// </summary>
+public sealed partial class RealFileSystem(string root) : IFileSystem
+{
+    public string Root { get; } = Path.GetFullPath(root);
+
+    public string FullPath(string path) => Path.IsPathRooted(path) ? path : Path.Combine(Root, path);
+
+    public FileStat? Stat(string path) => OperatingSystem.IsLinux() ? StatLinux(FullPath(path)) : StatPortable(FullPath(path));
+
+    public Stream OpenRead(string path) =>
+        new FileStream(FullPath(path), FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+
+    public Stream Create(string path)
+    {
+        var full = FullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        return new FileStream(full, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16);
+    }
+
+    public Stream Append(string path)
+    {
+        var full = FullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        return new FileStream(full, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
+    }
+
+    public void CreateDirectory(string path) => Directory.CreateDirectory(FullPath(path));
+
+    public IReadOnlyList<string> ListFiles(string directory)
+    {
+        var full = FullPath(directory);
+        if (!Directory.Exists(full)) return [];
+        var files = Directory.EnumerateFiles(full, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
+            .Select(f => Path.GetRelativePath(full, f).Replace('\\', '/'))
+            .ToList();
+        files.Sort(StringComparer.Ordinal);
+        return files;
+    }
+
+    public IReadOnlyList<string> Glob(string pattern)
+    {
+        var regex = GlobPattern.ToRegex(pattern);
+        var rootDir = GlobPattern.LiteralRoot(pattern);
+        var prefix = rootDir.Length == 0 ? "" : rootDir + "/";
+        return ListFiles(rootDir).Select(f => prefix + f).Where(p => regex.IsMatch(p)).ToList();
+    }
+
+    public void Replace(string source, string destination)
+    {
+        var src = FullPath(source);
+        var dst = FullPath(destination);
+        Directory.CreateDirectory(Path.GetDirectoryName(dst)!);
+        if (!Directory.Exists(src))
+        {
+            if (Directory.Exists(dst)) Directory.Delete(dst, recursive: true); // a file replaces an old directory output
+            File.Move(src, dst, overwrite: true); // rename(2): atomic on one file system
+            return;
+        }
+        if (!Directory.Exists(dst) && !File.Exists(dst))
+        {
+            Directory.Move(src, dst);
+            return;
+        }
+        if (OperatingSystem.IsLinux() && renameat2(AtFdCwd, src, AtFdCwd, dst, RenameExchange) == 0)
+        {
+            Delete(src); // now holds the old tree
+            return;
+        }
+        // No atomic exchange here (old kernel or a file system without it): move the old tree aside first.
+        // A crash in between leaves the output missing, which the next build sees and rebuilds.
+        var aside = dst + ".databuild-old-" + Environment.ProcessId;
+        if (File.Exists(dst)) File.Move(dst, aside); else Directory.Move(dst, aside);
+        Directory.Move(src, dst);
+        Delete(aside);
+    }
+
+    public void Delete(string path)
+    {
+        var full = FullPath(path);
+        if (Directory.Exists(full)) Directory.Delete(full, recursive: true);
+        else if (File.Exists(full)) File.Delete(full);
+    }
+
+    private static FileStat? StatPortable(string full)
+    {
+        if (Directory.Exists(full)) return new FileStat(true, 0, 0, 0, 0);
+        var info = new FileInfo(full);
+        if (!info.Exists) return null;
+        var mtimeNs = (info.LastWriteTimeUtc - DateTime.UnixEpoch).Ticks * 100;
+        return new FileStat(false, info.Length, mtimeNs, mtimeNs, 0);
+    }
+
+    private const int AtFdCwd = -100;
+    private const uint RenameExchange = 2;
+    private const uint StatxBasicStats = 0x7ff;
+    private const int Enoent = 2, Enotdir = 20;
+
+    private static unsafe FileStat? StatLinux(string full)
+    {
+        // struct statx is 256 bytes with the same layout on every Linux architecture.
+        byte* buf = stackalloc byte[256];
+        if (statx(AtFdCwd, full, 0, StatxBasicStats, buf) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno is Enoent or Enotdir) return null;
+            throw new IOException($"Cannot stat '{full}': {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}).");
+        }
+        var mode = *(ushort*)(buf + 28);
+        var inode = *(long*)(buf + 32);
+        var size = *(long*)(buf + 40);
+        var ctimeNs = *(long*)(buf + 96) * 1_000_000_000 + *(uint*)(buf + 104);
+        var mtimeNs = *(long*)(buf + 112) * 1_000_000_000 + *(uint*)(buf + 120);
+        var isDir = (mode & 0xF000) == 0x4000;
+        return new FileStat(isDir, isDir ? 0 : size, mtimeNs, ctimeNs, inode);
+    }
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static unsafe partial int statx(int dirfd, string path, int flags, uint mask, byte* buffer);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int renameat2(int olddirfd, string oldpath, int newdirfd, string newpath, uint flags);
+}

@@ -1,0 +1,167 @@
+using System.Globalization;
+using System.Text;
+
+namespace DataBuild.Model;
+
+/// <summary>
+/// Names one partition of a target, e.g. <c>field=296,ccd=3,quad=2</c>. Dimensions keep their declared order,
+/// which is also the order used in paths and node names. Values become path segments, so they are validated.
+/// </summary>
+public sealed class PartitionKey : IEquatable<PartitionKey>
+{
+    public static readonly PartitionKey None = new([]);
+
+    private readonly KeyValuePair<string, string>[] _dims;
+    private readonly string _text;
+
+    private PartitionKey(KeyValuePair<string, string>[] dims)
+    {
+        _dims = dims;
+        _text = Format(dims);
+    }
+
+    public static PartitionKey Of(params (string Name, object Value)[] dims) =>
+        Create(dims.Select(d => new KeyValuePair<string, string>(d.Name, ToText(d.Value))));
+
+    public static PartitionKey Of(string name, object value) => Of((name, value));
+
+    public static PartitionKey Create(IEnumerable<KeyValuePair<string, string>> dims)
+    {
+        var array = dims.ToArray();
+        if (array.Length == 0) return None;
+        for (var i = 0; i < array.Length; i++)
+        {
+            ValidateName(array[i].Key);
+            ValidateValue(array[i].Key, array[i].Value);
+            for (var j = 0; j < i; j++)
+                if (array[j].Key == array[i].Key)
+                    throw new ArgumentException($"Partition dimension '{array[i].Key}' appears twice in {Format(array)}.");
+        }
+        return new PartitionKey(array);
+    }
+
+    /// <summary>Parses <c>field=296,ccd=3</c> (the form printed in node names); an empty string is <see cref="None"/>.</summary>
+    public static PartitionKey Parse(string text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return None;
+        var dims = new List<KeyValuePair<string, string>>();
+        foreach (var part in text.Split(','))
+        {
+            var eq = part.IndexOf('=');
+            if (eq <= 0)
+                throw new FormatException($"Expected name=value in partition '{text}', got '{part}'.");
+            dims.Add(new(part[..eq].Trim(), part[(eq + 1)..].Trim()));
+        }
+        return Create(dims);
+    }
+
+    public int Count => _dims.Length;
+
+    public IReadOnlyList<KeyValuePair<string, string>> Dimensions => _dims;
+
+    public IEnumerable<string> Names => _dims.Select(d => d.Key);
+
+    public bool Has(string name) => IndexOf(name) >= 0;
+
+    public string this[string name]
+    {
+        get
+        {
+            var i = IndexOf(name);
+            return i >= 0 ? _dims[i].Value
+                : throw new KeyNotFoundException($"Partition {this} has no dimension '{name}'. It has: {string.Join(", ", Names)}.");
+        }
+    }
+
+    public bool TryGet(string name, out string value)
+    {
+        var i = IndexOf(name);
+        value = i >= 0 ? _dims[i].Value : "";
+        return i >= 0;
+    }
+
+    /// <summary>The key restricted to <paramref name="names"/>, in that order. Used to join partitions on shared dimensions.</summary>
+    public PartitionKey Project(IReadOnlyList<string> names)
+    {
+        if (names.Count == 0) return None;
+        var dims = new KeyValuePair<string, string>[names.Count];
+        for (var i = 0; i < names.Count; i++) dims[i] = new(names[i], this[names[i]]);
+        return new PartitionKey(dims);
+    }
+
+    /// <summary>This key followed by the dimensions of <paramref name="other"/> it does not already have.</summary>
+    public PartitionKey With(PartitionKey other)
+    {
+        if (other.Count == 0) return this;
+        if (Count == 0) return other;
+        var dims = _dims.ToList();
+        foreach (var d in other._dims)
+        {
+            var i = IndexOf(d.Key);
+            if (i < 0) dims.Add(d);
+            else if (dims[i].Value != d.Value)
+                throw new ArgumentException($"Partitions {this} and {other} disagree on '{d.Key}'.");
+        }
+        return new PartitionKey(dims.ToArray());
+    }
+
+    /// <summary>True when every dimension of <paramref name="filter"/> that this key has, has the same value.</summary>
+    public bool Matches(PartitionKey filter)
+    {
+        foreach (var d in filter._dims)
+            if (TryGet(d.Key, out var v) && v != d.Value) return false;
+        return true;
+    }
+
+    private int IndexOf(string name)
+    {
+        for (var i = 0; i < _dims.Length; i++)
+            if (_dims[i].Key == name) return i;
+        return -1;
+    }
+
+    /// <summary>A file name for logs and staging: the key itself, or <c>_</c> for the unpartitioned target.</summary>
+    public string FileName => _dims.Length == 0 ? "_" : _text;
+
+    public override string ToString() => _text;
+
+    public bool Equals(PartitionKey? other) => other is not null && _text == other._text;
+
+    public override bool Equals(object? obj) => obj is PartitionKey other && Equals(other);
+
+    public override int GetHashCode() => _text.GetHashCode();
+
+    internal static string ToText(object value) => value switch
+    {
+        string s => s,
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+
+    private static string Format(KeyValuePair<string, string>[] dims)
+    {
+        if (dims.Length == 0) return "";
+        var sb = new StringBuilder();
+        foreach (var d in dims)
+        {
+            if (sb.Length > 0) sb.Append(',');
+            sb.Append(d.Key).Append('=').Append(d.Value);
+        }
+        return sb.ToString();
+    }
+
+    private static void ValidateName(string name)
+    {
+        if (name.Length == 0 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+            throw new ArgumentException($"Partition dimension name '{name}' must be letters, digits or '_'.");
+    }
+
+    // Values become path segments and log file names: keep them to characters that are safe in both.
+    private static void ValidateValue(string name, string value)
+    {
+        if (value.Length == 0 || value == "." || value == ".." ||
+            !value.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '+' or ':' or '@'))
+            throw new ArgumentException(
+                $"Partition value {name}='{value}' is not allowed: use letters, digits and . _ - + : @ (it becomes part of file paths).");
+    }
+}

@@ -1,0 +1,101 @@
+using System.Reflection;
+using DataBuild.Parameters;
+
+namespace DataBuild.Model;
+
+/// <summary>A pipeline's evaluated targets and parameters. Target definitions are evaluated after parameters are bound.</summary>
+public sealed class PipelineModel
+{
+    private PipelineModel(IReadOnlyDictionary<string, TargetSpec> targets, IReadOnlyList<string> order)
+    {
+        Targets = targets;
+        Order = order;
+    }
+
+    public IReadOnlyDictionary<string, TargetSpec> Targets { get; }
+
+    /// <summary>All target names, upstream before downstream, ties in declaration order.</summary>
+    public IReadOnlyList<string> Order { get; }
+
+    public static IReadOnlyList<PropertyInfo> TargetProperties(Type pipelineType) =>
+        pipelineType.GetProperties(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)
+            .Where(p => p.PropertyType == typeof(Target))
+            .OrderBy(p => p.MetadataToken)
+            .ToList();
+
+    public static PipelineModel Load(object pipeline)
+    {
+        var properties = TargetProperties(pipeline.GetType());
+        var names = new Dictionary<MethodInfo, string>();
+        var delegates = new List<(string Name, Target Definition)>();
+        foreach (var p in properties)
+        {
+            var target = (Target)p.GetValue(pipeline)!;
+            names[target.Method] = p.Name;
+            delegates.Add((p.Name, target));
+        }
+        string NameOf(Target t) => names.TryGetValue(t.Method, out var n) ? n
+            : throw new InvalidOperationException("A target depends on a delegate that is not a Target property of the pipeline.");
+        var specs = new Dictionary<string, TargetSpec>(StringComparer.Ordinal);
+        foreach (var (name, definition) in delegates)
+        {
+            var builder = new TargetBuilder(name, NameOf);
+            definition(builder);
+            specs[name] = builder.Build();
+        }
+        return new PipelineModel(specs, TopologicalOrder(specs, specs.Keys.ToList()));
+    }
+
+    public static PipelineModel FromSpecs(IEnumerable<TargetSpec> specs)
+    {
+        var map = specs.ToDictionary(s => s.Name, StringComparer.Ordinal);
+        foreach (var s in map.Values)
+            foreach (var up in s.Upstream)
+                if (!map.ContainsKey(up)) throw new InvalidOperationException($"Missing dependency: {up}, required by {s.Name}.");
+        return new PipelineModel(map, TopologicalOrder(map, map.Keys.ToList()));
+    }
+
+    public TargetSpec Get(string name) =>
+        Targets.TryGetValue(name, out var spec) ? spec
+            : Targets.Keys.FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase)) is { } near
+                ? throw new UsageException($"Unknown target '{name}'. Did you mean '{near}'?")
+                : throw new UsageException($"Unknown target '{name}'. Available targets are: {string.Join(", ", Order)}.");
+
+    /// <summary>The requested targets and everything upstream of them, upstream first.</summary>
+    public IReadOnlyList<TargetSpec> Closure(IEnumerable<string> requested)
+    {
+        var needed = new HashSet<string>(StringComparer.Ordinal);
+        var stack = new Stack<string>(requested.Select(r => Get(r).Name));
+        while (stack.Count > 0)
+        {
+            var name = stack.Pop();
+            if (!needed.Add(name)) continue;
+            foreach (var up in Targets[name].Upstream) stack.Push(up);
+        }
+        return Order.Where(needed.Contains).Select(n => Targets[n]).ToList();
+    }
+
+    private static List<string> TopologicalOrder(IReadOnlyDictionary<string, TargetSpec> specs, List<string> declared)
+    {
+        var order = new List<string>();
+        var state = new Dictionary<string, int>(); // 1 = on the path, 2 = done
+        var path = new List<string>();
+        void Visit(string name)
+        {
+            if (state.TryGetValue(name, out var s))
+            {
+                if (s == 2) return;
+                var cycle = path.Skip(path.IndexOf(name)).Append(name);
+                throw new InvalidOperationException($"Circular dependency: {string.Join(" -> ", cycle)}.");
+            }
+            state[name] = 1;
+            path.Add(name);
+            foreach (var up in specs[name].Upstream) Visit(up);
+            path.RemoveAt(path.Count - 1);
+            state[name] = 2;
+            order.Add(name);
+        }
+        foreach (var name in declared) Visit(name);
+        return order;
+    }
+}

@@ -1,0 +1,41 @@
+using DataBuild.IO;
+
+namespace DataBuild.Model;
+
+public enum InputKind { File, Glob, Parameter, Config, Environment, Tool, Container }
+
+/// <summary>One declared input. File and glob paths are templates over partition dimensions.</summary>
+public sealed record InputSpec(InputKind Kind, string Name, string? Template = null, Func<PartitionKey, object?>? Value = null,
+    string[]? VersionArgs = null);
+
+public sealed record OutputSpec(string Name, string Template, bool IsDirectory)
+{
+    public const string DefaultName = "out";
+}
+
+/// <summary>An upstream target, joined on shared dimensions unless <see cref="UpstreamOf"/> maps keys explicitly.</summary>
+public sealed record DependencySpec(string Target, Func<PartitionKey, IEnumerable<PartitionKey>>? UpstreamOf);
+
+/// <summary>What a task needs to run. Resources never change the task key: more memory must not rebuild anything.</summary>
+public sealed record ResourceSpec
+{
+    public int Cores { get; init; } = 1;
+    public Func<ResourceContext, long>? MemoryMb { get; init; }
+    public int Gpus { get; init; }
+    public TimeSpan? Walltime { get; init; }
+    public string? Group { get; init; }
+    public int GroupCap { get; init; }
+    public int Retries { get; init; }
+}
+
+/// <summary>What a resource function may look at: the partition and the resolved input and upstream paths.</summary>
+public sealed class ResourceContext(PartitionKey partition, Func<string, string> fullPath, IReadOnlyDictionary<string, string[]> inputs,
+    IFileSystem fileSystem)
+{
+    public PartitionKey Partition { get; } = partition;
+
+    public IFileSystem FileSystem { get; } = fileSystem;
+
+    public IReadOnlyList<string> Input(string name) =>
+        inputs.TryGetValue(name, out var paths) ? paths.Select(fullPath).ToList() : throw new KeyNotFoundException($"No input '{name}'.");
+}

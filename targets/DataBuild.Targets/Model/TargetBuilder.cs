@@ -1,0 +1,147 @@
+using Microsoft.Build.Framework;
+
+namespace DataBuild.Model;
+
+/// <summary>Collects one target's declaration; <see cref="Build"/> freezes it into a <see cref="TargetSpec"/>.</summary>
+internal sealed class TargetBuilder(string name, Func<Target, string> nameOf) : ITargetDefinition
+{
+    private string _description = "";
+    private Func<IEnumerable<PartitionKey>>? _partitions;
+    private string? _dynamicSource;
+    private Func<PartitionSource, IEnumerable<PartitionKey>>? _discover;
+    private readonly List<DependencySpec> _dependencies = [];
+    private readonly List<InputSpec> _inputs = [];
+    private readonly List<OutputSpec> _outputs = [];
+    private TaskSpec? _task;
+    private Func<string?, TaskSpec>? _versionedTask;
+    private string? _version;
+    private ResourceSpec _resources = new();
+    private bool _onlyWhenMissing;
+
+    public ITargetDefinition Description(string text) { _description = text; return this; }
+
+    public ITargetDefinition PartitionedBy<T>(string dimension, IEnumerable<T> values) where T : notnull =>
+        Partitions(() => values.Select(v => PartitionKey.Of(dimension, v)));
+
+    public ITargetDefinition Partitions(Func<IEnumerable<PartitionKey>> keys) { _partitions = keys; return this; }
+
+    public ITargetDefinition PartitionsFrom(Target source, Func<PartitionSource, IEnumerable<PartitionKey>> discover)
+    {
+        _dynamicSource = nameOf(source);
+        _discover = discover;
+        return this;
+    }
+
+    public ITargetDefinition DependsOn(params Target[] targets)
+    {
+        foreach (var t in targets) _dependencies.Add(new DependencySpec(nameOf(t), null));
+        return this;
+    }
+
+    public ITargetDefinition DependsOn(Target target, Func<PartitionKey, IEnumerable<PartitionKey>> upstreamOf)
+    {
+        _dependencies.Add(new DependencySpec(nameOf(target), upstreamOf));
+        return this;
+    }
+
+    public ITargetDefinition Input(string name, string pathTemplate) => AddInput(new InputSpec(InputKind.File, name, pathTemplate));
+
+    public ITargetDefinition InputGlob(string name, string globTemplate) => AddInput(new InputSpec(InputKind.Glob, name, globTemplate));
+
+    public ITargetDefinition Parameter(string name, object? value) => AddInput(new InputSpec(InputKind.Parameter, name, Value: _ => value));
+
+    public ITargetDefinition Parameter(string name, Func<PartitionKey, object?> value) => AddInput(new InputSpec(InputKind.Parameter, name, Value: value));
+
+    public ITargetDefinition Config(string name, object? value) => AddInput(new InputSpec(InputKind.Config, name, Value: _ => value));
+
+    public ITargetDefinition Environment(string variable) => AddInput(new InputSpec(InputKind.Environment, variable));
+
+    public ITargetDefinition Tool(string name, string executable, params string[] versionArgs) =>
+        AddInput(new InputSpec(InputKind.Tool, name, executable, VersionArgs: versionArgs));
+
+    public ITargetDefinition Container(string imageDigest) => AddInput(new InputSpec(InputKind.Container, "image", Value: _ => imageDigest));
+
+    public ITargetDefinition Output(string pathTemplate) => Output(_outputs.Count == 0 ? OutputSpec.DefaultName : $"out{_outputs.Count}", pathTemplate);
+
+    public ITargetDefinition Output(string name, string pathTemplate) => AddOutput(new OutputSpec(name, pathTemplate, IsDirectory: false));
+
+    public ITargetDefinition OutputDirectory(string name, string pathTemplate) => AddOutput(new OutputSpec(name, pathTemplate, IsDirectory: true));
+
+    public ITargetDefinition BuildOnlyWhenMissing() { _onlyWhenMissing = true; return this; }
+
+    public ITargetDefinition Executes(params string[] argvTemplate)
+    {
+        if (argvTemplate.Length == 0) throw new ArgumentException($"Target {name}: Executes() needs at least the program to run.");
+        _task = new ArgvTaskSpec(argvTemplate);
+        return this;
+    }
+
+    public ITargetDefinition Executes(Action<TaskContext> action, string version) { _task = new DelegateTaskSpec(action, version); return this; }
+
+    public ITargetDefinition Executes<TTask>(Action<TTask, TaskContext> configure) where TTask : ITask, new()
+    {
+        _versionedTask = version => new MsBuildTaskSpec<TTask>(configure, version);
+        return this;
+    }
+
+    public ITargetDefinition Version(string version) { _version = version; return this; }
+
+    public ITargetDefinition Cores(int cores) { _resources = _resources with { Cores = (int)Positive(cores, "Cores") }; return this; }
+
+    public ITargetDefinition MemoryMb(Func<ResourceContext, long> megabytes) { _resources = _resources with { MemoryMb = megabytes }; return this; }
+
+    public ITargetDefinition MemoryMb(long megabytes) => MemoryMb(_ => Positive(megabytes, "MemoryMb"));
+
+    public ITargetDefinition Gpus(int gpus) { _resources = _resources with { Gpus = Math.Max(0, gpus) }; return this; }
+
+    public ITargetDefinition Walltime(TimeSpan limit) { _resources = _resources with { Walltime = limit }; return this; }
+
+    public ITargetDefinition ConcurrencyGroup(string group, int cap)
+    {
+        _resources = _resources with { Group = group, GroupCap = (int)Positive(cap, "ConcurrencyGroup cap") };
+        return this;
+    }
+
+    public ITargetDefinition Retries(int count) { _resources = _resources with { Retries = Math.Max(0, count) }; return this; }
+
+    public TargetSpec Build()
+    {
+        var task = _versionedTask?.Invoke(_version) ?? _task;
+        if (task is ArgvTaskSpec argv && _version is not null) task = new ArgvTaskSpec(argv.Template.ToArray(), _version);
+        if (task is not null && _outputs.Count == 0)
+            throw new InvalidOperationException($"Target {name} runs a task but declares no outputs: add .Output(\"path/{{dimension}}.ext\").");
+        return new TargetSpec
+        {
+            Name = name,
+            Description = _description,
+            StaticPartitions = _partitions,
+            DynamicSource = _dynamicSource,
+            Discover = _discover,
+            Dependencies = _dependencies.ToArray(),
+            Inputs = _inputs.ToArray(),
+            Outputs = _outputs.ToArray(),
+            Task = task,
+            Resources = _resources,
+            BuildOnlyWhenMissing = _onlyWhenMissing,
+        };
+    }
+
+    private TargetBuilder AddInput(InputSpec input)
+    {
+        if (_inputs.Any(i => i.Kind == input.Kind && i.Name == input.Name))
+            throw new InvalidOperationException($"Target {name} declares {input.Kind.ToString().ToLowerInvariant()} input '{input.Name}' twice.");
+        _inputs.Add(input);
+        return this;
+    }
+
+    private TargetBuilder AddOutput(OutputSpec output)
+    {
+        if (_outputs.Any(o => o.Name == output.Name))
+            throw new InvalidOperationException($"Target {name} declares output '{output.Name}' twice.");
+        _outputs.Add(output);
+        return this;
+    }
+
+    private long Positive(long value, string what) =>
+        value > 0 ? value : throw new ArgumentOutOfRangeException(what, $"Target {name}: {what} must be positive, got {value}.");
+}

@@ -1,0 +1,29 @@
+namespace DataBuild.Model;
+
+/// <summary>A declared target, immutable once its definition has been evaluated.</summary>
+public sealed class TargetSpec
+{
+    public required string Name { get; init; }
+    public string Description { get; init; } = "";
+
+    /// <summary>Static partitions; null with no <see cref="DynamicSource"/> means one unpartitioned node.</summary>
+    public Func<IEnumerable<PartitionKey>>? StaticPartitions { get; init; }
+
+    public string? DynamicSource { get; init; }
+    public Func<PartitionSource, IEnumerable<PartitionKey>>? Discover { get; init; }
+
+    public IReadOnlyList<DependencySpec> Dependencies { get; init; } = [];
+    public IReadOnlyList<InputSpec> Inputs { get; init; } = [];
+    public IReadOnlyList<OutputSpec> Outputs { get; init; } = [];
+    public TaskSpec? Task { get; init; }
+    public ResourceSpec Resources { get; init; } = new();
+    public bool BuildOnlyWhenMissing { get; init; }
+
+    public bool IsDynamic => DynamicSource is not null;
+
+    /// <summary>Every target this one needs built first: its dependencies and its partition source.</summary>
+    public IEnumerable<string> Upstream =>
+        Dependencies.Select(d => d.Target).Concat(DynamicSource is null ? [] : [DynamicSource]).Distinct();
+
+    public override string ToString() => Name;
+}

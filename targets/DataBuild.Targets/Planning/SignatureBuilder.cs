@@ -1,0 +1,103 @@
+using DataBuild.Graph;
+using DataBuild.Hashing;
+using DataBuild.Model;
+using DataBuild.State;
+
+namespace DataBuild.Planning;
+
+/// <summary>Computes a node's <see cref="Signature"/> from its declaration, its inputs' contents and its upstream nodes' output hashes.</summary>
+public sealed class SignatureBuilder(FileHasher hasher, ToolIdentity tools, IReadOnlyDictionary<string, string?> environment)
+{
+    public Signature Build(Node node, IReadOnlyList<Node> allNodes)
+    {
+        var target = node.Target;
+        var entries = new List<InputEntry> { new("task", Hash128.Of(target.Task?.Identity ?? "none"), target.Task?.Identity ?? "none") };
+        var inputPaths = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var input in target.Inputs)
+        {
+            switch (input.Kind)
+            {
+                case InputKind.File:
+                {
+                    var path = PathTemplate.Expand(input.Template!, node.Partition, target.Name);
+                    var hash = hasher.Hash(path) ?? throw new MissingInputException(
+                        $"{node.Name}: input '{input.Name}' does not exist: {path}. If another target makes it, declare it as that target's output and add DependsOn.");
+                    entries.Add(new($"file:{path}", hash, ""));
+                    inputPaths[input.Name] = [path];
+                    break;
+                }
+                case InputKind.Glob:
+                {
+                    var pattern = PathTemplate.Expand(input.Template!, node.Partition, target.Name);
+                    var paths = hasher.FileSystem.Glob(pattern).ToArray();
+                    entries.Add(new($"glob:{pattern}", Hash128.Of(string.Join("\n", paths)), $"{paths.Length} files"));
+                    foreach (var p in paths) entries.Add(new($"file:{p}", hasher.Hash(p) ?? Hash128.Empty, ""));
+                    inputPaths[input.Name] = paths;
+                    break;
+                }
+                case InputKind.Parameter:
+                case InputKind.Config:
+                case InputKind.Container:
+                {
+                    var text = Text(input.Value!(node.Partition));
+                    var prefix = input.Kind switch { InputKind.Parameter => "param", InputKind.Config => "config", _ => "container" };
+                    entries.Add(new($"{prefix}:{input.Name}", Hash128.Of(text), Shorten(text)));
+                    parameters[input.Name] = text;
+                    break;
+                }
+                case InputKind.Environment:
+                {
+                    var value = environment.TryGetValue(input.Name, out var v) ? v : null;
+                    entries.Add(new($"env:{input.Name}", Hash128.Of(value ?? "\0unset"), value is null ? "(unset)" : Shorten(value)));
+                    break;
+                }
+                case InputKind.Tool:
+                {
+                    var (hash, display) = tools.Of(input.Template!, input.VersionArgs ?? []);
+                    entries.Add(new($"tool:{input.Name}", hash, display));
+                    break;
+                }
+            }
+        }
+        for (var d = 0; d < target.Dependencies.Count; d++)
+        {
+            var builder = new HashBuilder();
+            var upstream = node.Dependencies[d];
+            foreach (var index in upstream) builder.Add(allNodes[index].Name).Add(allNodes[index].OutputHash);
+            entries.Add(new($"upstream:{target.Dependencies[d].Target}", builder.Build(), ""));
+        }
+        string[]? argv = null;
+        if (target.Task is ArgvTaskSpec argvTask)
+        {
+            var outputs = node.OutputPaths();
+            argv = ArgvTemplate.Expand(argvTask.Template, ArgvTemplate.For(node.Partition,
+                name => outputs.FirstOrDefault(o => o.Name == name).Path ?? throw new InvalidOperationException($"{target.Name}: {{out:{name}}} names no output."),
+                inputPaths, (t, o) => UpstreamOutputs(node, allNodes, t, o), parameters, target.Resources.Cores, target.Name), target.Name);
+            var display = string.Join(" ", argv);
+            entries.Add(new("command", Hash128.Of(string.Join("\0", argv)), Shorten(display, 200)));
+        }
+        return new Signature(entries, inputPaths, parameters, argv);
+    }
+
+    public static IReadOnlyList<string> UpstreamOutputs(Node node, IReadOnlyList<Node> allNodes, string target, string output)
+    {
+        var d = node.Target.Dependencies.ToList().FindIndex(x => x.Target == target);
+        if (d < 0) throw new InvalidOperationException($"{node.Target.Name}: {{deps:{target}}} names a target it does not depend on.");
+        return node.Dependencies[d].Select(i =>
+        {
+            var o = allNodes[i].OutputPaths().FirstOrDefault(p => p.Name == output);
+            return o.Path ?? throw new InvalidOperationException($"{node.Target.Name}: {target} has no output '{output}'.");
+        }).ToList();
+    }
+
+    private static string Text(object? value) => value switch
+    {
+        null => "",
+        string s => s,
+        System.Collections.IEnumerable e => string.Join(" ", e.Cast<object>().Select(PartitionKey.ToText)),
+        _ => PartitionKey.ToText(value),
+    };
+
+    private static string Shorten(string text, int max = 60) => text.Length <= max ? text : text[..(max - 3)] + "...";
+}

@@ -1,0 +1,52 @@
+namespace DataBuild.State;
+
+/// <summary>
+/// One driver per state directory. The lock is an flock held on <c>.databuild/lock</c> for the driver's lifetime,
+/// so the kernel releases it when the driver dies, even by SIGKILL: a stale lock is simply taken over. The file
+/// also says who holds it, for the message the second driver prints.
+/// </summary>
+public sealed class BuildLock : IDisposable
+{
+    private readonly FileStream _stream;
+
+    private BuildLock(FileStream stream) => _stream = stream;
+
+    public static BuildLock Acquire(string stateDirectory)
+    {
+        Directory.CreateDirectory(stateDirectory);
+        var path = Path.Combine(stateDirectory, "lock");
+        FileStream stream;
+        try
+        {
+            // FileShare.None takes an exclusive flock on Unix.
+            stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            var holder = ReadHolder(path + ".info");
+            throw new LockedException(
+                $"Another DataBuild driver is using {stateDirectory} ({holder}).\n" +
+                "Wait for it to finish, or stop it; a driver that died releases the lock by itself.");
+        }
+        // .NET takes a shared flock when opening for reading, which our exclusive lock refuses: the holder's
+        // identity goes in a separate, unlocked file.
+        File.WriteAllText(path + ".info", $"pid {Environment.ProcessId} on {Environment.MachineName} since {DateTimeOffset.UtcNow:u}\n");
+        return new BuildLock(stream);
+    }
+
+    private static string ReadHolder(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path).Trim() is { Length: > 0 } text ? text : "holder unknown";
+        }
+        catch (IOException)
+        {
+            return "holder unknown";
+        }
+    }
+
+    public void Dispose() => _stream.Dispose();
+}
+
+public sealed class LockedException(string message) : Exception(message);

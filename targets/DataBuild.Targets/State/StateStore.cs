@@ -1,0 +1,338 @@
+using System.Text;
+using DataBuild.Hashing;
+using DataBuild.IO;
+using Microsoft.Data.Sqlite;
+
+namespace DataBuild.State;
+
+/// <summary>
+/// The build state in SQLite (WAL): the stat cache, every build attempt (history), the current record per node,
+/// discovered dynamic partitions and runs. The driver is its only writer; a crash loses at most the batch being
+/// committed, and a node is only ever recorded after its outputs are in place.
+/// </summary>
+public sealed partial class StateStore : IDisposable
+{
+    public const int SchemaVersion = 1;
+
+    private readonly SqliteConnection _connection;
+    private readonly string _path;
+
+    private StateStore(SqliteConnection connection, string path)
+    {
+        _connection = connection;
+        _path = path;
+    }
+
+    static StateStore() => SQLitePCL.Batteries_V2.Init();
+
+    /// <summary>Opens (creating if absent) the state at <paramref name="path"/>; ":memory:" for tests.</summary>
+    public static StateStore Open(string path)
+    {
+        if (path != ":memory:") Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        try
+        {
+            connection.Open();
+            var store = new StateStore(connection, path);
+            store.Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA temp_store=MEMORY;");
+            store.Migrate();
+            return store;
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 26 or 11) // SQLITE_NOTADB, SQLITE_CORRUPT
+        {
+            connection.Dispose();
+            throw new StateException(
+                $"The state database {path} is not a DataBuild state or is corrupt ({e.Message.TrimEnd('.')}).\n" +
+                $"Fix: move it aside (mv {path} {path}.bad) and rerun; outputs are kept, and every node is rebuilt once because its history is gone.", e);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private void Migrate()
+    {
+        var tables = Query("SELECT name FROM sqlite_master WHERE type='table'", r => r.GetString(0)).ToHashSet();
+        if (tables.Count == 0)
+        {
+            using var tx = _connection.BeginTransaction();
+            Execute(Schema, tx);
+            Execute($"INSERT INTO meta(key, value) VALUES ('schema_version', '{SchemaVersion}')", tx);
+            tx.Commit();
+            return;
+        }
+        if (!tables.Contains("meta"))
+            throw new StateException($"{_path} is an SQLite database but not a DataBuild state (no meta table).\n" +
+                $"Fix: point DataBuild at another directory, or move the file aside (mv {_path} {_path}.bad) and rerun.");
+        var version = Query("SELECT value FROM meta WHERE key='schema_version'", r => r.GetString(0)).FirstOrDefault();
+        if (version != SchemaVersion.ToString())
+            throw new StateException($"{_path} has state schema version {version ?? "(none)"}, this DataBuild reads version {SchemaVersion}.\n" +
+                (int.TryParse(version, out var v) && v > SchemaVersion
+                    ? "Fix: use the newer DataBuild that wrote it, or move the file aside and rebuild."
+                    : $"Fix: move it aside (mv {_path} {_path}.bad) and rerun; every node is rebuilt once."));
+    }
+
+    private const string Schema = """
+        CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE runs(id INTEGER PRIMARY KEY, started TEXT NOT NULL, ended TEXT, pid INTEGER, host TEXT, command TEXT, status TEXT);
+        CREATE TABLE builds(
+            id INTEGER PRIMARY KEY, run_id INTEGER, node TEXT NOT NULL, target TEXT NOT NULL, status TEXT NOT NULL,
+            task_key BLOB, output_hash BLOB, inputs TEXT, outputs TEXT, started TEXT, ended TEXT, exit_code INTEGER,
+            wall_s REAL, cpu_s REAL, peak_rss_kb INTEGER, host TEXT, executor TEXT, job_id TEXT, attempt INTEGER,
+            log_path TEXT, message TEXT);
+        CREATE INDEX builds_node ON builds(node, id);
+        CREATE TABLE nodes(
+            node TEXT PRIMARY KEY, target TEXT NOT NULL, good_build INTEGER, last_build INTEGER NOT NULL, last_status TEXT NOT NULL,
+            task_key BLOB, output_hash BLOB) WITHOUT ROWID;
+        CREATE TABLE files(path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, inode INTEGER, hash BLOB) WITHOUT ROWID;
+        CREATE TABLE partitions(target TEXT, source_node TEXT, source_hash BLOB, keys TEXT, PRIMARY KEY(target, source_node)) WITHOUT ROWID;
+        CREATE TABLE jobs(job_id TEXT PRIMARY KEY, run_id INTEGER, manifest TEXT, submitted TEXT, state TEXT) WITHOUT ROWID;
+        """;
+
+    // ---- reads ----
+
+    public Dictionary<string, NodeRecord> LoadNodes()
+    {
+        var result = new Dictionary<string, NodeRecord>(StringComparer.Ordinal);
+        foreach (var r in Query("SELECT node, target, good_build, last_build, last_status, task_key, output_hash FROM nodes", ReadNode))
+            result[r.Node] = r;
+        return result;
+    }
+
+    public Dictionary<string, FileRecord> LoadFiles()
+    {
+        var result = new Dictionary<string, FileRecord>(StringComparer.Ordinal);
+        using var cmd = Command("SELECT path, size, mtime_ns, ctime_ns, inode, hash FROM files");
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+            result[r.GetString(0)] = new FileRecord(new FileStat(false, r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4)), ReadHash(r, 5));
+        return result;
+    }
+
+    public BuildRecord? LoadBuild(long id) =>
+        Query($"SELECT {BuildColumns} FROM builds WHERE id = $id", ReadBuild, ("$id", id)).FirstOrDefault();
+
+    /// <summary>The attempts at one node, newest first.</summary>
+    public IReadOnlyList<BuildRecord> History(string node, int limit = 20) =>
+        Query($"SELECT {BuildColumns} FROM builds WHERE node = $node ORDER BY id DESC LIMIT $limit", ReadBuild, ("$node", node), ("$limit", limit));
+
+    /// <summary>Discovered partitions of <paramref name="target"/> from <paramref name="sourceNode"/>, valid while the source's outputs hash to <paramref name="sourceHash"/>.</summary>
+    public string? LoadPartitions(string target, string sourceNode, Hash128 sourceHash) =>
+        Query("SELECT keys FROM partitions WHERE target=$t AND source_node=$s AND source_hash=$h", r => r.GetString(0),
+            ("$t", target), ("$s", sourceNode), ("$h", sourceHash.ToBytes())).FirstOrDefault();
+
+    // ---- writes ----
+
+    public long BeginRun(string command, DateTimeOffset started)
+    {
+        using var cmd = Command("INSERT INTO runs(started, pid, host, command, status) VALUES ($s, $p, $h, $c, 'running') RETURNING id",
+            ("$s", started.ToString("O")), ("$p", Environment.ProcessId), ("$h", Environment.MachineName), ("$c", command));
+        return (long)cmd.ExecuteScalar()!;
+    }
+
+    public void EndRun(long runId, string status, DateTimeOffset ended) =>
+        Execute("UPDATE runs SET ended=$e, status=$s WHERE id=$id", null, ("$e", ended.ToString("O")), ("$s", status), ("$id", runId));
+
+    /// <summary>Records build attempts and stat-cache updates in one transaction, and returns the new build ids.</summary>
+    public IReadOnlyList<long> Record(IReadOnlyList<BuildRecord> builds, IEnumerable<KeyValuePair<string, FileRecord>> files)
+    {
+        using var tx = _connection.BeginTransaction();
+        var ids = new List<long>(builds.Count);
+        using (var insert = Command($"INSERT INTO builds({BuildColumns[4..]}) VALUES ({BuildParameters}) RETURNING id", tx))
+        using (var upsertGood = Command("""
+            INSERT INTO nodes(node, target, good_build, last_build, last_status, task_key, output_hash) VALUES ($node, $target, $id, $id, $status, $key, $out)
+            ON CONFLICT(node) DO UPDATE SET good_build=$id, last_build=$id, last_status=$status, task_key=$key, output_hash=$out
+            """, tx))
+        using (var upsertFailed = Command("""
+            INSERT INTO nodes(node, target, good_build, last_build, last_status) VALUES ($node, $target, NULL, $id, $status)
+            ON CONFLICT(node) DO UPDATE SET last_build=$id, last_status=$status
+            """, tx))
+        {
+            foreach (var b in builds)
+            {
+                BindBuild(insert, b);
+                var id = (long)insert.ExecuteScalar()!;
+                ids.Add(id);
+                var upsert = b.Status == BuildStatus.Succeeded ? upsertGood : upsertFailed;
+                upsert.Parameters.Clear();
+                upsert.Parameters.AddWithValue("$node", b.Node);
+                upsert.Parameters.AddWithValue("$target", b.Target);
+                upsert.Parameters.AddWithValue("$id", id);
+                upsert.Parameters.AddWithValue("$status", b.Status.ToString());
+                if (b.Status == BuildStatus.Succeeded)
+                {
+                    upsert.Parameters.AddWithValue("$key", b.TaskKey.ToBytes());
+                    upsert.Parameters.AddWithValue("$out", b.OutputHash.ToBytes());
+                }
+                upsert.ExecuteNonQuery();
+            }
+        }
+        UpsertFiles(files, tx);
+        tx.Commit();
+        return ids;
+    }
+
+    public void SaveFiles(IEnumerable<KeyValuePair<string, FileRecord>> files)
+    {
+        using var tx = _connection.BeginTransaction();
+        UpsertFiles(files, tx);
+        tx.Commit();
+    }
+
+    public void SavePartitions(string target, string sourceNode, Hash128 sourceHash, string keys) =>
+        Execute("INSERT OR REPLACE INTO partitions(target, source_node, source_hash, keys) VALUES ($t, $s, $h, $k)", null,
+            ("$t", target), ("$s", sourceNode), ("$h", sourceHash.ToBytes()), ("$k", keys));
+
+    public void Dispose() => _connection.Dispose();
+
+    // ---- helpers ----
+
+    private void UpsertFiles(IEnumerable<KeyValuePair<string, FileRecord>> files, SqliteTransaction tx)
+    {
+        using var cmd = Command("INSERT OR REPLACE INTO files(path, size, mtime_ns, ctime_ns, inode, hash) VALUES ($p, $s, $m, $c, $i, $h)", tx);
+        var p = cmd.Parameters.Add("$p", SqliteType.Text);
+        var s = cmd.Parameters.Add("$s", SqliteType.Integer);
+        var m = cmd.Parameters.Add("$m", SqliteType.Integer);
+        var c = cmd.Parameters.Add("$c", SqliteType.Integer);
+        var i = cmd.Parameters.Add("$i", SqliteType.Integer);
+        var h = cmd.Parameters.Add("$h", SqliteType.Blob);
+        foreach (var (path, record) in files)
+        {
+            p.Value = path;
+            s.Value = record.Stat.Size;
+            m.Value = record.Stat.MtimeNs;
+            c.Value = record.Stat.CtimeNs;
+            i.Value = record.Stat.Inode;
+            h.Value = record.Hash.ToBytes();
+            cmd.ExecuteNonQuery();
+        }
+    }
+
+    private const string BuildColumns =
+        "id, run_id, node, target, status, task_key, output_hash, inputs, outputs, started, ended, exit_code, wall_s, cpu_s, peak_rss_kb, host, executor, job_id, attempt, log_path, message";
+
+    private const string BuildParameters =
+        "$run_id, $node, $target, $status, $task_key, $output_hash, $inputs, $outputs, $started, $ended, $exit_code, $wall_s, $cpu_s, $peak_rss_kb, $host, $executor, $job_id, $attempt, $log_path, $message";
+
+    private static void BindBuild(SqliteCommand cmd, BuildRecord b)
+    {
+        cmd.Parameters.Clear();
+        cmd.Parameters.AddWithValue("$run_id", b.RunId);
+        cmd.Parameters.AddWithValue("$node", b.Node);
+        cmd.Parameters.AddWithValue("$target", b.Target);
+        cmd.Parameters.AddWithValue("$status", b.Status.ToString());
+        cmd.Parameters.AddWithValue("$task_key", b.TaskKey.ToBytes());
+        cmd.Parameters.AddWithValue("$output_hash", b.OutputHash.ToBytes());
+        cmd.Parameters.AddWithValue("$inputs", FormatInputs(b.Inputs));
+        cmd.Parameters.AddWithValue("$outputs", FormatOutputs(b.Outputs));
+        cmd.Parameters.AddWithValue("$started", b.StartedAt.ToString("O"));
+        cmd.Parameters.AddWithValue("$ended", b.EndedAt.ToString("O"));
+        cmd.Parameters.AddWithValue("$exit_code", (object?)b.ExitCode ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$wall_s", b.WallSeconds);
+        cmd.Parameters.AddWithValue("$cpu_s", (object?)b.CpuSeconds ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$peak_rss_kb", (object?)b.PeakRssKb ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$host", b.Host);
+        cmd.Parameters.AddWithValue("$executor", b.Executor);
+        cmd.Parameters.AddWithValue("$job_id", (object?)b.JobId ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$attempt", b.Attempt);
+        cmd.Parameters.AddWithValue("$log_path", (object?)b.LogPath ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$message", (object?)b.Message ?? DBNull.Value);
+    }
+
+    private static BuildRecord ReadBuild(SqliteDataReader r) => new()
+    {
+        Id = r.GetInt64(0),
+        RunId = r.IsDBNull(1) ? 0 : r.GetInt64(1),
+        Node = r.GetString(2),
+        Target = r.GetString(3),
+        Status = Enum.Parse<BuildStatus>(r.GetString(4)),
+        TaskKey = ReadHash(r, 5),
+        OutputHash = ReadHash(r, 6),
+        Inputs = ParseInputs(r.IsDBNull(7) ? "" : r.GetString(7)),
+        Outputs = ParseOutputs(r.IsDBNull(8) ? "" : r.GetString(8)),
+        StartedAt = DateTimeOffset.Parse(r.GetString(9)),
+        EndedAt = DateTimeOffset.Parse(r.GetString(10)),
+        ExitCode = r.IsDBNull(11) ? null : r.GetInt32(11),
+        WallSeconds = r.GetDouble(12),
+        CpuSeconds = r.IsDBNull(13) ? null : r.GetDouble(13),
+        PeakRssKb = r.IsDBNull(14) ? null : r.GetInt64(14),
+        Host = r.GetString(15),
+        Executor = r.GetString(16),
+        JobId = r.IsDBNull(17) ? null : r.GetString(17),
+        Attempt = r.GetInt32(18),
+        LogPath = r.IsDBNull(19) ? null : r.GetString(19),
+        Message = r.IsDBNull(20) ? null : r.GetString(20),
+    };
+
+    private static NodeRecord ReadNode(SqliteDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetInt64(2), r.GetInt64(3),
+        Enum.Parse<BuildStatus>(r.GetString(4)), ReadHash(r, 5), ReadHash(r, 6));
+
+    private static Hash128 ReadHash(SqliteDataReader r, int column) =>
+        r.IsDBNull(column) ? Hash128.Empty : Hash128.FromBytes((byte[])r.GetValue(column));
+
+    // Manifests are small line-oriented text: readable in the sqlite3 shell, cheap to write at 100k nodes.
+    private static string FormatInputs(IReadOnlyList<InputEntry> inputs)
+    {
+        var sb = new StringBuilder();
+        foreach (var i in inputs) sb.Append(Escape(i.Name)).Append('\t').Append(i.Hash).Append('\t').Append(Escape(i.Display)).Append('\n');
+        return sb.ToString();
+    }
+
+    private static string FormatOutputs(IReadOnlyList<OutputEntry> outputs)
+    {
+        var sb = new StringBuilder();
+        foreach (var o in outputs) sb.Append(Escape(o.Name)).Append('\t').Append(Escape(o.Path)).Append('\t').Append(o.Hash).Append('\n');
+        return sb.ToString();
+    }
+
+    private static List<InputEntry> ParseInputs(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t'))
+            .Select(f => new InputEntry(Unescape(f[0]), Hash128.Parse(f[1]), Unescape(f[2]))).ToList();
+
+    private static List<OutputEntry> ParseOutputs(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t'))
+            .Select(f => new OutputEntry(Unescape(f[0]), Unescape(f[1]), Hash128.Parse(f[2]))).ToList();
+
+    private static string Escape(string s) => s.Replace("\\", "\\\\").Replace("\t", "\\t").Replace("\n", "\\n");
+
+    private static string Unescape(string s)
+    {
+        if (!s.Contains('\\')) return s;
+        var sb = new StringBuilder(s.Length);
+        for (var i = 0; i < s.Length; i++)
+        {
+            if (s[i] != '\\' || i + 1 == s.Length) { sb.Append(s[i]); continue; }
+            sb.Append(s[++i] switch { 'n' => '\n', 't' => '\t', var c => c });
+        }
+        return sb.ToString();
+    }
+
+    private SqliteCommand Command(string sql, params (string Name, object Value)[] parameters) => Command(sql, null, parameters);
+
+    private SqliteCommand Command(string sql, SqliteTransaction? tx, params (string Name, object Value)[] parameters)
+    {
+        var cmd = _connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.Transaction = tx;
+        foreach (var (name, value) in parameters) cmd.Parameters.AddWithValue(name, value);
+        return cmd;
+    }
+
+    private void Execute(string sql, SqliteTransaction? tx = null, params (string Name, object Value)[] parameters)
+    {
+        using var cmd = Command(sql, tx, parameters);
+        cmd.ExecuteNonQuery();
+    }
+
+    private List<T> Query<T>(string sql, Func<SqliteDataReader, T> read, params (string Name, object Value)[] parameters)
+    {
+        using var cmd = Command(sql, parameters);
+        using var r = cmd.ExecuteReader();
+        var list = new List<T>();
+        while (r.Read()) list.Add(read(r));
+        return list;
+    }
+}

@@ -1,0 +1,27 @@
+using DataBuild.Execution;
+using DataBuild.IO;
+
+namespace DataBuild;
+
+/// <summary>Where a build happens and the side effects it may use: file system, clock, processes, environment.</summary>
+public sealed record Workspace
+{
+    public required IFileSystem FileSystem { get; init; }
+    public IClock Clock { get; init; } = SystemClock.Instance;
+    public IProcessRunner Processes { get; init; } = PosixProcessRunner.Instance;
+    public IReadOnlyDictionary<string, string?> Environment { get; init; } = CurrentEnvironment();
+
+    /// <summary>State, logs and staging, relative to the workspace root.</summary>
+    public string StateDirectory { get; init; } = ".databuild";
+
+    public string StatePath => FileSystem.FullPath(StateDirectory + "/state.db");
+
+    public static Workspace OnDisk(string root) => new() { FileSystem = new RealFileSystem(root) };
+
+    public static IReadOnlyDictionary<string, string?> CurrentEnvironment()
+    {
+        var env = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry e in System.Environment.GetEnvironmentVariables()) env[(string)e.Key] = (string?)e.Value;
+        return env;
+    }
+}
