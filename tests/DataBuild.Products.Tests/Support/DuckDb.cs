@@ -15,7 +15,11 @@ public static class DuckDb
     /// <summary>DuckDB reads a Parquet file; returns column names/types and rows as JSON values.</summary>
     public static DuckDbTable Read(string parquetPath)
     {
-        string json = Run("read.mjs", parquetPath);
+        return Parse(Run("read.mjs", parquetPath));
+    }
+
+    public static DuckDbTable Parse(string json)
+    {
         using var doc = JsonDocument.Parse(json);
         var columns = doc.RootElement.GetProperty("columns").EnumerateArray()
             .Select(c => (c.GetProperty("name").GetString()!, c.GetProperty("type").GetString()!)).ToList();
@@ -23,6 +27,9 @@ public static class DuckDb
             .Select(r => r.EnumerateArray().Select(v => v.Clone()).ToArray()).ToList();
         return new DuckDbTable(columns, rows);
     }
+
+    /// <summary>Runs a query in which every <c>?</c> stands for the quoted file path.</summary>
+    public static DuckDbTable Query(string parquetPath, string sql) => Parse(Run("query.mjs", parquetPath, sql));
 
     /// <summary>DuckDB writes <c>COPY (select) TO path (FORMAT parquet, options)</c>.</summary>
     public static void Write(string parquetPath, string select, string copyOptions = "") =>

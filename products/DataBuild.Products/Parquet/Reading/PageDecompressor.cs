@@ -30,7 +30,7 @@ internal static class PageDecompressor
         {
             throw;
         }
-        catch (Exception e) when (e is InvalidDataException or IndexOutOfRangeException or ArgumentException or InvalidOperationException or OverflowException)
+        catch (Exception e) when (e is IOException or InvalidDataException or IndexOutOfRangeException or ArgumentException or InvalidOperationException or OverflowException)
         {
             // Decompressors report corrupt input in their own ways; all of it means the page is corrupt.
             throw context.Fail($"{codec.ToString().ToUpperInvariant()} page data is corrupt: {e.Message}");

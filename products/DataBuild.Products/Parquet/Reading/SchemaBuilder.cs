@@ -37,6 +37,8 @@ internal static class SchemaBuilder
                 Walk(elements, ref next, name + ".", nested: true, columns, context, depth + 1);
             return;
         }
+        if (string.IsNullOrEmpty(e.Name))
+            throw context.Fail($"schema element {next - 1} has no name");
         if (e.Type is not { } physical || !Enum.IsDefined(physical))
             throw context.Fail($"schema element '{name}' has no valid physical type");
         var column = new ParquetColumn(name, TypeOf(e, physical), e.Repetition == ParquetRepetition.Optional)

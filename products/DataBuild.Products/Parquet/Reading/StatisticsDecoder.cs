@@ -20,8 +20,18 @@ internal static class StatisticsDecoder
 
     public static object? Value(byte[]? bytes, ParquetColumn column)
     {
-        if (bytes is null)
-            return null;
+        try
+        {
+            return bytes is null ? null : Decode(bytes, column);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return bytes; // a bound outside the .NET type's range: keep the raw bytes rather than fail the footer
+        }
+    }
+
+    private static object? Decode(byte[] bytes, ParquetColumn column)
+    {
         return (column.PhysicalType, bytes.Length) switch
         {
             (ParquetPhysicalType.Boolean, >= 1) => bytes[0] != 0,

@@ -37,7 +37,15 @@ internal ref struct CompactReader
         if (type == CompactType.Stop)
             return false;
         int delta = header >> 4;
-        lastFieldId = delta == 0 ? checked((short)ZigZag32(ReadVarint32())) : (short)(lastFieldId + delta);
+        if (delta != 0)
+        {
+            lastFieldId = (short)(lastFieldId + delta);
+            return true;
+        }
+        int id = ZigZag32(ReadVarint32());
+        if (id is < short.MinValue or > short.MaxValue)
+            throw Corrupt($"field id {id} is outside the 16-bit range");
+        lastFieldId = (short)id;
         return true;
     }
 
