@@ -4,7 +4,7 @@ namespace DataBuild.Execution;
 public sealed record ProcessSpec(IReadOnlyList<string> Argv, string WorkingDirectory, string LogPath,
     IReadOnlyDictionary<string, string>? Environment = null);
 
-/// <summary>How a process ended and what it cost, from wait4(2)'s rusage.</summary>
+/// <summary>How a process ended and what it cost, from wait4(2)'s rusage. PeakRssKb is 0 when too short-lived to measure.</summary>
 public sealed record ProcessOutcome(int ExitCode, int Signal, double WallSeconds, double CpuSeconds, long PeakRssKb)
 {
     public bool Succeeded => ExitCode == 0 && Signal == 0;

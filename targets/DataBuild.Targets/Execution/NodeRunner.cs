@@ -50,7 +50,7 @@ public sealed class NodeRunner(IFileSystem fileSystem, IProcessRunner processes,
                 return Fail(BuildStatus.Failed, e.Message);
             }
             cpu = outcome.CpuSeconds;
-            rss = outcome.PeakRssKb;
+            rss = outcome.PeakRssKb > 0 ? outcome.PeakRssKb : null;
             if (cancellation.IsCancellationRequested) return Fail(BuildStatus.Cancelled, "cancelled", outcome.ExitCode, cpu, rss);
             if (!outcome.Succeeded)
                 return Fail(BuildStatus.Failed, $"{outcome.Describe()}; log: {invocation.LogPath}", outcome.ExitCode, cpu, rss);

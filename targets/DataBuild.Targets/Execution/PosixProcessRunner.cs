@@ -20,8 +20,17 @@ public sealed unsafe partial class PosixProcessRunner : IProcessRunner
         if (!OperatingSystem.IsLinux()) return RunPortable(spec, cancellation);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(spec.LogPath))!);
         var started = Stopwatch.GetTimestamp();
+        // Linux carries the spawning process's RSS high-water mark into the child's ru_maxrss across exec, so a
+        // 2 MB `cp` started by a 60 MB driver reports 60 MB. ru_maxrss is only the child's own when it exceeds
+        // ours; below that, the child's VmHWM sampled while it runs is the honest figure.
+        var parentHwmKb = ReadHwmKb("/proc/self/status") ?? long.MaxValue;
         var pid = Spawn(spec);
         using var registration = cancellation.Register(() => Terminate(pid));
+        long sampledHwmKb = 0;
+        using var sampler = new Timer(_ =>
+        {
+            if (ReadHwmKb($"/proc/{pid}/status") is { } kb) Interlocked.Exchange(ref sampledHwmKb, Math.Max(Interlocked.Read(ref sampledHwmKb), kb));
+        }, null, TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(200));
         int status;
         Rusage usage;
         while (true)
@@ -35,7 +44,20 @@ public sealed unsafe partial class PosixProcessRunner : IProcessRunner
         var cpu = usage.UserSeconds + usage.SystemSeconds;
         var signal = status & 0x7f;
         var exit = signal == 0 ? (status >> 8) & 0xff : 128 + signal;
-        return new ProcessOutcome(exit, signal, wall, cpu, usage.MaxRssKb);
+        var peak = usage.MaxRssKb > parentHwmKb ? usage.MaxRssKb : Interlocked.Read(ref sampledHwmKb);
+        return new ProcessOutcome(exit, signal, wall, cpu, peak);
+    }
+
+    private static long? ReadHwmKb(string statusPath)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines(statusPath))
+                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                    return long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim());
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException) { }
+        return null;
     }
 
     public string Capture(IReadOnlyList<string> argv, string workingDirectory)
