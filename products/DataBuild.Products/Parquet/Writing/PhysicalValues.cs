@@ -36,12 +36,10 @@ internal sealed class FixedPhysical<T>(ParquetPhysicalType type) : IPhysical<T> 
 
     public int PlainSize(T value) => Marshal.SizeOf<T>();
 
-    public bool Orderable(T value) => value switch
-    {
-        float f => !float.IsNaN(f),
-        double d => !double.IsNaN(d),
-        _ => true,
-    };
+    // typeof(T) checks are constants per instantiation, so the JIT drops the boxing casts.
+    public bool Orderable(T value) =>
+        typeof(T) == typeof(double) ? !double.IsNaN((double)(object)value)
+        : typeof(T) != typeof(float) || !float.IsNaN((float)(object)value);
 
     public int Compare(T a, T b) => a.CompareTo(b);
 
