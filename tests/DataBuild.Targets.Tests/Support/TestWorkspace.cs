@@ -1,0 +1,48 @@
+using DataBuild.Execution;
+using DataBuild.Graph;
+using DataBuild.IO;
+using DataBuild.Model;
+using DataBuild.State;
+
+namespace DataBuild.Targets.Tests.Support;
+
+/// <summary>A workspace on fakes (in-memory files, fake processes and clock, in-memory state) that builds pipelines.</summary>
+internal sealed class TestWorkspace : IDisposable
+{
+    public TestWorkspace()
+    {
+        Processes = new FakeProcessRunner(Files);
+        Workspace = new Workspace { FileSystem = Files, Clock = Clock, Processes = Processes, Environment = new Dictionary<string, string?>() };
+    }
+
+    public InMemoryFileSystem Files { get; } = new();
+    public FakeClock Clock { get; } = new(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    public FakeProcessRunner Processes { get; }
+    public StateStore State { get; } = StateStore.Open(":memory:");
+    public Workspace Workspace { get; }
+
+    public Task<BuildOutcome> Build(Pipeline pipeline, params string[] selectors) =>
+        Build(PipelineModel.Load(pipeline), new BuildOptions { Selectors = selectors.Select(NodeSelector.Parse).ToList() });
+
+    public Task<BuildOutcome> Plan(Pipeline pipeline, params string[] selectors) =>
+        Build(PipelineModel.Load(pipeline), new BuildOptions { Selectors = selectors.Select(NodeSelector.Parse).ToList(), Plan = true });
+
+    public async Task<BuildOutcome> Build(PipelineModel model, BuildOptions options, int cores = 4)
+    {
+        using var executor = options.Plan ? null : new LocalExecutor(new NodeRunner(Files, Processes, Clock), cores, memoryMb: 1 << 20, gpus: 0);
+        return await new BuildSession(model, Workspace, State, executor, SilentReporter.Instance, options).RunAsync(CancellationToken.None);
+    }
+
+    public void Dispose() => State.Dispose();
+}
+
+internal static class OutcomeExtensions
+{
+    public static string[] Named(this BuildOutcome outcome, NodeState state) =>
+        outcome.Nodes.Where(n => n.State == state).Select(n => n.Name).Order(StringComparer.Ordinal).ToArray();
+
+    public static string[] BuiltNodes(this BuildOutcome outcome) => outcome.Named(NodeState.Built);
+
+    public static Node Node(this BuildOutcome outcome, string name) =>
+        outcome.Nodes.SingleOrDefault(n => n.Name == name) ?? throw new KeyNotFoundException($"No node {name}; nodes: {string.Join(", ", outcome.Nodes.Select(n => n.Name))}");
+}
