@@ -1,0 +1,61 @@
+using DataBuild.State;
+using DataBuild.Targets.Tests.Graph;
+using DataBuild.Targets.Tests.Support;
+using Microsoft.Data.Sqlite;
+
+namespace DataBuild.Targets.Tests.State;
+
+public sealed class StateStoreTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void A_file_that_is_not_a_database_gives_a_StateException_with_the_fix()
+    {
+        var path = _dir.File("state.db");
+        File.WriteAllText(path, new string('x', 4096));
+
+        var error = Assert.Throws<StateException>(() => StateStore.Open(path));
+
+        Assert.Contains($"The state database {path} is not a DataBuild state or is corrupt", error.Message);
+        Assert.Contains($"Fix: move it aside (mv {path} {path}.bad) and rerun", error.Message);
+    }
+
+    [Fact]
+    public void A_state_from_a_newer_schema_says_which_versions_and_what_to_do()
+    {
+        var path = _dir.File("state.db");
+        StateStore.Open(path).Dispose();
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            using var update = connection.CreateCommand();
+            update.CommandText = "UPDATE meta SET value = '99' WHERE key = 'schema_version'";
+            update.ExecuteNonQuery();
+        }
+
+        var error = Assert.Throws<StateException>(() => StateStore.Open(path));
+
+        Assert.Equal($"{path} has state schema version 99, this DataBuild reads version {StateStore.SchemaVersion}.\n" +
+            "Fix: use the newer DataBuild that wrote it, or move the file aside and rebuild.", error.Message);
+    }
+
+    [Fact]
+    public async Task Every_build_of_a_node_is_kept_in_its_history()
+    {
+        using var ws = new TestWorkspace();
+        QuadsPipeline.WriteInputs(ws.Files);
+        await ws.Build(new QuadsPipeline());
+        ws.Files.WriteAllText("raw/q1", "new\n");
+
+        await ws.Build(new QuadsPipeline());
+
+        var history = ws.State.History("Features[quad=1]");
+        Assert.Equal(2, history.Count);
+        Assert.All(history, b => Assert.Equal(BuildStatus.Succeeded, b.Status));
+        Assert.NotEqual(history[0].OutputHash, history[1].OutputHash);
+        Assert.Single(ws.State.History("Features[quad=0]"));
+    }
+}
