@@ -9,8 +9,8 @@ public sealed record FeatureOptions
     public double MaxPeriod { get; init; } = 20;
     public double Oversampling { get; init; } = 5;
     /// <summary>Days. Sets the grid spacing 1/(Oversampling × GridBaseline); fixed rather than per curve so every
-    /// source is searched on the same grid. Use the survey's baseline (the fixture's is 90 days).</summary>
-    public double GridBaseline { get; init; } = 100;
+    /// source is searched on the same grid. The default matches the fixture's 90-day season.</summary>
+    public double GridBaseline { get; init; } = 90;
 }
 
 /// <summary>Computes <see cref="SourceFeatures"/> per light curve (the "generate features" step, run per quad).</summary>
