@@ -1,0 +1,45 @@
+using DataBuild.EndToEnd.Tests.Support;
+
+namespace DataBuild.EndToEnd.Tests;
+
+public sealed class ConcurrencyAndCrashTests
+{
+    [Fact]
+    public async Task A_second_driver_in_the_same_directory_refuses_and_names_the_first()
+    {
+        using var ws = new FanoutWorkspace(2000);
+        using var first = await ws.Start("-j", "1");
+        await first.WaitForBuiltLines(1);
+
+        var second = await ws.Build();
+
+        Assert.Equal(1, second.ExitCode);
+        Assert.Contains($"Another DataBuild driver is using {ws.File(".databuild")} (pid {first.Pid} on", second.Stderr);
+        Assert.Empty(second.Built);
+    }
+
+    [Theory]
+    [InlineData(20)]
+    [InlineData(80)]
+    [InlineData(150)]
+    public async Task After_a_SIGKILL_the_rerun_repeats_no_finished_node_and_ends_with_clean_build_outputs(int killAfter)
+    {
+        using var clean = new FanoutWorkspace(200);
+        using var crashed = new FanoutWorkspace(200);
+        Assert.Equal(0, (await clean.Build()).ExitCode);
+
+        var driver = await crashed.Start("-j", "1");
+        await driver.WaitForBuiltLines(killAfter);
+        driver.Kill();
+        var killed = await driver.WaitAsync();
+        driver.Dispose();
+        var rerun = await crashed.Build();
+
+        Assert.Equal(137, killed.ExitCode); // SIGKILL, not a build that ended on its own
+        Assert.True(killed.Built.Count >= killAfter);
+        Assert.Equal(0, rerun.ExitCode);
+        Assert.NotEmpty(rerun.Built);
+        Assert.Empty(rerun.Built.Intersect(killed.Built));
+        Assert.Equal(clean.Outputs(), crashed.Outputs());
+    }
+}

@@ -1,0 +1,137 @@
+using DataBuild.EndToEnd.Tests.Support;
+
+namespace DataBuild.EndToEnd.Tests;
+
+/// <summary>The real ./build.sh on the fan-out workload (200 quads: 200 copies, 4 groups, 1 total) in a fresh directory.</summary>
+public sealed class FanoutBuildTests : IDisposable
+{
+    private const int Quads = 200;
+    private readonly FanoutWorkspace _ws = new(Quads);
+
+    public void Dispose() => _ws.Dispose();
+
+    private static string[] Sorted(IEnumerable<string> nodes) => nodes.Order(StringComparer.Ordinal).ToArray();
+
+    [Fact]
+    public async Task A_clean_build_runs_every_node_and_concatenates_every_quad()
+    {
+        var result = await _ws.Build();
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(Quads + 4 + 1, result.Built.Distinct().Count());
+        Assert.Contains("FanoutAll", result.Built);
+        Assert.Equal(string.Concat(Enumerable.Range(0, Quads).Select(q => $"quad {q}\n")), File.ReadAllText(_ws.File("all.txt")));
+    }
+
+    [Fact]
+    public async Task A_rerun_prints_nothing_to_do()
+    {
+        await _ws.Build();
+
+        var result = await _ws.Build();
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Empty(result.Built);
+        Assert.Contains($"Nothing to do: all {Quads + 5} nodes are up to date", result.Output);
+    }
+
+    [Fact]
+    public async Task Touching_every_input_rebuilds_nothing()
+    {
+        await _ws.Build();
+        var later = DateTime.UtcNow.AddSeconds(5);
+        for (var q = 0; q < Quads; q++) File.SetLastWriteTimeUtc(_ws.Raw(q), later);
+
+        var result = await _ws.Build();
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Empty(result.Built);
+    }
+
+    [Fact]
+    public async Task Editing_one_raw_file_rebuilds_its_quad_its_group_and_the_total()
+    {
+        await _ws.Build();
+        File.WriteAllText(_ws.Raw(70), "quad seventy\n");
+
+        var result = await _ws.Build();
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(Sorted(["FanoutAll", "FanoutFeatures[group=1,quad=70]", "FanoutGroups[group=1]"]), Sorted(result.Built));
+        Assert.Contains("quad seventy\n", File.ReadAllText(_ws.File("all.txt")));
+    }
+
+    [Fact]
+    public async Task A_different_quad_count_builds_the_new_quad_and_what_depends_on_it()
+    {
+        await _ws.Build();
+        File.WriteAllText(_ws.Raw(Quads), "quad 200\n");
+
+        var result = await Driver.RunAsync(_ws.Path, "FanoutAll", "--fanout-quads", (Quads + 1).ToString());
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(Sorted(["FanoutAll", FanoutWorkspace.FeaturesNode(Quads), "FanoutGroups[group=3]"]), Sorted(result.Built));
+    }
+
+    [Fact]
+    public async Task Deleting_an_output_rebuilds_only_that_node()
+    {
+        await _ws.Build();
+        File.Delete(_ws.File("features/q5"));
+
+        var result = await _ws.Build();
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal([FanoutWorkspace.FeaturesNode(5)], result.Built);
+        Assert.Equal("quad 5\n", File.ReadAllText(_ws.File("features/q5")));
+    }
+
+    [Fact]
+    public async Task An_output_edited_by_hand_is_rebuilt_and_restored()
+    {
+        await _ws.Build();
+        var original = File.ReadAllText(_ws.File("groups/g2"));
+        File.WriteAllText(_ws.File("groups/g2"), "edited by hand\n");
+
+        var result = await _ws.Build();
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(["FanoutGroups[group=2]"], result.Built);
+        Assert.Equal(original, File.ReadAllText(_ws.File("groups/g2")));
+    }
+
+    [Fact]
+    public async Task A_plan_runs_nothing_and_says_what_would_run()
+    {
+        await _ws.Build();
+        File.WriteAllText(_ws.Raw(3), "changed\n");
+
+        var plan = await _ws.Build("--plan");
+        var build = await _ws.Build();
+
+        Assert.Equal(0, plan.ExitCode);
+        Assert.Empty(plan.Built);
+        Assert.Contains("Plan: 3 node(s) would run", plan.Output);
+        Assert.Contains($"{FanoutWorkspace.FeaturesNode(3)}: input changed: file:raw/q3", plan.Output);
+        Assert.Equal(3, build.Built.Count);
+    }
+
+    [Fact]
+    public async Task An_unknown_target_exits_with_2_and_lists_the_targets()
+    {
+        var result = await Driver.RunAsync(_ws.Path, "FanoutAl");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("error: Unknown target 'FanoutAl'.", result.Stderr);
+        Assert.Contains("FanoutAll", result.Stderr);
+    }
+
+    [Fact]
+    public async Task An_unknown_option_exits_with_2_and_suggests_the_near_one()
+    {
+        var result = await Driver.RunAsync(_ws.Path, "FanoutAll", "--fanout-quad", "3");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("error: Unknown option --fanout-quad. Did you mean --fanout-quads?", result.Stderr);
+    }
+}

@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace DataBuild.EndToEnd.Tests.Support;
+
+/// <summary>What one run of ./build.sh printed and how it ended.</summary>
+public sealed record DriverResult(int ExitCode, IReadOnlyList<string> Stdout, string Stderr)
+{
+    public string Output => string.Join("\n", Stdout);
+
+    /// <summary>The nodes of the "[i/n] built X (t s)" lines, printed when stdout is not a terminal.</summary>
+    public IReadOnlyList<string> Built => Driver.BuiltNodes(Stdout);
+}
+
+/// <summary>Runs the real ./build.sh of this checkout in a working directory, as a user would.</summary>
+public static partial class Driver
+{
+    public static string RepositoryRoot { get; } = FindRoot();
+
+    private static string BuildScript => Path.Combine(RepositoryRoot, "build.sh");
+
+    private static readonly Lazy<Task> Compiled = new(async () =>
+    {
+        // Compile build/ once up front, so every driver a test starts is the databuild process itself (build.sh
+        // execs it), and no test's timing includes the compile.
+        using var dir = new TempDirectory();
+        var result = await RunAsync(dir.Path, "--help");
+        if (result.ExitCode != 0) throw new InvalidOperationException($"./build.sh --help failed ({result.ExitCode}):\n{result.Stderr}");
+    });
+
+    public static async Task<DriverResult> RunAsync(string workingDirectory, params string[] args)
+    {
+        using var running = await StartAsync(workingDirectory, args);
+        return await running.WaitAsync();
+    }
+
+    public static async Task<RunningDriver> StartAsync(string workingDirectory, params string[] args)
+    {
+        if (args is not ["--help"]) await Compiled.Value;
+        var info = new ProcessStartInfo(BuildScript)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        return new RunningDriver(Process.Start(info) ?? throw new InvalidOperationException("build.sh did not start"));
+    }
+
+    public static IReadOnlyList<string> BuiltNodes(IEnumerable<string> lines) =>
+        lines.Select(l => BuiltLine().Match(l)).Where(m => m.Success).Select(m => m.Groups[1].Value).ToList();
+
+    [GeneratedRegex(@"^\[\d+/\d+\] built (\S+) \(")]
+    private static partial Regex BuiltLine();
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "DataBuild.sln"))) return dir.FullName;
+        throw new DirectoryNotFoundException($"Cannot find the repository root (a folder with DataBuild.sln) above {AppContext.BaseDirectory}.");
+    }
+}
+
+/// <summary>A driver that is running: its stdout lines as they arrive, to wait on, and a way to SIGKILL it.</summary>
+public sealed class RunningDriver : IDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _lines = [];
+    private readonly List<(Func<IReadOnlyList<string>, bool> Condition, TaskCompletionSource Signal)> _waiters = [];
+    private readonly TaskCompletionSource _stdoutClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Task<string> _stderr;
+
+    public RunningDriver(Process process)
+    {
+        _process = process;
+        _stderr = process.StandardError.ReadToEndAsync();
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) { _stdoutClosed.TrySetResult(); Notify(closed: true); return; }
+            lock (_lines) _lines.Add(e.Data);
+            Notify(closed: false);
+        };
+        process.BeginOutputReadLine();
+    }
+
+    public int Pid => _process.Id;
+
+    public IReadOnlyList<string> Lines
+    {
+        get { lock (_lines) return _lines.ToList(); }
+    }
+
+    /// <summary>Completes once stdout has <paramref name="count"/> "built" lines; fails if the driver ends first.</summary>
+    public Task WaitForBuiltLines(int count) => WaitFor(lines => Driver.BuiltNodes(lines).Count >= count, $"{count} built lines");
+
+    private Task WaitFor(Func<IReadOnlyList<string>, bool> condition, string what)
+    {
+        var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_lines)
+        {
+            if (condition(_lines)) return Task.CompletedTask;
+            if (_stdoutClosed.Task.IsCompleted) throw new InvalidOperationException($"The driver ended before printing {what}:\n{string.Join("\n", _lines)}");
+            _waiters.Add((condition, signal));
+        }
+        return signal.Task.WaitAsync(TimeSpan.FromSeconds(120));
+    }
+
+    private void Notify(bool closed)
+    {
+        lock (_lines)
+            foreach (var w in _waiters.ToList())
+            {
+                if (w.Condition(_lines)) w.Signal.TrySetResult();
+                else if (closed) w.Signal.TrySetException(new InvalidOperationException($"The driver ended first:\n{string.Join("\n", _lines)}"));
+                else continue;
+                _waiters.Remove(w);
+            }
+    }
+
+    /// <summary>SIGKILL, like a node crash or the OOM killer: no handler runs.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: false);
+
+    public async Task<DriverResult> WaitAsync()
+    {
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(150));
+        await _stdoutClosed.Task;
+        return new DriverResult(_process.ExitCode, Lines, await _stderr);
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.Dispose();
+    }
+}
