@@ -1,0 +1,98 @@
+using DataBuild.Execution;
+using DataBuild.Targets.Tests.Support;
+
+namespace DataBuild.Targets.Tests.RealDisk;
+
+public sealed class PosixProcessRunnerTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private ProcessOutcome Run(CancellationToken cancellation, params string[] argv) =>
+        PosixProcessRunner.Instance.Run(new ProcessSpec(argv, _dir.Path, _dir.File("task.log")), cancellation);
+
+    private ProcessOutcome Run(params string[] argv) => Run(CancellationToken.None, argv);
+
+    [Fact]
+    public void The_exit_code_is_reported()
+    {
+        var outcome = Run("sh", "-c", "exit 3");
+
+        Assert.Equal(3, outcome.ExitCode);
+        Assert.False(outcome.Succeeded);
+        Assert.Equal("exit code 3", outcome.Describe());
+    }
+
+    [Fact]
+    public void A_process_killed_by_a_signal_reports_the_signal()
+    {
+        var outcome = Run("sh", "-c", "kill -TERM $$");
+
+        Assert.Equal(15, outcome.Signal);
+        Assert.Equal("killed by signal 15", outcome.Describe());
+    }
+
+    [Fact]
+    public void Stdout_and_stderr_are_appended_to_the_log()
+    {
+        File.WriteAllText(_dir.File("task.log"), "== header\n");
+
+        var outcome = Run("sh", "-c", "echo to-stdout; echo to-stderr >&2");
+
+        Assert.True(outcome.Succeeded);
+        Assert.Equal("== header\nto-stdout\nto-stderr\n", File.ReadAllText(_dir.File("task.log")));
+    }
+
+    [Fact]
+    public void A_missing_program_throws_ProcessStartException_naming_it()
+    {
+        var error = Assert.Throws<ProcessStartException>(() => Run("databuild-no-such-program", "x"));
+
+        Assert.Contains("databuild-no-such-program", error.Message);
+    }
+
+    [Fact]
+    public async Task Cancelling_kills_the_whole_process_group()
+    {
+        var pidFile = _dir.File("grandchild.pid");
+        using var cancel = new CancellationTokenSource();
+        var run = Task.Run(() => Run(cancel.Token, "sh", "-c", $"sleep 300 & echo $! > {pidFile}.tmp && mv {pidFile}.tmp {pidFile}; wait"));
+        var grandchild = await WaitForPid(pidFile);
+
+        cancel.Cancel();
+        var outcome = await run.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.False(outcome.Succeeded);
+        await WaitUntilGone(grandchild);
+    }
+
+    private static async Task<int> WaitForPid(string path)
+    {
+        using var watcher = new FileSystemWatcher(Path.GetDirectoryName(path)!, Path.GetFileName(path)) { EnableRaisingEvents = true };
+        var created = new TaskCompletionSource();
+        watcher.Renamed += (_, _) => created.TrySetResult();
+        watcher.Created += (_, _) => created.TrySetResult();
+        if (!File.Exists(path)) await created.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        return int.Parse(File.ReadAllText(path).Trim());
+    }
+
+    // A killed process is gone once its parent (init, after sh died) reaps it; there is no event to await for that.
+    private static async Task WaitUntilGone(int pid)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (IsAlive(pid))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"process {pid} of the cancelled task's group is still alive");
+            await Task.Delay(20);
+        }
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        var stat = $"/proc/{pid}/stat";
+        if (!File.Exists(stat)) return false;
+        try { return File.ReadAllText(stat).Split(' ')[2] != "Z"; }
+        catch (IOException) { return false; }
+    }
+}

@@ -1,0 +1,99 @@
+using DataBuild.IO;
+using DataBuild.Planning;
+using DataBuild.State;
+using DataBuild.Targets.Tests.Support;
+
+namespace DataBuild.Targets.Tests.RealDisk;
+
+public sealed class RealFileSystemTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+    private readonly RealFileSystem _fs;
+
+    public RealFileSystemTests() => _fs = new RealFileSystem(_dir.Path);
+
+    public void Dispose() => _dir.Dispose();
+
+    private void Write(string relative, string text)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(_dir.File(relative))!);
+        File.WriteAllText(_dir.File(relative), text);
+    }
+
+    [Fact]
+    public void A_file_rewritten_with_the_same_size_gets_a_new_hash_through_the_stat_cache()
+    {
+        Write("a.txt", "abc");
+        var first = new FileHasher(_fs, new Dictionary<string, FileRecord>());
+        var before = first.Hash("a.txt");
+        var cache = first.TakeUpdates().ToDictionary(kv => kv.Key, kv => kv.Value);
+        Write("a.txt", "xyz");
+
+        var after = new FileHasher(_fs, cache).Hash("a.txt");
+
+        Assert.NotNull(before);
+        Assert.NotEqual(before, after);
+    }
+
+    [Fact]
+    public void An_unchanged_file_is_not_read_again()
+    {
+        Write("a.txt", "abc");
+        var first = new FileHasher(_fs, new Dictionary<string, FileRecord>());
+        var hash = first.Hash("a.txt");
+        var second = new FileHasher(_fs, first.TakeUpdates().ToDictionary(kv => kv.Key, kv => kv.Value));
+
+        Assert.Equal(hash, second.Hash("a.txt"));
+        Assert.Equal(0, second.BytesRead);
+    }
+
+    [Fact]
+    public void A_directory_hashes_as_its_tree_so_renames_and_edits_change_it()
+    {
+        Write("d/x.txt", "1");
+        Write("d/sub/y.txt", "2");
+        var hash = new FileHasher(_fs, new Dictionary<string, FileRecord>()).Hash("d");
+        File.Move(_dir.File("d/x.txt"), _dir.File("d/z.txt"));
+
+        var renamed = new FileHasher(_fs, new Dictionary<string, FileRecord>()).Hash("d");
+
+        Assert.NotEqual(hash, renamed);
+        Assert.Equal(["sub/y.txt", "z.txt"], _fs.ListFiles("d"));
+    }
+
+    [Fact]
+    public void Replace_puts_a_file_in_place_of_the_old_one()
+    {
+        Write("staging/out.txt", "new");
+        Write("out.txt", "old");
+
+        _fs.Replace("staging/out.txt", "out.txt");
+
+        Assert.Equal("new", File.ReadAllText(_dir.File("out.txt")));
+        Assert.False(File.Exists(_dir.File("staging/out.txt")));
+    }
+
+    [Fact]
+    public void Replace_exchanges_a_directory_with_the_old_tree_and_removes_the_old_files()
+    {
+        Write("staging/tree/new.txt", "new");
+        Write("tree/old.txt", "old");
+
+        _fs.Replace("staging/tree", "tree");
+
+        Assert.Equal(["new.txt"], _fs.ListFiles("tree"));
+        Assert.False(Directory.Exists(_dir.File("staging/tree")));
+    }
+
+    [Fact]
+    public void Stat_gives_size_and_inode_and_null_for_a_missing_path()
+    {
+        Write("a.txt", "abcd");
+
+        var stat = _fs.Stat("a.txt");
+
+        Assert.Equal(4, stat!.Value.Size);
+        Assert.NotEqual(0, stat.Value.Inode);
+        Assert.Null(_fs.Stat("missing/a.txt"));
+    }
+}
