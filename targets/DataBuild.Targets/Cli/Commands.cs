@@ -40,7 +40,7 @@ internal static partial class Commands
         using var buildLock = BuildLock.Acquire(workspace.FileSystem.FullPath(workspace.StateDirectory));
         using var store = StateStore.Open(workspace.StatePath);
         var runner = new NodeRunner(workspace.FileSystem, workspace.Processes, workspace.Clock);
-        using var executor = new LocalExecutor(runner, jobs, LocalExecutor.AvailableMemoryMb(), gpus: 0);
+        using var executor = new LocalExecutor(runner, jobs, LocalExecutor.AvailableMemoryMb(), LocalExecutor.AvailableGpus());
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {

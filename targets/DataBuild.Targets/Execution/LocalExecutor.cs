@@ -12,6 +12,7 @@ public sealed class LocalExecutor(NodeRunner runner, int cores, long memoryMb, i
 {
     private readonly Channel<RunResult> _results = Channel.CreateUnbounded<RunResult>();
     private readonly CancellationTokenSource _cancel = new();
+    private readonly Dictionary<string, Invocation> _started = new(StringComparer.Ordinal);
     private int _coresInUse;
     private long _memoryInUse;
     private int _gpusInUse;
@@ -52,8 +53,6 @@ public sealed class LocalExecutor(NodeRunner runner, int cores, long memoryMb, i
         thread.Start();
     }
 
-    private readonly Dictionary<string, Invocation> _started = new(StringComparer.Ordinal);
-
     public void Flush() { }
 
     public async Task<IReadOnlyList<RunResult>> WaitAsync(CancellationToken cancellation)
@@ -79,6 +78,21 @@ public sealed class LocalExecutor(NodeRunner runner, int cores, long memoryMb, i
     private int Cores(Invocation invocation) => Math.Min(invocation.Cores, cores);
 
     private long Memory(Invocation invocation) => Math.Min(invocation.MemoryMb ?? 0, memoryMb);
+
+    /// <summary>GPUs this process may use: CUDA_VISIBLE_DEVICES when set, else the /dev/nvidiaN devices.</summary>
+    public static int AvailableGpus()
+    {
+        if (Environment.GetEnvironmentVariable("CUDA_VISIBLE_DEVICES") is { } visible)
+            return visible.Split(',', StringSplitOptions.RemoveEmptyEntries).Count(d => d.Trim() != "-1");
+        try
+        {
+            return Directory.EnumerateFiles("/dev", "nvidia*").Count(f => Path.GetFileName(f)[6..].All(char.IsAsciiDigit) && f.Length > "/dev/nvidia".Length);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
 
     /// <summary>Available memory from /proc/meminfo, so -j does not overcommit a login node.</summary>
     public static long AvailableMemoryMb()
