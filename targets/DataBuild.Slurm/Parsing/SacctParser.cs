@@ -5,6 +5,8 @@ namespace DataBuild.Slurm;
 /// <summary>Reads sacct output in <see cref="SacctFormat"/>, merging step lines into their task.</summary>
 public static class SacctParser
 {
+    private sealed record Line(SlurmTaskId Task, string? Step, AccountingRecord Record);
+
     /// <summary>
     /// One record per array task (or plain job). The job line ("123_4") gives state, exit code, elapsed
     /// and node; its steps ("123_4.batch", "123_4.extern", "123_4.0") give MaxRSS, which Slurm only
@@ -12,54 +14,64 @@ public static class SacctParser
     /// </summary>
     public static IReadOnlyList<AccountingRecord> Parse(string output)
     {
-        var order = new List<SlurmTaskId>();
-        var jobs = new Dictionary<SlurmTaskId, AccountingRecord>();
-        var steps = new List<(SlurmTaskId Task, string Step, SlurmJobState State, int? By, long? Rss)>();
+        var lines = new List<Line>();
         foreach (var raw in output.Split('\n'))
         {
-            var line = raw.TrimEnd('\r');
-            if (line.Trim().Length == 0)
+            var text = raw.TrimEnd('\r');
+            if (text.Trim().Length == 0)
                 continue;
-            var f = line.Split('|');
-            if (f.Length < SacctFormat.FieldCount)
-                throw new FormatException(
-                    $"sacct line '{line}' has {f.Length} fields, expected {SacctFormat.FieldCount} ({SacctFormat.Fields}).");
-            var state = SlurmJobStates.Parse(f[2], out var by);
-            var rss = SlurmMemory.ParseBytes(f[5]);
-            var step = SlurmTaskId.StepOf(f[0]);
-            foreach (var task in SlurmTaskId.ParseMany(f[0]))
+            try
             {
-                if (step is not null)
-                {
-                    steps.Add((task, step, state, by, rss));
-                    continue;
-                }
-                var rawId = long.TryParse(f[1].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var r) ? r : task.JobId;
-                var record = new AccountingRecord(task, rawId, state, by, SlurmExitCode.ParseSacct(f[3]),
-                    SlurmDuration.Parse(f[4]), rss, SlurmMemory.ParseBytes(f[6], 'M'), SlurmDuration.Parse(f[7]),
-                    NodeListOf(f[8]), null, null);
-                // With requeues sacct may list a task twice; the last line is the latest run.
-                if (!jobs.ContainsKey(task))
-                    order.Add(task);
-                jobs[task] = record;
+                lines.AddRange(ParseLine(text));
+            }
+            catch (FormatException e)
+            {
+                throw new FormatException($"sacct line '{text}': {e.Message}", e);
             }
         }
-        foreach (var s in steps)
-        {
-            if (!jobs.TryGetValue(s.Task, out var job))
-                continue; // a step whose job line was not printed: nothing to attach it to
-            var maxRss = Max(job.MaxRssBytes, s.Rss);
-            jobs[s.Task] = s.Step == "batch"
-                ? job with { MaxRssBytes = maxRss, BatchState = s.State, BatchCancelledByUid = s.By }
-                : job with { MaxRssBytes = maxRss };
-        }
-        return order.Select(t => jobs[t]).ToArray();
+        return Merge(lines);
     }
 
-    private static string NodeListOf(string text)
+    private static IEnumerable<Line> ParseLine(string text)
     {
-        var t = text.Trim();
-        return t == "None assigned" ? "" : t;
+        var f = text.Split('|');
+        if (f.Length < SacctFormat.FieldCount)
+            throw new FormatException($"{f.Length} fields, expected {SacctFormat.FieldCount} ({SacctFormat.Fields}).");
+        var state = SlurmJobStates.Parse(f[2], out var by);
+        var step = SlurmTaskId.StepOf(f[0]);
+        var rawId = long.TryParse(f[1].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var r) ? r : (long?)null;
+        var exit = SlurmExitCode.ParseSacct(f[3]);
+        var elapsed = SlurmDuration.Parse(f[4]);
+        var rss = SlurmMemory.ParseBytes(f[5]);
+        var requested = SlurmMemory.ParseBytes(f[6], 'M');
+        var limit = SlurmDuration.Parse(f[7]);
+        var nodes = f[8].Trim() == "None assigned" ? "" : f[8].Trim();
+        return SlurmTaskId.ParseMany(f[0]).Select(task => new Line(task, step,
+            new AccountingRecord(task, rawId ?? task.JobId, state, by, exit, elapsed, rss, requested, limit, nodes,
+                step == "batch" ? state : null, step == "batch" ? by : null)));
+    }
+
+    private static IReadOnlyList<AccountingRecord> Merge(List<Line> lines)
+    {
+        var order = new List<SlurmTaskId>();
+        var jobs = new Dictionary<SlurmTaskId, AccountingRecord>();
+        foreach (var job in lines.Where(l => l.Step is null))
+        {
+            // With requeues sacct may list a task twice; the last line is the latest run.
+            if (!jobs.ContainsKey(job.Task))
+                order.Add(job.Task);
+            jobs[job.Task] = job.Record;
+        }
+        foreach (var step in lines.Where(l => l.Step is not null))
+        {
+            if (!jobs.TryGetValue(step.Task, out var job))
+                continue; // a step whose job line was not printed: nothing to attach it to
+            var merged = job with { MaxRssBytes = Max(job.MaxRssBytes, step.Record.MaxRssBytes) };
+            jobs[step.Task] = step.Step == "batch"
+                ? merged with { BatchState = step.Record.BatchState, BatchCancelledByUid = step.Record.BatchCancelledByUid }
+                : merged;
+        }
+        return order.Select(t => jobs[t]).ToArray();
     }
 
     private static long? Max(long? a, long? b) => a is null ? b : b is null ? a : Math.Max(a.Value, b.Value);

@@ -16,7 +16,9 @@ public static class SlurmMemory
         var t = text.Trim();
         if (t.Length > 1 && (t[^1] is 'n' or 'c') && char.IsLetter(t[^2]))
             t = t[..^1];
-        if (t.Length == 0)
+        // Slurm prints an unset value (NO_VAL64, about 16 EiB) with the unit past 'P' as "?": seen as ReqMem
+        // "16?" on sacct records that slurmctld had not completed yet. Unknown, not an error.
+        if (t.Length == 0 || t.EndsWith('?'))
             return null;
         var unit = char.IsLetter(t[^1]) ? char.ToUpperInvariant(t[^1]) : bareUnit;
         var number = char.IsLetter(t[^1]) ? t[..^1] : t;

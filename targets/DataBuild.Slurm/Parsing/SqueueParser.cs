@@ -18,21 +18,33 @@ public static class SqueueParser
             var line = raw.TrimEnd('\r');
             if (line.Trim().Length == 0)
                 continue;
-            var f = line.Split('|');
-            if (f.Length < SqueueFormat.FieldCount)
-                throw new FormatException(
-                    $"squeue line '{line}' has {f.Length} fields, expected {SqueueFormat.FieldCount} ({SqueueFormat.Fields}).");
-            var jobId = long.TryParse(f[1].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var j) ? j : 0;
-            var state = SlurmJobStates.Parse(f[2]);
-            var exit = SlurmExitCode.ParseWaitStatus(f[3]);
-            var used = SlurmDuration.Parse(f[4]);
-            var nodes = f[5].Trim();
-            // Reason is last; should it ever contain the delimiter, keep it whole.
-            var reason = string.Join('|', f[6..]).TrimEnd('|').Trim();
-            foreach (var task in SlurmTaskId.ParseMany(f[0]))
-                entries.Add(new QueueEntry(task, jobId == 0 ? task.JobId : jobId, state,
-                    state.Classify().IsFinal() ? exit : null, used, nodes, reason));
+            try
+            {
+                entries.AddRange(ParseLine(line));
+            }
+            catch (FormatException e)
+            {
+                throw new FormatException($"squeue line '{line}': {e.Message}", e);
+            }
         }
         return entries;
+    }
+
+    private static IEnumerable<QueueEntry> ParseLine(string line)
+    {
+        var f = line.Split('|');
+        if (f.Length < SqueueFormat.FieldCount)
+            throw new FormatException($"{f.Length} fields, expected {SqueueFormat.FieldCount} ({SqueueFormat.Fields}).");
+        var jobId = long.TryParse(f[1].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var j) ? j : 0;
+        var state = SlurmJobStates.Parse(f[2]);
+        // squeue prints 0 while a task runs; only a final state's exit code means anything.
+        var exit = state.Classify().IsFinal() ? SlurmExitCode.ParseWaitStatus(f[3]) : null;
+        var used = SlurmDuration.Parse(f[4]);
+        var nodes = f[5].Trim();
+        // Reason is last; should it ever contain the delimiter, keep it whole.
+        var reason = string.Join('|', f[6..]).TrimEnd('|').Trim();
+        return SlurmTaskId.ParseMany(f[0])
+            .Select(task => new QueueEntry(task, jobId == 0 ? task.JobId : jobId, state, exit, used, nodes, reason))
+            .ToArray();
     }
 }

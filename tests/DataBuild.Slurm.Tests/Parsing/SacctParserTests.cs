@@ -94,4 +94,15 @@ public class SacctParserTests
         Assert.Equal(TimeSpan.FromDays(3), r.TimeLimit);
         Assert.Equal("node[01-02]", r.NodeList);
     }
+
+    [Fact]
+    public void Reads_an_unset_request_memory_of_16_question_mark_as_unknown() =>
+        Assert.Null(SacctParser.Parse("30_0|31|PENDING|0:0|00:00:00||16?|00:02:00|None assigned").Single().RequestedMemoryBytes);
+
+    [Fact]
+    public void Names_the_line_it_cannot_read()
+    {
+        var e = Assert.Throws<FormatException>(() => SacctParser.Parse("30_0|31|FAILED|x:y|00:00:00||1G|00:02:00|vm"));
+        Assert.StartsWith("sacct line '30_0|31|FAILED|x:y|00:00:00||1G|00:02:00|vm': 'x:y' is not a sacct exit code", e.Message);
+    }
 }

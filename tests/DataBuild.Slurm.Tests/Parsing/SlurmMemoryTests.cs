@@ -15,6 +15,9 @@ public class SlurmMemoryTests
     public void Reads_a_bare_request_as_megabytes() => Assert.Equal(100 * SlurmMemory.MiB, SlurmMemory.ParseBytes("100", 'M'));
 
     [Fact]
+    public void Reads_an_unset_request_printed_as_16_question_mark_as_unknown() => Assert.Null(SlurmMemory.ParseBytes("16?"));
+
+    [Fact]
     public void Empty_max_rss_is_unknown() => Assert.Null(SlurmMemory.ParseBytes(""));
 
     [Theory]

@@ -72,7 +72,7 @@ public class SqueueParserTests
     public void Names_a_line_it_cannot_read()
     {
         var e = Assert.Throws<FormatException>(() => SqueueParser.Parse("1_0|3|COMPLETED\n"));
-        Assert.Contains("squeue line '1_0|3|COMPLETED' has 3 fields", e.Message);
+        Assert.Contains("squeue line '1_0|3|COMPLETED': 3 fields, expected 7", e.Message);
     }
 
     [Fact]

@@ -22,21 +22,26 @@ internal static class JobFollower
             string.Join("; ", entries.Select(e => $"{e.Task} {e.State} {e.Reason}")) + ". Is the node idle? Try `sinfo`.");
     }
 
-    /// <summary>sacct lags squeue by a moment (slurmctld sends records to slurmdbd asynchronously).</summary>
-    public static async Task<IReadOnlyList<AccountingRecord>> AccountingWhenFinalAsync(
-        ISlurmClient client, IReadOnlyCollection<long> jobIds, int expectedTasks)
+    /// <summary>
+    /// sacct lags squeue by seconds and fills a record in pieces: a task can be missing, or show FAILED with
+    /// exit code 0:0 before its real code arrives (both seen here). So wait until sacct agrees with squeue.
+    /// </summary>
+    public static async Task<IReadOnlyList<AccountingRecord>> AccountingAgreeingWithAsync(
+        ISlurmClient client, IReadOnlyList<QueueEntry> finished)
     {
+        var jobIds = finished.Select(e => e.Task.JobId).Distinct().ToArray();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         IReadOnlyList<AccountingRecord> records = [];
         while (DateTime.UtcNow < deadline)
         {
             records = await client.AccountingAsync(jobIds);
-            if (records.Count == expectedTasks && records.All(r => r.Class.IsFinal()))
+            var byTask = records.ToDictionary(r => r.Task);
+            if (finished.All(e => byTask.TryGetValue(e.Task, out var r) && r.State == e.State && r.ExitCode == e.ExitCode))
                 return records;
             await Task.Delay(TimeSpan.FromMilliseconds(500));
         }
         throw new TimeoutException(
-            $"sacct never showed jobs {string.Join(',', jobIds)} as finished; it last said: " +
-            string.Join("; ", records.Select(r => $"{r.Task} {r.State}")) + ". Is slurmdbd up? tests/slurm/cluster.sh status");
+            $"sacct never agreed with squeue on jobs {string.Join(',', jobIds)}; it last said: " +
+            string.Join("; ", records.Select(r => $"{r.Task} {r.State} {r.ExitCode}")) + ". Is slurmdbd up? tests/slurm/cluster.sh status");
     }
 }

@@ -49,8 +49,8 @@ public class RealClusterTests(LocalCluster cluster)
         }
 
         var job = await SubmitAsync(client, dir, "acct", 2, ["sh", "-c", "exit $SLURM_ARRAY_TASK_ID"]);
-        await JobFollower.UntilFinishedAsync(client, [job], expectedTasks: 2);
-        var records = await JobFollower.AccountingWhenFinalAsync(client, [job], expectedTasks: 2);
+        var (entries, _) = await JobFollower.UntilFinishedAsync(client, [job], expectedTasks: 2);
+        var records = await JobFollower.AccountingAgreeingWithAsync(client, entries);
 
         var ok = records.Single(r => r.Task.Index == 0);
         var failed = records.Single(r => r.Task.Index == 1);
@@ -75,7 +75,7 @@ public class RealClusterTests(LocalCluster cluster)
 
         Assert.Equal(SlurmStateClass.OutOfMemory, FailureSignature.Classify(entry, stderr));
         if (await client.IsAccountingAvailableAsync())
-            Assert.Equal(SlurmStateClass.OutOfMemory, Assert.Single(await JobFollower.AccountingWhenFinalAsync(client, [job], 1)).Class);
+            Assert.Equal(SlurmStateClass.OutOfMemory, Assert.Single(await JobFollower.AccountingAgreeingWithAsync(client, entries)).Class);
     }
 
     [Fact]
