@@ -12,10 +12,10 @@ if ! tests/slurm/cluster.sh start; then
   echo "warning: the Slurm cluster did not start; the real-cluster tests will fail and say why." >&2
 fi
 
-echo "== set-up: DuckDB for Parquet interop (npm ci --prefix tests/interop)"
+echo "== set-up: DuckDB for Parquet interop (npm install --prefix tests/interop)"
 if ! command -v npm >/dev/null 2>&1; then
   echo "warning: npm is not installed (apt-get install nodejs npm); the live DuckDB interop tests will fail." >&2
-elif ! npm ci --prefix tests/interop --no-audit --no-fund --loglevel=error; then
+elif ! npm install --prefix tests/interop --no-audit --no-fund --loglevel=error; then
   echo "warning: could not install @duckdb/node-api; the live DuckDB interop tests will fail." >&2
 fi
 

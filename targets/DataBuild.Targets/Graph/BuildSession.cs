@@ -203,9 +203,8 @@ public sealed partial class BuildSession
         var outputs = node.OutputPaths().Select((o, i) => new OutputBinding(o.Name, o.Path, $"{staging}/{i}/{Path.GetFileName(o.Path)}", o.IsDirectory)).ToList();
         var signature = node.Signature!;
         string[]? argv = null;
-        if (target.Task is ArgvTaskSpec argvTask)
-            argv = ArgvTemplate.Expand(argvTask.Template, ArgvTemplate.For(node.Partition, name => outputs.First(o => o.Name == name).StagingPath,
-                signature.InputPaths, (t, o) => SignatureBuilder.UpstreamOutputs(node, _nodes, t, o), signature.Parameters, target.Resources.Cores, target.Name), target.Name);
+        if (target.Task is ArgvTaskSpec)
+            argv = SignatureBuilder.ExpandArgv(node, _nodes, signature.InputPaths, signature.Parameters, name => outputs.First(o => o.Name == name).StagingPath);
         var upstream = new Dictionary<string, UpstreamBinding[]>(StringComparer.Ordinal);
         for (var d = 0; d < target.Dependencies.Count; d++)
             upstream[target.Dependencies[d].Target] = node.Dependencies[d]

@@ -68,16 +68,27 @@ public sealed class SignatureBuilder(FileHasher hasher, ToolIdentity tools, IRea
             entries.Add(new($"upstream:{target.Dependencies[d].Target}", builder.Build(), ""));
         }
         string[]? argv = null;
-        if (target.Task is ArgvTaskSpec argvTask)
+        if (target.Task is ArgvTaskSpec)
         {
             var outputs = node.OutputPaths();
-            argv = ArgvTemplate.Expand(argvTask.Template, ArgvTemplate.For(node.Partition,
-                name => outputs.FirstOrDefault(o => o.Name == name).Path ?? throw new InvalidOperationException($"{target.Name}: {{out:{name}}} names no output."),
-                inputPaths, (t, o) => UpstreamOutputs(node, allNodes, t, o), parameters, target.Resources.Cores, target.Name), target.Name);
-            var display = string.Join(" ", argv);
-            entries.Add(new("command", Hash128.Of(string.Join("\0", argv)), Shorten(display, 200)));
+            argv = ExpandArgv(node, allNodes, inputPaths, parameters,
+                name => outputs.FirstOrDefault(o => o.Name == name).Path ?? throw new InvalidOperationException($"{target.Name}: {{out:{name}}} names no output."));
+            entries.Add(new("command", Hash128.Of(string.Join("\0", argv)), Shorten(string.Join(" ", argv), 200)));
         }
         return new Signature(entries, inputPaths, parameters, argv);
+    }
+
+    /// <summary>
+    /// The argv of an argv task, with outputs at <paramref name="outputPath"/>: final paths for the task key,
+    /// staging paths to run.
+    /// </summary>
+    public static string[] ExpandArgv(Node node, IReadOnlyList<Node> allNodes, IReadOnlyDictionary<string, string[]> inputPaths,
+        IReadOnlyDictionary<string, string> parameters, Func<string, string> outputPath)
+    {
+        var target = node.Target;
+        var template = ((ArgvTaskSpec)target.Task!).Template;
+        return ArgvTemplate.Expand(template, ArgvTemplate.For(node.Partition, outputPath, inputPaths,
+            (t, o) => UpstreamOutputs(node, allNodes, t, o), parameters, target.Resources.Cores, target.Name), target.Name);
     }
 
     public static IReadOnlyList<string> UpstreamOutputs(Node node, IReadOnlyList<Node> allNodes, string target, string output)

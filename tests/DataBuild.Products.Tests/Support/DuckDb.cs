@@ -10,7 +10,7 @@ namespace DataBuild.Products.Tests.Support;
 public static class DuckDb
 {
     private const string InstallHint =
-        "Install it with: npm ci --prefix tests/interop --no-audit --no-fund (needs node >= 18 on PATH).";
+        "Install it with: npm install --prefix tests/interop --no-audit --no-fund (needs node >= 18 on PATH; ./test.sh does it).";
 
     /// <summary>DuckDB reads a Parquet file; returns column names/types and rows as JSON values.</summary>
     public static DuckDbTable Read(string parquetPath)
