@@ -33,8 +33,9 @@ public sealed class BuildLockTests : IDisposable
     {
         var lockFile = _dir.File("lock");
         File.WriteAllText(lockFile, "");
-        // flock(1) takes LOCK_EX on the file like .NET's FileShare.None, and holds it while its child runs.
-        using var holder = Process.Start(new ProcessStartInfo("flock", ["-n", lockFile, "sh", "-c", "echo locked; exec sleep 300"])
+        // flock(1) takes LOCK_EX like .NET's FileShare.None; -o keeps the lock in flock itself, not in its child, so
+        // the lock is free as soon as the flock process is gone.
+        using var holder = Process.Start(new ProcessStartInfo("flock", ["-n", "-o", lockFile, "sh", "-c", "echo locked; exec sleep 300"])
             { RedirectStandardOutput = true })!;
         Assert.Equal("locked", await holder.StandardOutput.ReadLineAsync());
         Assert.Throws<LockedException>(() => BuildLock.Acquire(_dir.Path));
