@@ -5,7 +5,7 @@ namespace DataBuild.EndToEnd.Tests.Support;
 /// <summary>Rewrites a Parquet file as a user's tool would: same schema and metadata, one value changed.</summary>
 public static class ParquetEdit
 {
-    /// <summary>Adds <paramref name="delta"/> to row <paramref name="row"/> of double column <paramref name="column"/>.</summary>
+    /// <summary>Adds <paramref name="delta"/> to row <paramref name="row"/> of a double or float column <paramref name="column"/>.</summary>
     public static void AddTo(string path, string column, int row, double delta)
     {
         ParquetSchema schema;
@@ -17,8 +17,12 @@ public static class ParquetEdit
             columns = file.Schema.Columns.Select(c => Read(file, c)).ToList();
             metadata = file.Metadata.KeyValueMetadata.Select(kv => new KeyValuePair<string, string>(kv.Key, kv.Value ?? "")).ToList();
         }
-        var values = ((ParquetColumnData<double>)columns[schema.IndexOf(column)]).Values;
-        values[row] += delta;
+        switch (columns[schema.IndexOf(column)])
+        {
+            case ParquetColumnData<double> d: d.Values[row] += delta; break;
+            case ParquetColumnData<float> f: f.Values[row] += (float)delta; break;
+            default: throw new ArgumentException($"{path}: column {column} is not a double or float column.");
+        }
         ParquetFileWriter.Write(path, schema, columns, keyValueMetadata: metadata);
     }
 
