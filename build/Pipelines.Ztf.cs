@@ -48,11 +48,12 @@ public sealed partial class Pipelines
         // light curve into this key, and editing one quad would re-list the field. The list depends only on
         // which files exist, so that is the input.
         .PartitionsFrom(Fixtures, _ => [PartitionKey.None])
-        .Parameter("files", k => string.Join(" ", QuadFilesOf(k["field"])))
+        .Parameter("files", k => QuadFilesOf(k["field"]).ToList() is var files ? $"{files.Count} files: {string.Join(" ", files)}" : "")
         .Output("out/ztf/field={field}/quads.parquet")
         .Executes(ctx =>
         {
-            var quads = ctx.Parameter("files").Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(ParseQuadFileName).ToList();
+            var files = ctx.Parameter("files");
+            var quads = files[(files.IndexOf(':') + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(ParseQuadFileName).ToList();
             ZtfFiles.WriteQuadList(ctx.Output(), quads, Provenance.Of(ctx, nameof(Quads), "1"));
         }, version: "1");
 
