@@ -56,7 +56,9 @@ public sealed partial class BuildSession
             var up = _targets[upName];
             if (up.Unavailable is not null)
             {
-                t.Unavailable = up.PendingDiscovery ? $"partitions known after {up.Name} is discovered" : $"upstream {up.Name} is unavailable";
+                // Name the root cause, not the chain: "waits for Features (partitions known after Quads[field=296] is built)".
+                t.RootCause = up.RootCause ?? up;
+                t.Unavailable = $"waits for {t.RootCause.Name} ({t.RootCause.Unavailable})";
                 t.PendingDiscovery = up.PendingDiscovery;
                 _reporter.Materialized(t);
                 return true;

@@ -11,6 +11,9 @@ public sealed class TargetRun(TargetSpec spec)
     /// <summary>Why the partitions are not known (an upstream failed, or in a plan, the source is not built yet).</summary>
     public string? Unavailable { get; set; }
 
+    /// <summary>The upstream target whose partitions are unknown, when this one is unavailable because of it.</summary>
+    public TargetRun? RootCause { get; set; }
+
     /// <summary>In a plan: the partitions depend on a source that would be built first, not on a failure.</summary>
     public bool PendingDiscovery { get; set; }
 
