@@ -295,14 +295,14 @@ cmd_start() {
     [[ $(id -u) == 0 ]] || die "must run as root: the daemons run as SlurmUser=root on this test machine"
     mkdir -p "$CONF_DIR" "$LOG_DIR" "$SCRATCH/state" "$SCRATCH/spool" "$SCRATCH/run"
     export SLURM_CONF="$CONF_DIR/slurm.conf"
-    if [[ $(running_mode) == "$mode" ]] && all_up "$mode"; then
-        say "already running ($mode)"
+    enforcement=$(memory_enforcement)
+    if [[ $(running_mode) == "$mode" && $(cat "$SCRATCH/memory-enforcement" 2>/dev/null) == "$enforcement" ]] && all_up "$mode"; then
+        say "already running ($mode, memory enforced by $enforcement)"
         return 0
     fi
     # A different mode, or a half-dead cluster: start over (state is kept, so job ids keep rising).
     [[ $(running_mode) != none ]] && cmd_stop >/dev/null
     ensure_packages "$accounting"
-    enforcement=$(memory_enforcement)
     write_slurm_conf "$accounting" "$enforcement"
     if [[ $enforcement == cgroup ]]; then write_cgroup_conf; else rm -f /etc/slurm/cgroup.conf; fi
     echo "$enforcement" >"$SCRATCH/memory-enforcement"

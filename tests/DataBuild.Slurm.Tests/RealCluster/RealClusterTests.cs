@@ -15,8 +15,10 @@ public class RealClusterTests(LocalCluster cluster)
         return await client.SubmitAsync(script);
     }
 
-    // Under cgroups the kernel kills at --mem; under OverMemoryKill the gatherer does within a second.
-    private static readonly string[] AllocatePastTheLimit = ["sh", "-c", "head -c 600M /dev/zero | tail > /dev/null"];
+    // Holds 300 MB in a shell variable, then lingers: the cgroup kills at once, but OverMemoryKill samples RSS
+    // once a second and misses an allocation that is over sooner.
+    private const string AllocatePastTheLimitScript = "x=$(head -c 300M /dev/zero | tr '\\0' a); sleep 4";
+    private static readonly string[] AllocatePastTheLimit = ["sh", "-c", AllocatePastTheLimitScript];
 
     [Fact]
     public async Task Submits_a_tiny_array_and_follows_it_with_one_squeue_per_poll()
@@ -124,7 +126,7 @@ public class RealClusterTests(LocalCluster cluster)
             Assert.False(await client.IsAccountingAvailableAsync());
 
             var job = await SubmitAsync(client, dir, "noacct", 2,
-                ["sh", "-c", "if [ \"$SLURM_ARRAY_TASK_ID\" = 1 ]; then head -c 600M /dev/zero | tail > /dev/null; fi"]);
+                ["sh", "-c", "if [ \"$SLURM_ARRAY_TASK_ID\" = 1 ]; then " + AllocatePastTheLimitScript + "; fi"]);
             var (entries, _) = await JobFollower.UntilFinishedAsync(client, [job], expectedTasks: 2);
 
             Assert.Equal(SlurmStateClass.Completed, entries.Single(e => e.Task.Index == 0).Class);
