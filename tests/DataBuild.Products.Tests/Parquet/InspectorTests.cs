@@ -32,6 +32,17 @@ public class InspectorTests
     }
 
     [Fact]
+    public void Inspect_names_legacy_converted_types_as_the_spec_does()
+    {
+        var output = new StringWriter();
+
+        ParquetInspector.Write(Path.Combine(RepositoryPaths.Golden, "empty.parquet"), 0, output);
+
+        Assert.Matches(@"i32\s+Int32\s+Int32\s+INT_32", output.ToString());
+        Assert.Matches(@"night\s+Date\s+Int32\s+DATE", output.ToString());
+    }
+
+    [Fact]
     public void Inspect_of_a_non_parquet_file_throws_the_typed_exception()
     {
         using var dir = new TempDirectory();

@@ -82,9 +82,19 @@ internal static class SchemaBuilder
 
     private static string? Describe(SchemaElement e) => e.Logical switch
     {
-        LogicalKind.None => e.ConvertedType is { } c ? $"converted type {c}" : null,
+        LogicalKind.None => e.ConvertedType is { } c ? ConvertedTypeName(c) : null,
         LogicalKind.Timestamp => $"TIMESTAMP({(e.TimeUnit ?? ParquetTimeUnit.Micros).ToString().ToUpperInvariant()}, {(e.IsAdjustedToUtc == false ? "local" : "UTC")})",
         LogicalKind.Decimal => $"DECIMAL({e.Precision}, {e.Scale})",
         var kind => kind.ToString().ToUpperInvariant(),
     };
+
+    // parquet.thrift's ConvertedType, for files (DuckDB's among them) that set only the legacy annotation.
+    private static readonly string[] ConvertedTypeNames =
+    [
+        "UTF8", "MAP", "MAP_KEY_VALUE", "LIST", "ENUM", "DECIMAL", "DATE", "TIME_MILLIS", "TIME_MICROS", "TIMESTAMP_MILLIS",
+        "TIMESTAMP_MICROS", "UINT_8", "UINT_16", "UINT_32", "UINT_64", "INT_8", "INT_16", "INT_32", "INT_64", "JSON", "BSON", "INTERVAL",
+    ];
+
+    private static string ConvertedTypeName(int converted) =>
+        converted >= 0 && converted < ConvertedTypeNames.Length ? ConvertedTypeNames[converted] : $"converted type {converted}";
 }
