@@ -25,8 +25,9 @@ internal static partial class Commands
         };
         var jobs = line.Value("jobs") is { } j ? (int.TryParse(j, out var n) && n > 0 ? n : throw new UsageException($"-j needs a positive number, got '{j}'.")) : Environment.ProcessorCount;
         var executorName = line.Value("executor") ?? "local";
-        if (executorName != "local")
-            throw new UsageException($"Unknown executor '{executorName}'. Available executors are: local.");
+        if (executorName is not ("local" or "slurm"))
+            throw new UsageException($"Unknown executor '{executorName}'. Available executors are: local, slurm.");
+        var fancy = !Console.IsOutputRedirected && !line.Has("no-progress") && Environment.GetEnvironmentVariable("CI") is null;
 
         if (plan)
         {
@@ -40,7 +41,9 @@ internal static partial class Commands
         using var buildLock = BuildLock.Acquire(workspace.FileSystem.FullPath(workspace.StateDirectory));
         using var store = StateStore.Open(workspace.StatePath);
         var runner = new NodeRunner(workspace.FileSystem, workspace.Processes, workspace.Clock);
-        using var executor = new LocalExecutor(runner, jobs, LocalExecutor.AvailableMemoryMb(), LocalExecutor.AvailableGpus());
+        using IExecutor executor = executorName == "slurm"
+            ? SlurmCommandLine.Executor(line, workspace, store, parameters, fancy ? null : o)
+            : new LocalExecutor(runner, jobs, LocalExecutor.AvailableMemoryMb(), LocalExecutor.AvailableGpus());
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
@@ -57,7 +60,6 @@ internal static partial class Commands
         });
         try
         {
-            var fancy = !Console.IsOutputRedirected && !line.Has("no-progress") && Environment.GetEnvironmentVariable("CI") is null;
             var sessionStore = store;
             BuildOutcome outcome = fancy
                 ? ProgressReporter.Run(model, reporter => new BuildSession(model, workspace, sessionStore, executor, reporter, options).RunAsync(cancel.Token))

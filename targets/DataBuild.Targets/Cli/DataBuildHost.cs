@@ -41,7 +41,7 @@ public static class DataBuildHost
                 "why" => Commands.Why(model, workspace, line, output),
                 "status" => Commands.Status(model, workspace, line, output),
                 "graph" => Commands.Graph(model, workspace, line, output),
-                "worker" => throw new UsageException("The worker command belongs to the Slurm executor, which this version does not have yet."),
+                "worker" => Execution.Slurm.SlurmWorker.Run(model, workspace, line.Value, output),
                 _ => Commands.Build(model, workspace, line, output, pipeline, parameters),
             };
         }

@@ -33,7 +33,12 @@ internal static class Help
         o.WriteLine("  --plan                 show what would run and why; run nothing");
         o.WriteLine("  -j, --jobs N           parallel tasks (default: number of cores)");
         o.WriteLine("  -k, --keep-going       keep building what does not depend on a failure");
-        o.WriteLine("  --executor local       where tasks run (local)");
+        o.WriteLine("  --executor local|slurm where tasks run: this machine, or Slurm job arrays submitted from here");
+        o.WriteLine("  --pack K               slurm: nodes per array task (default: about 5 minutes of work, from history)");
+        o.WriteLine("  --pack-parallel N      slurm: nodes an array task runs at once (asks for N times the CPUs and memory)");
+        o.WriteLine("  --poll-interval S      slurm: seconds between squeue calls (default 30)");
+        o.WriteLine("  --partition P, --account A, --qos Q, --array-throttle N, --sbatch-args \"...\"");
+        o.WriteLine("                         slurm: passed to sbatch (--array=...%N for the throttle)");
         o.WriteLine("  --params FILE          parameters from a YAML or JSON file");
         o.WriteLine("  -v, --verbose          list every node in plans and reports");
         o.WriteLine("  --no-progress          plain progress lines even on a terminal");

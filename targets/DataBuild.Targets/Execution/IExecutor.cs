@@ -18,6 +18,15 @@ public interface IExecutor : IDisposable
 
     void Flush();
 
+    /// <summary>Called once the run is recorded, before anything starts: a batch executor finds its jobs still in flight.</summary>
+    void Prepare(long runId) { }
+
+    /// <summary>
+    /// True when this node is already running (or finished) in a job an earlier driver submitted with the same task key:
+    /// its result will arrive from <see cref="WaitAsync"/> as if started here, so a rerun after a crash runs nothing twice.
+    /// </summary>
+    bool TryAdopt(Invocation invocation) => false;
+
     /// <summary>Waits for at least one result, then returns every result available.</summary>
     Task<IReadOnlyList<RunResult>> WaitAsync(CancellationToken cancellation);
 

@@ -24,6 +24,9 @@ public sealed record Invocation
     public int Gpus { get; init; }
     public TimeSpan? Walltime { get; init; }
     public int Attempt { get; init; } = 1;
+
+    /// <summary>The node's task key (hex): a job found still running after a crash is adopted only when it matches.</summary>
+    public string? TaskKey { get; init; }
 }
 
 public sealed record OutputBinding(string Name, string Path, string StagingPath, bool IsDirectory);

@@ -24,7 +24,13 @@ public sealed record RunResult
     public string? JobId { get; init; }
     public int Attempt { get; init; } = 1;
 
+    /// <summary>Set when the executor knows the failure calls for another attempt with other resources (OOM, time limit).</summary>
+    public ResourceRetry? Retry { get; init; }
+
     public bool Succeeded => Status == BuildStatus.Succeeded;
 }
 
 public sealed record FileHash(string Path, Hash128 Hash);
+
+/// <summary>Run the node again with these resources (null keeps what it had): more memory after an OOM, more time after a time limit.</summary>
+public sealed record ResourceRetry(long? MemoryMb, TimeSpan? Walltime);

@@ -68,6 +68,7 @@ public sealed partial class BuildSession
         var started = _workspace.Clock.Elapsed;
         SetUpTargets();
         if (!_options.Plan) _runId = _state.BeginRun(_options.Command, _workspace.Clock.UtcNow);
+        _executor?.Prepare(_runId);
         var cancelled = false;
         MaterializeWhatWeCan();
         while (true)
@@ -117,13 +118,19 @@ public sealed partial class BuildSession
                 var cap = node.Target.Resources.GroupCap;
                 if (group.Length > 0 && cap > 0 && _groupRunning.GetValueOrDefault(group) >= cap) continue;
                 var invocation = Invocation(node);
-                if (!_executor!.CanStart(invocation)) return;
+                // A job from a driver that died is still running this very task: wait for it rather than run it twice.
+                var adopted = _executor!.TryAdopt(invocation);
+                if (!adopted && !_executor.CanStart(invocation)) return;
                 queue.Dequeue();
                 node.State = NodeState.Running;
                 if (group.Length > 0) _groupRunning[group] = _groupRunning.GetValueOrDefault(group) + 1;
                 _running[node.Name] = invocation;
                 _reporter.Started(node);
-                _executor.Start(invocation, node.Target.Task!);
+                if (!adopted)
+                {
+                    if (node.Attempt <= 1) _workspace.FileSystem.Delete(invocation.LogPath);
+                    _executor.Start(invocation, node.Target.Task!);
+                }
                 progress = true;
             }
         }
@@ -156,11 +163,13 @@ public sealed partial class BuildSession
                 Finish(node);
                 continue;
             }
-            var retry = result.Status != BuildStatus.Cancelled && !_stopDispatch && node.Attempt <= node.Target.Resources.Retries;
+            var retry = result.Status != BuildStatus.Cancelled && !_stopDispatch && (result.Retry is not null || node.Attempt <= node.Target.Resources.Retries);
             _reporter.Finished(node, result, retry);
             if (retry)
             {
                 node.Attempt++;
+                node.MemoryMbOverride = result.Retry?.MemoryMb ?? node.MemoryMbOverride;
+                node.WalltimeOverride = result.Retry?.Walltime ?? node.WalltimeOverride;
                 node.State = NodeState.Queued;
                 Queue(node);
                 continue;
@@ -211,7 +220,6 @@ public sealed partial class BuildSession
                 .Select(i => new UpstreamBinding(_nodes[i].Partition.ToString(), _nodes[i].OutputPaths().ToDictionary(o => o.Name, o => o.Path)))
                 .ToArray();
         var logPath = $"{_workspace.StateDirectory}/logs/{target.Name}/{node.Partition.FileName}.log";
-        if (node.Attempt <= 1) _workspace.FileSystem.Delete(logPath);
         return new Invocation
         {
             Node = node.Name,
@@ -225,10 +233,11 @@ public sealed partial class BuildSession
             StagingDirectory = staging,
             LogPath = logPath,
             Cores = target.Resources.Cores,
-            MemoryMb = target.Resources.MemoryMb?.Invoke(new ResourceContext(node.Partition, _workspace.FileSystem.FullPath, signature.InputPaths, _workspace.FileSystem)),
+            MemoryMb = node.MemoryMbOverride ?? target.Resources.MemoryMb?.Invoke(new ResourceContext(node.Partition, _workspace.FileSystem.FullPath, signature.InputPaths, _workspace.FileSystem)),
             Gpus = target.Resources.Gpus,
-            Walltime = target.Resources.Walltime,
+            Walltime = node.WalltimeOverride ?? target.Resources.Walltime,
             Attempt = Math.Max(1, node.Attempt),
+            TaskKey = signature.Key.ToString(),
         };
     }
 }

@@ -38,6 +38,11 @@ public sealed class Node(int index, TargetSpec target, PartitionKey partition)
     public IReadOnlyList<Reason> Reasons { get; set; } = [];
     public Signature? Signature { get; set; }
     public int Attempt { get; set; }
+
+    /// <summary>Resources an executor asked for on retry (more memory after an OOM); they win over the target's.</summary>
+    public long? MemoryMbOverride { get; set; }
+
+    public TimeSpan? WalltimeOverride { get; set; }
     public string? Error { get; set; }
 
     public bool IsFinished => State is NodeState.UpToDate or NodeState.Built or NodeState.Failed or NodeState.Blocked or NodeState.WouldRun;

@@ -1,0 +1,239 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using DataBuild.Slurm;
+using DataBuild.State;
+
+namespace DataBuild.Execution.Slurm;
+
+public sealed partial class SlurmExecutor
+{
+    private readonly List<TrackedNode> _delivered = [];
+    private readonly Stopwatch _sinceQueuePoll = new();
+    private bool? _accounting;
+    private bool _cancelling;
+
+    /// <summary>squeue calls made; one per poll interval at most, whatever the number of jobs.</summary>
+    public int QueuePolls { get; private set; }
+
+    public async Task<IReadOnlyList<RunResult>> WaitAsync(CancellationToken cancellation)
+    {
+        SettleDelivered();
+        while (true)
+        {
+            var results = new List<RunResult>();
+            CollectResultFiles(results);
+            if (_cancelling)
+            {
+                // Ours were scancelled: what finished is kept; the rest is reported cancelled now, not after the queue drains.
+                foreach (var node in Outstanding().ToList()) results.Add(Deliver(node, Cancelled(node)));
+            }
+            else if (results.Count == 0 && (!_sinceQueuePoll.IsRunning || _sinceQueuePoll.Elapsed >= options.PollInterval))
+            {
+                await PollQueueAsync(results, cancellation);
+                SubmitWhatFits();
+            }
+            if (results.Count > 0 || (Running == 0 && _unsubmitted.Count == 0)) return results;
+            await Task.Delay(options.PollInterval < TimeSpan.FromSeconds(1) ? options.PollInterval : TimeSpan.FromSeconds(1), cancellation);
+        }
+    }
+
+    public void CancelAll()
+    {
+        if (_cancelling) return;
+        _cancelling = true;
+        _unsubmitted.Clear();
+        var ours = _arrays.Values.Where(a => a.Nodes.Any(n => !n.Done)).ToList();
+        foreach (var a in ours) a.CancelledByUs = true;
+        if (ours.Count == 0) return;
+        var ids = ours.Select(a => a.JobId).ToList();
+        options.Log?.Invoke($"cancelling our job arrays: scancel {string.Join(' ', ids)}");
+        try
+        {
+            client.CancelAsync(ids).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is SlurmCommandException or TimeoutException)
+        {
+            options.Log?.Invoke($"warning: {e.Message}");
+        }
+    }
+
+    private IEnumerable<TrackedNode> Outstanding() => _arrays.Values.SelectMany(a => a.Nodes).Where(n => !n.Done);
+
+    private void CollectResultFiles(List<RunResult> results)
+    {
+        foreach (var node in Outstanding().ToList())
+            if (TryReadResult(node) is { } result) results.Add(Deliver(node, result));
+    }
+
+    private RunResult? TryReadResult(TrackedNode node)
+    {
+        if (fileSystem.Stat(node.ResultPath) is null) return null;
+        try
+        {
+            node.ResultRead = true;
+            return ArrayFiles.ReadResult(fileSystem, node.ResultPath) with { JobId = node.Task.ToString(), Attempt = node.Invocation.Attempt };
+        }
+        catch (Exception e) when (e is IOException or System.Text.Json.JsonException or InvalidDataException)
+        {
+            return Failure(node, $"FAILED: the result file {node.ResultPath} is unreadable ({e.Message}); Slurm log: {node.SlurmLog}; log: {node.Invocation.LogPath}");
+        }
+    }
+
+    private RunResult Deliver(TrackedNode node, RunResult result)
+    {
+        node.Done = true;
+        Running--;
+        _delivered.Add(node);
+        return result;
+    }
+
+    /// <summary>
+    /// Runs at the next wait, once the session has recorded what was delivered: result files go (a result is adopted at most
+    /// once), and an array whose nodes are all answered is marked done in the state, so no rerun looks for it again.
+    /// </summary>
+    private void SettleDelivered()
+    {
+        foreach (var node in _delivered)
+            if (node.ResultRead) fileSystem.Delete(node.ResultPath);
+        foreach (var array in _delivered.Select(n => n.Array).Distinct())
+        {
+            if (array.MarkedDone || array.CancelledByUs || array.Nodes.Any(n => !n.Done)) continue;
+            state.MarkJobDone(array.JobId.ToString(CultureInfo.InvariantCulture));
+            array.MarkedDone = true;
+        }
+        _delivered.Clear();
+    }
+
+    /// <summary>One squeue for every job with outstanding nodes; sacct only for tasks squeue no longer lists.</summary>
+    private async Task PollQueueAsync(List<RunResult> results, CancellationToken cancellation)
+    {
+        var jobs = _arrays.Values.Where(a => a.Nodes.Any(n => !n.Done)).Select(a => a.JobId).ToList();
+        _sinceQueuePoll.Restart();
+        if (jobs.Count == 0) return;
+        IReadOnlyList<QueueEntry> entries;
+        try
+        {
+            QueuePolls++;
+            entries = await client.QueueAsync(jobs, cancellation);
+        }
+        catch (Exception e) when (e is SlurmCommandException or TimeoutException)
+        {
+            options.Log?.Invoke($"warning: {e.Message} (will ask again in {options.PollInterval.TotalSeconds:0.#} s)");
+            return;
+        }
+        var byTask = new Dictionary<SlurmTaskId, QueueEntry>();
+        foreach (var e in entries) byTask[e.Task] = e;
+        var missing = new List<TrackedNode>();
+        foreach (var node in Outstanding().ToList())
+        {
+            if (!byTask.TryGetValue(node.Task, out var entry))
+            {
+                if (++node.MissingPolls >= options.MissingPollsBeforeLost) missing.Add(node);
+                continue;
+            }
+            node.MissingPolls = 0;
+            if (!entry.Class.IsFinal()) continue;
+            // The worker writes results before its task ends, so a result absent now will never come.
+            if (TryReadResult(node) is { } late) { results.Add(Deliver(node, late)); continue; }
+            var stderr = entry.State == SlurmJobState.Failed && entry.ExitCode is { Signal: 9 } ? Tail(node.SlurmLog) : null;
+            results.Add(Deliver(node, Ended(node, FailureSignature.Classify(entry, stderr), $"{entry.State} {entry.ExitCode}".Trim())));
+        }
+        if (missing.Count > 0) results.AddRange(await ResolveMissingAsync(missing, cancellation));
+    }
+
+    /// <summary>Tasks squeue has forgotten (older than MinJobAge, or a driver away a long time): sacct knows how they ended.</summary>
+    private async Task<List<RunResult>> ResolveMissingAsync(List<TrackedNode> missing, CancellationToken cancellation)
+    {
+        var results = new List<RunResult>();
+        var records = new Dictionary<SlurmTaskId, AccountingRecord>();
+        _accounting ??= await client.IsAccountingAvailableAsync(cancellation);
+        if (_accounting == true)
+        {
+            try
+            {
+                foreach (var r in await client.AccountingAsync(missing.Select(n => n.Array.JobId).Distinct().ToList(), cancellation)) records[r.Task] = r;
+            }
+            catch (Exception e) when (e is SlurmCommandException or TimeoutException)
+            {
+                options.Log?.Invoke($"warning: {e.Message}");
+            }
+        }
+        foreach (var node in missing)
+        {
+            if (TryReadResult(node) is { } late) { results.Add(Deliver(node, late)); continue; }
+            if (records.TryGetValue(node.Task, out var record))
+            {
+                if (!record.State.Classify().IsFinal()) continue;
+                results.Add(Deliver(node, Ended(node, FailureSignature.Classify(record), $"{record.State} {record.ExitCode} (sacct)")));
+                continue;
+            }
+            // Neither squeue nor sacct knows it: whatever happened, it did not run to the end. Like a node failure.
+            results.Add(Deliver(node, Ended(node, SlurmStateClass.NodeFailure, "gone from squeue and sacct")));
+        }
+        return results;
+    }
+
+    /// <summary>A task ended without this node's result: why (OOM, TIMEOUT, ...), where the logs are, and whether to retry with what.</summary>
+    private RunResult Ended(TrackedNode node, SlurmStateClass how, string slurmSaid)
+    {
+        var invocation = node.Invocation;
+        if (how == SlurmStateClass.Completed)
+            return Failure(node, $"FAILED: Slurm task {node.Task} completed but wrote no result for this node (did the worker crash?); Slurm log: {node.SlurmLog}; log: {invocation.LogPath}");
+        var kind = FailureKinds.From(how) ?? FailureKind.NodeFailure;
+        var lastPeak = state.LastGoodPeakRssKb(invocation.Node);
+        var decision = options.Retry.Decide(new FailedAttempt(kind, invocation.Attempt, invocation.MemoryMb * SlurmMemory.MiB, invocation.Walltime,
+            lastPeak * 1024));
+        var label = kind switch
+        {
+            FailureKind.OutOfMemory => "OOM",
+            FailureKind.Timeout => "TIMEOUT",
+            FailureKind.Cancelled => "CANCELLED",
+            FailureKind.NodeFailure => "NODE_FAIL",
+            _ => "FAILED",
+        };
+        var message = $"{label}: Slurm task {node.Task} ended {slurmSaid}; {decision.Reason}; Slurm log: {node.SlurmLog}; log: {invocation.LogPath}";
+        return new RunResult
+        {
+            Node = invocation.Node,
+            Status = kind switch { FailureKind.OutOfMemory => BuildStatus.OutOfMemory, FailureKind.Timeout => BuildStatus.TimedOut, _ => BuildStatus.Failed },
+            Message = message,
+            JobId = node.Task.ToString(),
+            Attempt = invocation.Attempt,
+            StartedAt = _clock.UtcNow,
+            EndedAt = _clock.UtcNow,
+            Retry = decision.Retry
+                ? new ResourceRetry(decision.MemoryBytes is { } bytes ? (bytes + SlurmMemory.MiB - 1) / SlurmMemory.MiB : null, decision.TimeLimit)
+                : null,
+        };
+    }
+
+    private RunResult Failure(TrackedNode node, string message) => new()
+    {
+        Node = node.Invocation.Node, Status = BuildStatus.Failed, Message = message, JobId = node.Task.ToString(),
+        Attempt = node.Invocation.Attempt, StartedAt = _clock.UtcNow, EndedAt = _clock.UtcNow,
+    };
+
+    private RunResult Cancelled(TrackedNode node) => new()
+    {
+        Node = node.Invocation.Node, Status = BuildStatus.Cancelled, Message = $"cancelled (scancel {node.Array.JobId}); Slurm log: {node.SlurmLog}",
+        JobId = node.Task.ToString(), Attempt = node.Invocation.Attempt, StartedAt = _clock.UtcNow, EndedAt = _clock.UtcNow,
+    };
+
+    /// <summary>The end of a Slurm log, where slurmstepd says "exceeded memory limit" or "oom-kill".</summary>
+    private string? Tail(string path)
+    {
+        if (fileSystem.Stat(path) is null) return null;
+        try
+        {
+            using var stream = fileSystem.OpenRead(path);
+            if (stream.CanSeek && stream.Length > 4096) stream.Seek(-4096, SeekOrigin.End);
+            using var reader = new StreamReader(stream, Encoding.UTF8);
+            return reader.ReadToEnd();
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,158 @@
+using System.Globalization;
+using DataBuild.IO;
+using DataBuild.Model;
+using DataBuild.Slurm;
+using DataBuild.State;
+
+namespace DataBuild.Execution.Slurm;
+
+/// <summary>
+/// Runs the stale part of the graph as Slurm job arrays. The scheduler offers every ready node (the cluster queues, so
+/// <see cref="CanStart"/> is always true); <see cref="Flush"/> groups them by target and resources, packs K nodes per
+/// array task, chunks the packs by MaxArraySize and this driver's share of MaxJobCount, writes a manifest and a
+/// readable sbatch script per array, submits, and records the job id in the state at once. <see cref="WaitAsync"/>
+/// then ingests per-node result files as they appear and asks squeue (one call for all jobs) how the tasks are doing.
+/// </summary>
+public sealed partial class SlurmExecutor(ISlurmClient client, SlurmExecutorOptions options, IFileSystem fileSystem, StateStore state,
+    IClock? clock = null, string stateDirectory = ".databuild") : IExecutor
+{
+    private readonly IClock _clock = clock ?? SystemClock.Instance;
+    private readonly List<Invocation> _buffer = [];
+    private readonly Queue<PlannedArray> _unsubmitted = new();
+    private readonly Dictionary<long, ArrayJob> _arrays = [];
+    private long _runId;
+    private int _arraysMade;
+    private ArrayLimits? _limits;
+
+    public string Name => "slurm";
+
+    /// <summary>Nodes offered and not yet answered: buffered, waiting for submission, queued or running on the cluster.</summary>
+    public int Running { get; private set; }
+
+    public bool CanStart(Invocation invocation) => true;
+
+    public void Start(Invocation invocation, TaskSpec task)
+    {
+        _buffer.Add(invocation);
+        Running++;
+    }
+
+    public void Flush()
+    {
+        if (_buffer.Count > 0)
+        {
+            // Same target and resources: one set of #SBATCH lines, so one array. Memory is bucketed (at most 50 % more than asked)
+            // so that a target whose memory grows with its data still makes a few arrays, not one per size.
+            foreach (var group in _buffer.GroupBy(i => (i.Target, i.Cores, Memory: MemoryBucket(i.MemoryMb), i.Gpus, i.Walltime)))
+            {
+                var memory = group.Max(i => i.MemoryMb);
+                Plan(group.Key.Target, group.Select(i => i with { MemoryMb = memory }).ToList());
+            }
+            _buffer.Clear();
+        }
+        SubmitWhatFits();
+    }
+
+    /// <summary>Rounds up to two significant binary digits: 256, 384, 512, 768, 1024, 1536, ... MB.</summary>
+    internal static long? MemoryBucket(long? mb)
+    {
+        if (mb is not { } m || m <= 256) return mb is null ? null : 256;
+        var top = 1L << (63 - (int)long.LeadingZeroCount(m));
+        return m <= top ? top : m <= top + top / 2 ? top + top / 2 : top * 2;
+    }
+
+    private void Plan(string target, List<Invocation> nodes)
+    {
+        var history = options.Pack is null ? state.RecentWallSeconds(target).Select(TimeSpan.FromSeconds).ToList() : [];
+        var plan = PackPlanner.Plan(nodes.Count, options.Pack, history, options.PackParallel);
+        var packs = nodes.Chunk(plan.ItemsPerTask).ToList();
+        foreach (var chunk in ArrayChunker.Split(packs.Count, Limits()))
+            _unsubmitted.Enqueue(new PlannedArray(target, packs.GetRange(chunk.FirstTask, chunk.Count), plan.ItemsPerTask, plan.Reason));
+    }
+
+    /// <summary>Submits planned arrays while this driver stays within its share of the controller's job table.</summary>
+    private void SubmitWhatFits()
+    {
+        while (_unsubmitted.TryPeek(out var next) && ArrayChunker.CanSubmit(new ArrayChunk(0, next.Packs.Count), TasksInFlight(), Limits()))
+            Submit(_unsubmitted.Dequeue());
+    }
+
+    private int TasksInFlight() => _arrays.Values.Sum(a => a.Nodes.Where(n => !n.Done).Select(n => n.Index).Distinct().Count());
+
+    private ArrayLimits Limits() => _limits ??= ArrayLimits.From(client.ConfigAsync().GetAwaiter().GetResult());
+
+    private void Submit(PlannedArray planned)
+    {
+        var first = planned.Packs[0][0];
+        var files = new ArrayFiles($"{stateDirectory}/slurm/{_runId}/{++_arraysMade:000}-{planned.Target}");
+        fileSystem.CreateDirectory(files.Logs);     // sbatch fails the task if its log directory is missing
+        fileSystem.CreateDirectory(files.Results);
+        var invocations = planned.Packs.SelectMany(p => p).ToList();
+        files.WriteManifest(fileSystem, invocations, planned.Pack);
+        var spec = Spec(planned, first, files);
+        using (var script = new StreamWriter(fileSystem.Create(files.Script)))
+            script.Write(SbatchScript.Render(spec));
+        var jobId = client.SubmitAsync(fileSystem.FullPath(files.Script)).GetAwaiter().GetResult();
+        state.RecordJob(jobId.ToString(CultureInfo.InvariantCulture), _runId, files.Manifest, _clock.UtcNow);
+        var array = new ArrayJob(jobId, files);
+        _arrays[jobId] = array;
+        for (var n = 0; n < invocations.Count; n++)
+            array.Nodes.Add(new TrackedNode(invocations[n], array, n / planned.Pack, n % planned.Pack));
+        options.Log?.Invoke($"submitted job array {jobId}: {invocations.Count} {planned.Target} node(s) in {planned.Packs.Count} task(s) " +
+            $"of up to {planned.Pack} (pack {planned.Reason}); script {files.Script}");
+    }
+
+    private SbatchSpec Spec(PlannedArray planned, Invocation first, ArrayFiles files)
+    {
+        var parallel = Math.Min(Math.Max(1, options.PackParallel), planned.Pack);
+        // A pack runs `parallel` nodes at once and K nodes in turn: it needs that many nodes' CPUs and memory, and their time in sequence.
+        var rounds = (planned.Pack + parallel - 1) / parallel;
+        return new SbatchSpec(
+            JobName: "databuild-" + planned.Target,
+            ArrayFirst: 0,
+            ArrayLast: planned.Packs.Count - 1,
+            Command: [.. options.WorkerCommand, "--manifest", files.Manifest, "--pack", planned.Pack.ToString(CultureInfo.InvariantCulture)],
+            OutputPath: fileSystem.FullPath(files.Logs) + "/%A_%a.out",
+            Throttle: options.ArrayThrottle,
+            CpusPerTask: first.Cores * parallel,
+            MemoryBytes: first.MemoryMb * SlurmMemory.MiB * parallel,
+            Gpus: first.Gpus > 0 ? first.Gpus * parallel : null,
+            TimeLimit: first.Walltime * rounds,
+            Partition: options.Partition,
+            Account: options.Account,
+            Qos: options.Qos,
+            ExtraArguments: options.SbatchArguments,
+            WorkingDirectory: options.WorkingDirectory);
+    }
+
+    public void Dispose()
+    {
+        SettleDelivered();
+    }
+
+    private sealed record PlannedArray(string Target, List<Invocation[]> Packs, int Pack, string Reason);
+
+    private sealed class ArrayJob(long jobId, ArrayFiles files)
+    {
+        public long JobId { get; } = jobId;
+        public ArrayFiles Files { get; } = files;
+        public List<TrackedNode> Nodes { get; } = [];
+        public bool CancelledByUs { get; set; }
+        public bool MarkedDone { get; set; }
+    }
+
+    private sealed class TrackedNode(Invocation invocation, ArrayJob array, int index, int slot)
+    {
+        public Invocation Invocation { get; } = invocation;
+        public ArrayJob Array { get; } = array;
+        public int Index { get; } = index;
+        public int Slot { get; } = slot;
+        public SlurmTaskId Task => new(Array.JobId, Index);
+        public string ResultPath => Array.Files.Result(Index, Slot);
+        public string SlurmLog => Array.Files.SlurmLog(Array.JobId, Index);
+
+        public bool Done { get; set; }
+        public bool ResultRead { get; set; }
+        public int MissingPolls { get; set; }
+    }
+}

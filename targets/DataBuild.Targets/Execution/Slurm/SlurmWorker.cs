@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using DataBuild.Model;
+using DataBuild.Parameters;
+using DataBuild.State;
+
+namespace DataBuild.Execution.Slurm;
+
+/// <summary>
+/// What one array task runs: <c>databuild worker --manifest M --pack K [--index I]</c>. It never plans the graph: it
+/// reads its K manifest lines, finds each node's task by target name, runs them (as many at once as the allocation's
+/// CPUs allow) with the same <see cref="NodeRunner"/> as the local executor, and writes one result file per node as
+/// each finishes, so one failure never loses its pack-mates' results and a killed pack keeps what already finished.
+/// </summary>
+public static class SlurmWorker
+{
+    public static int Run(PipelineModel model, Workspace workspace, Func<string, string?> option, TextWriter output)
+    {
+        var manifest = option("manifest") ?? throw new UsageException("worker needs --manifest <path> (it is started by the Slurm executor's job scripts).");
+        var index = ParseInt(option("index") ?? Environment.GetEnvironmentVariable("SLURM_ARRAY_TASK_ID"), "--index (or $SLURM_ARRAY_TASK_ID)");
+        var files = ArrayFiles.OfManifest(manifest);
+        var pack = option("pack") is { } p ? ParseInt(p, "--pack") : files.ReadPack(workspace.FileSystem);
+        var mine = files.ReadManifest(workspace.FileSystem).Skip(index * pack).Take(pack).ToList();
+        if (mine.Count == 0) throw new UsageException($"{manifest} has no lines for array index {index} with --pack {pack}.");
+        var cpus = int.TryParse(Environment.GetEnvironmentVariable("SLURM_CPUS_PER_TASK"), out var c) && c > 0 ? c : 1;
+        var parallel = Math.Max(1, cpus / Math.Max(1, mine.Max(i => i.Cores)));
+        var jobId = Environment.GetEnvironmentVariable("SLURM_ARRAY_JOB_ID") is { } job ? $"{job}_{index}" : null;
+
+        using var cancel = new CancellationTokenSource();
+        // scancel and time limits send SIGTERM first: stop the tasks (their process groups) and write what we know.
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            cancel.Cancel();
+        });
+        var runner = new NodeRunner(workspace.FileSystem, workspace.Processes, workspace.Clock);
+        var failed = 0;
+        Parallel.ForEach(mine.Select((invocation, slot) => (invocation, slot)), new ParallelOptions { MaxDegreeOfParallelism = parallel }, item =>
+        {
+            var result = RunOne(model, runner, item.invocation, cancel.Token) with { JobId = jobId };
+            ArrayFiles.WriteResult(workspace.FileSystem, files.Result(index, item.slot), result);
+            if (!result.Succeeded) Interlocked.Increment(ref failed);
+            output.WriteLine($"{(result.Succeeded ? "built" : "FAILED")} {item.invocation.Node} ({result.WallSeconds:F2} s){(result.Succeeded ? "" : ": " + result.Message)}");
+        });
+        return failed == 0 ? 0 : 1;
+    }
+
+    private static RunResult RunOne(PipelineModel model, NodeRunner runner, Invocation invocation, CancellationToken cancellation)
+    {
+        if (!model.Targets.TryGetValue(invocation.Target, out var spec) || spec.Task is null)
+            return new RunResult
+            {
+                Node = invocation.Node, Status = BuildStatus.Failed, Attempt = invocation.Attempt,
+                Message = $"the pipeline program has no target {invocation.Target} with a task; was build/ changed after the job was submitted?",
+            };
+        try
+        {
+            return runner.Run(invocation, spec.Task, cancellation);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return new RunResult { Node = invocation.Node, Status = BuildStatus.Failed, Message = $"engine error: {e.Message}", Attempt = invocation.Attempt };
+        }
+    }
+
+    private static int ParseInt(string? text, string what) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new UsageException($"worker needs {what} as a number, got '{text}'.");
+}
