@@ -94,6 +94,9 @@ public sealed class RunningDriver : IDisposable
     /// <summary>Completes once stdout has <paramref name="count"/> "built" lines; fails if the driver ends first.</summary>
     public Task WaitForBuiltLines(int count) => WaitFor(lines => Driver.BuiltNodes(lines).Count >= count, $"{count} built lines");
 
+    /// <summary>Completes once a stdout line contains <paramref name="text"/>; fails if the driver ends first.</summary>
+    public Task WaitForLine(string text) => WaitFor(lines => lines.Any(l => l.Contains(text, StringComparison.Ordinal)), $"a line with '{text}'");
+
     private Task WaitFor(Func<IReadOnlyList<string>, bool> condition, string what)
     {
         var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -26,7 +26,7 @@ public sealed partial class SlurmExecutor
             if (_cancelling)
             {
                 // Ours were scancelled: what finished is kept; the rest is reported cancelled now, not after the queue drains.
-                foreach (var node in Outstanding().ToList()) results.Add(Deliver(node, Cancelled(node)));
+                foreach (var node in Outstanding().ToList()) results.Add(Deliver(node, node.Killed ?? Cancelled(node)));
             }
             else if (results.Count == 0 && (!_sinceQueuePoll.IsRunning || _sinceQueuePoll.Elapsed >= options.PollInterval))
             {
@@ -62,8 +62,14 @@ public sealed partial class SlurmExecutor
 
     private void CollectResultFiles(List<RunResult> results)
     {
-        foreach (var node in Outstanding().ToList())
-            if (TryReadResult(node) is { } result) results.Add(Deliver(node, result));
+        foreach (var node in Outstanding().Where(n => n.Killed is null).ToList())
+        {
+            if (TryReadResult(node) is not { } result) continue;
+            // The kernel's OOM killer takes the largest process of the job's cgroup, often the task under the worker, which
+            // lives to report "signal 9". Only Slurm can tell a memory kill from another SIGKILL, once the array task ends.
+            if (result is { Succeeded: false, ExitCode: 128 + 9 }) node.Killed = result;
+            else results.Add(Deliver(node, result));
+        }
     }
 
     private RunResult? TryReadResult(TrackedNode node)
@@ -134,6 +140,12 @@ public sealed partial class SlurmExecutor
             }
             node.MissingPolls = 0;
             if (!entry.Class.IsFinal()) continue;
+            if (node.Killed is { } killed)
+            {
+                var memoryKill = entry.Class == SlurmStateClass.OutOfMemory || FailureSignature.MentionsMemoryKill(Tail(node.SlurmLog) ?? "");
+                results.Add(Deliver(node, memoryKill ? Ended(node, SlurmStateClass.OutOfMemory, $"{entry.State}, the task killed by signal 9") : killed));
+                continue;
+            }
             // The worker writes results before its task ends, so a result absent now will never come.
             if (TryReadResult(node) is { } late) { results.Add(Deliver(node, late)); continue; }
             var stderr = entry.State == SlurmJobState.Failed && entry.ExitCode is { Signal: 9 } ? Tail(node.SlurmLog) : null;
@@ -161,6 +173,7 @@ public sealed partial class SlurmExecutor
         }
         foreach (var node in missing)
         {
+            if (node.Killed is { } killed) { results.Add(Deliver(node, killed)); continue; }
             if (TryReadResult(node) is { } late) { results.Add(Deliver(node, late)); continue; }
             if (records.TryGetValue(node.Task, out var record))
             {

@@ -92,7 +92,7 @@ public sealed partial class SlurmExecutor(ISlurmClient client, SlurmExecutorOpti
         var spec = Spec(planned, first, files);
         using (var script = new StreamWriter(fileSystem.Create(files.Script)))
             script.Write(SbatchScript.Render(spec));
-        var jobId = client.SubmitAsync(fileSystem.FullPath(files.Script)).GetAwaiter().GetResult();
+        var jobId = SubmitWithRetries(files.Script);
         state.RecordJob(jobId.ToString(CultureInfo.InvariantCulture), _runId, files.Manifest, _clock.UtcNow);
         var array = new ArrayJob(jobId, files);
         _arrays[jobId] = array;
@@ -100,6 +100,24 @@ public sealed partial class SlurmExecutor(ISlurmClient client, SlurmExecutorOpti
             array.Nodes.Add(new TrackedNode(invocations[n], array, n / planned.Pack, n % planned.Pack));
         options.Log?.Invoke($"submitted job array {jobId}: {invocations.Count} {planned.Target} node(s) in {planned.Packs.Count} task(s) " +
             $"of up to {planned.Pack} (pack {planned.Reason}); script {files.Script}");
+    }
+
+    /// <summary>sbatch, tried again a few times: a busy or restarting controller refuses for seconds, and a build should not die of it.</summary>
+    private long SubmitWithRetries(string script)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return client.SubmitAsync(fileSystem.FullPath(script)).GetAwaiter().GetResult();
+            }
+            catch (Exception e) when (e is SlurmCommandException or TimeoutException && attempt < 5)
+            {
+                var delay = TimeSpan.FromSeconds(1 << (attempt - 1));
+                options.Log?.Invoke($"warning: {e.Message} (trying again in {delay.TotalSeconds:0} s)");
+                Thread.Sleep(delay);
+            }
+        }
     }
 
     private SbatchSpec Spec(PlannedArray planned, Invocation first, ArrayFiles files)
@@ -153,6 +171,9 @@ public sealed partial class SlurmExecutor(ISlurmClient client, SlurmExecutorOpti
 
         public bool Done { get; set; }
         public bool ResultRead { get; set; }
+
+        /// <summary>A result saying SIGKILL: held until Slurm says whether that was the memory limit.</summary>
+        public RunResult? Killed { get; set; }
         public int MissingPolls { get; set; }
     }
 }
