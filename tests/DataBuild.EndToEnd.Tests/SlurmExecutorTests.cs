@@ -10,7 +10,7 @@ namespace DataBuild.EndToEnd.Tests;
 [Collection(SlurmCluster.Name)]
 public sealed class SlurmExecutorTests
 {
-    public SlurmExecutorTests() => SlurmCluster.EnsureUp();
+    public SlurmExecutorTests(SlurmCluster cluster) => cluster.EnsureUp();
 
     [Fact]
     public async Task The_ZTF_pipeline_built_on_Slurm_is_byte_identical_to_the_local_build()
@@ -69,13 +69,36 @@ public sealed class SlurmExecutorTests
     }
 }
 
-/// <summary>The local Slurm cluster, checked once per test; its tests run one at a time (two CPUs, shared queue).</summary>
+/// <summary>
+/// The local Slurm cluster, checked before each test. Its tests run one at a time, and never while the Slurm client's
+/// real-cluster tests (another test process, which restarts the cluster) run: both hold the same file lock.
+/// </summary>
 [CollectionDefinition(Name)]
-public sealed class SlurmCluster
+public sealed class SlurmCluster : ICollectionFixture<SlurmCluster>, IDisposable
 {
     public const string Name = "Real Slurm cluster (end to end)";
 
-    public static void EnsureUp()
+    private readonly FileStream _lock = AcquireLock();
+
+    public void Dispose() => _lock.Dispose();
+
+    private static FileStream AcquireLock()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(10);
+        while (true)
+        {
+            try
+            {
+                return new FileStream("/tmp/databuild-slurm-tests.lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(200);
+            }
+        }
+    }
+
+    public void EnsureUp()
     {
         string said;
         try

@@ -6,8 +6,11 @@ namespace DataBuild.Slurm.Tests;
 /// The one-node cluster of tests/slurm/cluster.sh. Its tests fail, never skip, when it is down: a skipped
 /// real-cluster test reads as green in CI while proving nothing.
 /// </summary>
-public sealed class LocalCluster
+public sealed class LocalCluster : IDisposable
 {
+    // The end-to-end tests of --executor slurm use the same cluster from another test process; this collection restarts it.
+    private readonly FileStream _lock = ClusterLock.Acquire();
+
     public LocalCluster()
     {
         RepositoryRoot = FindRepositoryRoot();
@@ -51,6 +54,8 @@ public sealed class LocalCluster
         }
     }
 
+    public void Dispose() => _lock.Dispose();
+
     private static string FindRepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
@@ -59,6 +64,32 @@ public sealed class LocalCluster
                 return dir.FullName;
         }
         throw new InvalidOperationException($"Cannot find tests/slurm/cluster.sh above {AppContext.BaseDirectory}.");
+    }
+}
+
+/// <summary>
+/// One test process at a time on the cluster, across test projects (dotnet test runs them in parallel): an exclusive
+/// lock on a file, released when the holder's collection ends or its process dies. The same file is locked by
+/// tests/DataBuild.EndToEnd.Tests (SlurmCluster).
+/// </summary>
+internal static class ClusterLock
+{
+    public const string Path = "/tmp/databuild-slurm-tests.lock";
+
+    public static FileStream Acquire()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(10);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(Path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(200);
+            }
+        }
     }
 }
 
