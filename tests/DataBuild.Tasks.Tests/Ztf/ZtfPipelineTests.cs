@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using DataBuild.Tasks.Learning;
 using DataBuild.Tasks.Ztf;
 using Xunit;
@@ -26,19 +25,16 @@ public class ZtfPipelineTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Features_of_a_whole_field_take_well_under_a_second()
+    public void Features_of_a_whole_field_cover_every_source_in_order()
     {
+        // Speed is measured by bench/pipelines/run.sh, never asserted in a unit test.
         var curves = ZtfFixture.GenerateField(296).SelectMany(q => q.Sources).Select(s => s.Curve).ToList();
-        FeatureExtractor.Compute(curves.Take(20).ToList()); // JIT warm-up
 
-        var clock = Stopwatch.StartNew();
         var features = FeatureExtractor.Compute(curves);
-        clock.Stop();
 
-        output.WriteLine($"{features.Count} sources, {curves.Sum(c => c.Count)} epochs in {clock.ElapsedMilliseconds} ms");
-        Assert.Equal(curves.Count, features.Count);
-        // Typically 0.3–0.5 s on two cores; the looser bound keeps a busy CI machine from failing a healthy build.
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1.5), $"took {clock.ElapsedMilliseconds} ms");
+        output.WriteLine($"{features.Count} sources, {curves.Sum(c => c.Count)} epochs");
+        Assert.Equal(curves.Select(c => c.SourceId), features.Select(f => f.SourceId));
+        Assert.Equal(curves.Select(c => c.Count), features.Select(f => f.NObs));
     }
 
     [Theory]
