@@ -61,6 +61,16 @@ public static class DataBuildHost
             Console.Error.WriteLine($"error: {e.Message}");
             return UsageError;
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Anything else is a bug or an environment problem (disk full, permissions): say what and where, not a
+            // stack trace, unless asked. Recorded state is consistent: each result is committed as it arrives.
+            Console.Error.WriteLine($"error: {e.GetType().Name}: {e.Message}");
+            Console.Error.WriteLine(Environment.GetEnvironmentVariable("DATABUILD_DEBUG") == "1"
+                ? e.ToString()
+                : "Finished nodes are recorded; rerun to continue. For the stack trace, rerun with DATABUILD_DEBUG=1.");
+            return BuildFailed;
+        }
     }
 
     private static void RejectUnknownOptions(CommandLine line, IReadOnlyList<ParameterDescriptor> parameters)

@@ -84,7 +84,16 @@ public sealed partial class BuildSession
                 _reporter.Materialized(t);
                 return true;
             }
-            keys = sourceNodes.SelectMany(n => Discover(t, n)).ToList();
+            try
+            {
+                keys = sourceNodes.SelectMany(n => Discover(t, n)).ToList();
+            }
+            catch (DiscoveryException e)
+            {
+                t.Unavailable = e.Message;
+                _reporter.Materialized(t);
+                return true;
+            }
         }
         else
         {
@@ -167,11 +176,16 @@ public sealed partial class BuildSession
             keys = target.Spec.Discover!(new PartitionSource(source.Partition, outputs, _workspace.FileSystem.FullPath))
                 .Select(k => source.Partition.With(k)).ToList();
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or FormatException or ArgumentException or KeyNotFoundException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            throw new InvalidOperationException($"Discovering the partitions of {target.Name} from {source.Name} failed: {e.Message}", e);
+            // A pipeline's discovery code reading a bad product: the target is unavailable, the build fails, and
+            // the message says which source to look at.
+            throw new DiscoveryException($"discovering the partitions of {target.Name} from {source.Name} failed: {e.Message}", e);
         }
         if (!_options.Plan) _state.SavePartitions(target.Name, source.Name, source.OutputHash, string.Join("\n", keys));
         return keys;
     }
 }
+
+/// <summary>A dynamic target's discovery function failed on one source node.</summary>
+public sealed class DiscoveryException(string message, Exception inner) : Exception(message, inner);

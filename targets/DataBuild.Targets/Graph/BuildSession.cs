@@ -73,8 +73,15 @@ public sealed partial class BuildSession
         MaterializeWhatWeCan();
         while (true)
         {
+            if (cancellation.IsCancellationRequested && !cancelled)
+            {
+                // Ctrl-C: stop starting work, cancel what runs, and still record what comes back.
+                cancelled = true;
+                _stopDispatch = true;
+                _executor?.CancelAll();
+            }
             if (!_stopDispatch) EvaluateReady();
-            if (!_stopDispatch && !cancellation.IsCancellationRequested) StartQueued();
+            if (!_stopDispatch) StartQueued();
             if (_executor is null || _executor.Running == 0)
             {
                 if (_stopDispatch || (_ready.Count == 0 && _queued.Values.All(q => q.Count == 0))) break;
@@ -84,15 +91,11 @@ public sealed partial class BuildSession
             IReadOnlyList<RunResult> results;
             try
             {
-                results = await _executor.WaitAsync(cancellation);
+                results = await _executor.WaitAsync(cancelled ? CancellationToken.None : cancellation);
             }
             catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
             {
-                // Ctrl-C: stop starting work, cancel what runs, and still record what comes back.
-                cancelled = true;
-                _stopDispatch = true;
-                _executor.CancelAll();
-                results = await _executor.WaitAsync(CancellationToken.None);
+                continue; // the top of the loop cancels; the results still arrive
             }
             HandleResults(results);
         }
