@@ -13,14 +13,23 @@ public sealed partial class Pipelines
     [Parameter("Quads in the fan-out workload (its inputs are raw/q<I> under the working directory)")]
     readonly int FanoutQuads = 0;
 
+    [Parameter("Seconds each fan-out copy sleeps first (0: a plain cp); crash tests use it to kill a build midway")]
+    readonly double FanoutTaskSeconds = 0;
+
     const int FanoutGroupSize = 64;
+
+    // Argv, not a shell string built from values: the sleep and the paths are positional arguments of a constant script.
+    string[] FanoutCopy => FanoutTaskSeconds > 0
+        ? ["sh", "-c", "sleep \"$1\" && cp -- \"$2\" \"$3\"", "copy", "{param:delay}", "{in:raw}", "{out}"]
+        : ["cp", "{in:raw}", "{out}"];
 
     Target FanoutFeatures => _ => _
         .Description("fan-out workload: copy raw/q<I> to features/q<I>")
         .Partitions(() => Enumerable.Range(0, FanoutQuads).Select(q => Key(("group", q / FanoutGroupSize), ("quad", q))))
         .Input("raw", "raw/q{quad}")
+        .Parameter("delay", FanoutTaskSeconds)
         .Output("features/q{quad}")
-        .Executes("cp", "{in:raw}", "{out}");
+        .Executes(FanoutCopy);
 
     Target FanoutGroups => _ => _
         .Description("fan-out workload: concatenate each group of 64 quads")

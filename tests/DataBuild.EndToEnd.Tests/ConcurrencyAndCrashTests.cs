@@ -28,12 +28,14 @@ public sealed class ConcurrencyAndCrashTests
         using var crashed = new FanoutWorkspace(200);
         Assert.Equal(0, (await clean.Build()).ExitCode);
 
-        var driver = await crashed.Start("-j", "1");
+        // 20 ms per copy on one job: at least a second of work remains after the last kill point, so the kill
+        // always lands mid-build (with plain cp the whole build can finish before the signal does).
+        var driver = await crashed.Start("-j", "1", "--fanout-task-seconds", "0.02");
         await driver.WaitForBuiltLines(killAfter);
         driver.Kill();
         var killed = await driver.WaitAsync();
         driver.Dispose();
-        var rerun = await crashed.Build();
+        var rerun = await crashed.Build("--fanout-task-seconds", "0.02");
 
         Assert.Equal(137, killed.ExitCode); // SIGKILL, not a build that ended on its own
         Assert.True(killed.Built.Count >= killAfter);
