@@ -45,6 +45,29 @@ public sealed class SlurmExecutorTests
     }
 
     [Fact]
+    public async Task Without_accounting_the_executor_still_builds_and_still_retries_an_OOM_with_more_memory()
+    {
+        using var ws = new PipelineWorkspace();
+        var sideLog = ws.File("executions.log");
+        SlurmCluster.Restart(accounting: false);
+        try
+        {
+            var run = await ws.Build("SlurmDemo", "--slurm-demo-tasks", "1", "--slurm-demo-memory-mb", "100", "--slurm-demo-hold-mb", "150",
+                "--slurm-demo-seconds", "2", "--slurm-demo-side-log", sideLog, "--executor", "slurm", "--poll-interval", "1");
+
+            Assert.True(run.ExitCode == 0, run.Output + run.Stderr);
+            Assert.Contains("OutOfMemory SlurmDemo[task=0]: OOM: ", run.Output);
+            Assert.Contains("retrying with --mem=200M (100M x 2)", run.Output);
+            Assert.Equal(["0", "0"], File.ReadAllLines(sideLog));
+            Assert.Equal("task 0\n", File.ReadAllText(ws.File("out/slurmdemo/0.txt")));
+        }
+        finally
+        {
+            SlurmCluster.Restart(accounting: true);
+        }
+    }
+
+    [Fact]
     public async Task A_driver_killed_mid_build_is_rerun_and_every_task_runs_exactly_once()
     {
         using var ws = new PipelineWorkspace();
@@ -96,6 +119,20 @@ public sealed class SlurmCluster : ICollectionFixture<SlurmCluster>, IDisposable
                 Thread.Sleep(200);
             }
         }
+    }
+
+    /// <summary>Restarts tests/slurm/cluster.sh in the given accounting mode (the collection's lock keeps other tests out).</summary>
+    public static void Restart(bool accounting)
+    {
+        var script = Path.Combine(Driver.RepositoryRoot, "tests", "slurm", "cluster.sh");
+        var info = new ProcessStartInfo(script) { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add("start");
+        if (!accounting) info.ArgumentList.Add("--no-accounting");
+        using var p = Process.Start(info)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        var output = p.StandardOutput.ReadToEnd() + stderr.Result;
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"tests/slurm/cluster.sh {string.Join(" ", info.ArgumentList)} failed:\n{output}");
     }
 
     public void EnsureUp()
