@@ -14,9 +14,8 @@ internal static partial class Commands
         if (line.Positional.Count != 1) throw new UsageException("Usage: ./build.sh why <Target>[key=value,...] (one node).");
         var selector = NodeSelector.Parse(line.Positional[0]);
         var target = model.Get(selector.Target);
-        using var state = StateStore.Open(workspace.StatePath);
-        var session = new BuildSession(model, workspace, state, null, SilentReporter.Instance, new BuildOptions { Selectors = [selector], Plan = true });
-        var outcome = session.RunAsync(CancellationToken.None).GetAwaiter().GetResult();
+        using var planned = new ReadOnlyPlan(model, workspace, new BuildOptions { Selectors = [selector] });
+        var (session, outcome) = (planned.Session, planned.Outcome);
         var candidates = outcome.Nodes.Where(n => n.Target.Name == target.Name && n.Partition.Matches(selector.Filter)).ToList();
         if (candidates.Count != 1)
         {
@@ -54,15 +53,14 @@ internal static partial class Commands
     public static int Status(PipelineModel model, Workspace workspace, CommandLine line, TextWriter o)
     {
         var selectors = line.Positional.Select(NodeSelector.Parse).ToList();
-        using var state = StateStore.Open(workspace.StatePath);
-        var session = new BuildSession(model, workspace, state, null, SilentReporter.Instance, new BuildOptions { Selectors = selectors, Plan = true });
-        var outcome = session.RunAsync(CancellationToken.None).GetAwaiter().GetResult();
+        using var planned = new ReadOnlyPlan(model, workspace, new BuildOptions { Selectors = selectors });
+        var (session, outcome) = (planned.Session, planned.Outcome);
         var width = Math.Max(6, outcome.Targets.Max(t => t.Name.Length));
         o.WriteLine($"{"target".PadRight(width)}  {"up to date",10}  {"stale",6}  {"failed",6}  {"never built",11}");
         foreach (var t in outcome.Targets)
         {
             if (t.Unavailable is not null) { o.WriteLine($"{t.Name.PadRight(width)}  {"?",10}  {"?",6}  {"?",6}  {"?",11}  {t.Unavailable}"); continue; }
-            var nodes = t.Nodes.Select(i => outcome.Nodes[i]).ToList();
+            var nodes = ReadOnlyPlan.NodesOf(outcome, t).ToList();
             int upToDate = 0, stale = 0, failed = 0, never = 0;
             foreach (var n in nodes)
             {
@@ -86,10 +84,8 @@ internal static partial class Commands
         var vertices = new List<(string Id, string Label)>();
         if (line.Has("nodes"))
         {
-            using var state = StateStore.Open(workspace.StatePath);
-            var selectors = line.Positional.Select(NodeSelector.Parse).ToList();
-            var session = new BuildSession(model, workspace, state, null, SilentReporter.Instance, new BuildOptions { Selectors = selectors, Plan = true });
-            var outcome = session.RunAsync(CancellationToken.None).GetAwaiter().GetResult();
+            using var planned = new ReadOnlyPlan(model, workspace, new BuildOptions { Selectors = line.Positional.Select(NodeSelector.Parse).ToList() });
+            var outcome = planned.Outcome;
             foreach (var n in outcome.Nodes)
             {
                 vertices.Add(($"n{n.Index}", $"{n.Name}\\n{n.State}"));

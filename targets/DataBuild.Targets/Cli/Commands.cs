@@ -31,9 +31,8 @@ internal static partial class Commands
 
         if (plan)
         {
-            using var state = StateStore.Open(workspace.StatePath);
-            var session = new BuildSession(model, workspace, state, null, SilentReporter.Instance, options);
-            var outcome = session.RunAsync(CancellationToken.None).GetAwaiter().GetResult();
+            using var planned = new ReadOnlyPlan(model, workspace, options);
+            var outcome = planned.Outcome;
             Report.Plan(o, outcome, line.Has("verbose"));
             return outcome.Nodes.Any(n => n.State == NodeState.Failed) ? DataBuildHost.BuildFailed : DataBuildHost.Ok;
         }

@@ -9,12 +9,11 @@ internal static class Report
 
     public static void Plan(TextWriter o, BuildOutcome outcome, bool verbose)
     {
-        var byTarget = outcome.Nodes.GroupBy(n => n.Target.Name).ToDictionary(g => g.Key, g => g.ToList());
         var toRun = outcome.Count(NodeState.WouldRun);
         foreach (var t in outcome.Targets)
         {
             if (t.Unavailable is not null) { o.WriteLine($"{t.Name}: {t.Unavailable}"); continue; }
-            var nodes = byTarget.GetValueOrDefault(t.Name) ?? [];
+            var nodes = ReadOnlyPlan.NodesOf(outcome, t).ToList();
             var run = nodes.Where(n => n.State == NodeState.WouldRun).ToList();
             var failed = nodes.Where(n => n.State is NodeState.Failed or NodeState.Blocked).ToList();
             o.WriteLine($"{t.Name}: {run.Count} to build, {nodes.Count(n => n.State == NodeState.UpToDate)} up to date" +
@@ -33,7 +32,7 @@ internal static class Report
     {
         var rows = outcome.Targets.Select(t =>
         {
-            var nodes = outcome.Nodes.Where(n => n.Target.Name == t.Name).ToList();
+            var nodes = ReadOnlyPlan.NodesOf(outcome, t).ToList();
             return (t.Name, UpToDate: nodes.Count(n => n.State == NodeState.UpToDate), Built: nodes.Count(n => n.State == NodeState.Built),
                 Failed: nodes.Count(n => n.State == NodeState.Failed), NotRun: nodes.Count(n => n.State is NodeState.Blocked or NodeState.Queued or NodeState.Waiting),
                 t.Unavailable);
@@ -55,7 +54,8 @@ internal static class Report
         if (!outcome.Succeeded) return;
         foreach (var selector in requested)
         {
-            var paths = outcome.Nodes.Where(n => n.Target.Name == selector.Target || string.Equals(n.Target.Name, selector.Target, StringComparison.OrdinalIgnoreCase))
+            if (outcome.Targets.FirstOrDefault(t => t.Name == selector.Target) is not { } target) continue;
+            var paths = ReadOnlyPlan.NodesOf(outcome, target)
                 .SelectMany(n => n.OutputPaths().Select(p => p.Path)).ToList();
             if (paths.Count == 0) continue;
             o.WriteLine($"{selector.Target} outputs ({paths.Count}): {string.Join(", ", paths.Take(5).Select(workspace.FileSystem.FullPath))}{(paths.Count > 5 ? ", ..." : "")}");
