@@ -34,8 +34,7 @@ public sealed class SlurmExecutorTests
         using var ws = new PipelineWorkspace();
         var sideLog = ws.File("executions.log");
 
-        var run = await ws.Build("SlurmDemo", "--slurm-demo-tasks", "1", "--slurm-demo-memory-mb", "100", "--slurm-demo-hold-mb", "150",
-            "--slurm-demo-seconds", "2", "--slurm-demo-side-log", sideLog, "--executor", "slurm", "--poll-interval", "1");
+        var run = await ws.Build(OneTaskPastItsMemory(sideLog));
 
         Assert.True(run.ExitCode == 0, run.Output + run.Stderr);
         Assert.Contains("OutOfMemory SlurmDemo[task=0]: OOM: ", run.Output);
@@ -52,8 +51,7 @@ public sealed class SlurmExecutorTests
         SlurmCluster.Restart(accounting: false);
         try
         {
-            var run = await ws.Build("SlurmDemo", "--slurm-demo-tasks", "1", "--slurm-demo-memory-mb", "100", "--slurm-demo-hold-mb", "150",
-                "--slurm-demo-seconds", "2", "--slurm-demo-side-log", sideLog, "--executor", "slurm", "--poll-interval", "1");
+            var run = await ws.Build(OneTaskPastItsMemory(sideLog));
 
             Assert.True(run.ExitCode == 0, run.Output + run.Stderr);
             Assert.Contains("OutOfMemory SlurmDemo[task=0]: OOM: ", run.Output);
@@ -66,6 +64,11 @@ public sealed class SlurmExecutorTests
             SlurmCluster.Restart(accounting: true);
         }
     }
+
+    /// <summary>One SlurmDemo task that asks for 100 MB and holds 150 MB: killed once, then built with 200 MB.</summary>
+    private static string[] OneTaskPastItsMemory(string sideLog) =>
+        ["SlurmDemo", "--slurm-demo-tasks", "1", "--slurm-demo-memory-mb", "100", "--slurm-demo-hold-mb", "150",
+            "--slurm-demo-seconds", "2", "--slurm-demo-side-log", sideLog, "--executor", "slurm", "--poll-interval", "1"];
 
     [Fact]
     public async Task A_driver_killed_mid_build_is_rerun_and_every_task_runs_exactly_once()
