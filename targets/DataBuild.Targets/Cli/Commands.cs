@@ -64,6 +64,7 @@ internal static partial class Commands
                 ? ProgressReporter.Run(model, reporter => new BuildSession(model, workspace, sessionStore, executor, reporter, options).RunAsync(cancel.Token))
                 : new BuildSession(model, workspace, store, executor, new LineReporter(o), options).RunAsync(cancel.Token).GetAwaiter().GetResult();
             Report.Summary(o, outcome, selectors, workspace, line.Has("verbose"));
+            Diagnostics.Timings.Mark("reported");
             if (outcome.Cancelled) return DataBuildHost.Interrupted;
             return outcome.Succeeded ? DataBuildHost.Ok : DataBuildHost.BuildFailed;
         }

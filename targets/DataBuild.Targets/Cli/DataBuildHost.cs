@@ -19,6 +19,7 @@ public static class DataBuildHost
 
     public static int Run<TPipeline>(string[] args, params HostCommand[] extraCommands) where TPipeline : Pipeline, new()
     {
+        Diagnostics.Timings.Mark("main");
         var output = Console.Out;
         var parameters = ParameterDescriptor.For(typeof(TPipeline));
         try
@@ -35,6 +36,7 @@ public static class DataBuildHost
             RejectUnknownOptions(line, parameters);
             ParameterBinder.Bind(pipeline, parameters, line.Value("params"), Workspace.CurrentEnvironment(), line.Options);
             var model = PipelineModel.Load(pipeline);
+            Diagnostics.Timings.Mark("model loaded");
             var workspace = Workspace.OnDisk(Directory.GetCurrentDirectory());
             return line.Command switch
             {

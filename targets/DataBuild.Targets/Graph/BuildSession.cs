@@ -44,8 +44,11 @@ public sealed partial class BuildSession
         _reporter = reporter;
         _options = options;
         if (!options.Plan && executor is null) throw new ArgumentException("A build needs an executor; only a plan runs without one.");
+        Diagnostics.Timings.Mark("state open");
         _records = state.LoadNodes();
+        Diagnostics.Timings.Mark("nodes loaded");
         _hasher = new FileHasher(workspace.FileSystem, state.LoadFiles());
+        Diagnostics.Timings.Mark("files loaded");
         _signatures = new SignatureBuilder(_hasher, new ToolIdentity(workspace.Processes, _hasher, workspace.FileSystem.FullPath(".")), workspace.Environment);
     }
 
@@ -71,6 +74,7 @@ public sealed partial class BuildSession
         _executor?.Prepare(_runId);
         var cancelled = false;
         MaterializeWhatWeCan();
+        Diagnostics.Timings.Mark("materialized");
         while (true)
         {
             if (cancellation.IsCancellationRequested && !cancelled)
@@ -99,11 +103,13 @@ public sealed partial class BuildSession
             }
             HandleResults(results);
         }
+        Diagnostics.Timings.Mark("evaluated and run");
         if (!_options.Plan)
         {
             _state.SaveFiles(_hasher.TakeUpdates());
             _state.EndRun(_runId, cancelled ? "cancelled" : _nodes.Any(n => n.State == NodeState.Failed) ? "failed" : "succeeded", _workspace.Clock.UtcNow);
         }
+        Diagnostics.Timings.Mark("run recorded");
         return new BuildOutcome(_nodes, _targetOrder, cancelled, _workspace.Clock.Elapsed - started, _hasher.BytesRead);
     }
 
