@@ -38,7 +38,9 @@ public sealed partial class BuildSession
         try
         {
             node.Signature = _signatures.Build(node, _nodes);
-            var outputs = node.OutputPaths().Select(o => (o.Path, _hasher.Hash(o.Path))).ToArray();
+            var paths = node.OutputPaths();
+            var outputs = new (string Path, Hash128? Hash)[paths.Count];
+            for (var i = 0; i < outputs.Length; i++) outputs[i] = (paths[i].Path, _hasher.Hash(paths[i].Path));
             return new Probe(null, outputs);
         }
         catch (Exception e) when (e is MissingInputException or InvalidOperationException or IOException or Execution.ProcessStartException)
@@ -57,16 +59,21 @@ public sealed partial class BuildSession
             Checked(node);
             return;
         }
-        var upstream = node.AllDependencies.Select(d => _nodes[d]).ToList();
-        if (upstream.FirstOrDefault(u => u.State is NodeState.Failed or NodeState.Blocked) is { } failed)
+        var upstream = node.AllDependencies;
+        List<Node>? pending = null;
+        foreach (var u in upstream)
         {
-            node.State = NodeState.Blocked;
-            node.Error = $"upstream {failed.Name} {(failed.State == NodeState.Failed ? "failed" : "was not built")}";
-            Checked(node);
-            return;
+            var up = _nodes[u];
+            if (up.State is NodeState.Failed or NodeState.Blocked)
+            {
+                node.State = NodeState.Blocked;
+                node.Error = $"upstream {up.Name} {(up.State == NodeState.Failed ? "failed" : "was not built")}";
+                Checked(node);
+                return;
+            }
+            if (up.State == NodeState.WouldRun) (pending ??= []).Add(up);
         }
-        var pending = upstream.Where(u => u.State == NodeState.WouldRun).ToList();
-        if (pending.Count > 0)
+        if (pending is not null)
         {
             node.Reasons = pending.Take(3).Select(u => (Reason)new UpstreamChanged(u.Name, Pending: true))
                 .Concat(pending.Count > 3 ? [new UpstreamChanged($"... and {pending.Count - 3} more", Pending: true)] : []).ToList();
@@ -78,7 +85,7 @@ public sealed partial class BuildSession
         {
             // An aggregate target without a task: done when its upstream is, and its "output" is theirs.
             var builder = new HashBuilder().Add("aggregate");
-            foreach (var u in upstream) builder.Add(u.Name).Add(u.OutputHash);
+            foreach (var u in upstream) builder.Add(_nodes[u].Name).Add(_nodes[u].OutputHash);
             node.OutputHash = builder.Build();
             node.State = NodeState.UpToDate;
             Checked(node);
@@ -88,6 +95,7 @@ public sealed partial class BuildSession
         if (reasons.Count == 0)
         {
             node.OutputHash = currentOutputHash;
+            node.Signature = null; // only stale nodes need theirs (to run and record); a million up-to-date ones must not keep it
             node.State = NodeState.UpToDate;
             Checked(node);
             return;
@@ -110,9 +118,13 @@ public sealed partial class BuildSession
     {
         var reasons = new List<Reason>();
         var names = node.Target.Outputs;
-        currentOutputHash = FileHasher.CombineOutputs(outputs.Select((o, i) => (names[i].Name, o.Hash ?? Hash128.Empty)));
-        foreach (var (path, hash) in outputs)
-            if (hash is null) reasons.Add(new OutputMissing(path));
+        var combined = new HashBuilder().Add("outputs");
+        for (var i = 0; i < outputs.Length; i++)
+        {
+            combined.Add(names[i].Name).Add(outputs[i].Hash ?? Hash128.Empty);
+            if (outputs[i].Hash is null) reasons.Add(new OutputMissing(outputs[i].Path));
+        }
+        currentOutputHash = combined.Build(); // FileHasher.CombineOutputs, without an enumerator per node
         var record = _records.GetValueOrDefault(node.Name);
         if (node.Target.BuildOnlyWhenMissing)
         {
@@ -144,7 +156,7 @@ public sealed partial class BuildSession
     /// <summary>Upstream nodes of <paramref name="target"/> whose outputs changed after <paramref name="sinceBuild"/>.</summary>
     private IEnumerable<string> ChangedUpstream(Node node, string target, long sinceBuild)
     {
-        var d = node.Target.Dependencies.ToList().FindIndex(x => x.Target == target);
+        var d = SignatureBuilder.IndexOfDependency(node.Target, target);
         if (d < 0) yield break;
         foreach (var i in node.Dependencies[d])
         {

@@ -49,11 +49,33 @@ public sealed class Node(int index, TargetSpec target, PartitionKey partition)
 
     public bool IsDone => State is NodeState.UpToDate or NodeState.Built;
 
-    public IEnumerable<int> AllDependencies => Dependencies.Length == 1 ? Dependencies[0] : Dependencies.SelectMany(d => d).Distinct();
+    public IReadOnlyList<int> AllDependencies => Dependencies.Length switch
+    {
+        0 => [],
+        1 => Dependencies[0],
+        _ => Dependencies.SelectMany(d => d).Distinct().ToArray(),
+    };
 
-    /// <summary>Output paths by name, expanded for this partition.</summary>
-    public IReadOnlyList<(string Name, string Path, bool IsDirectory)> OutputPaths() =>
-        Target.Outputs.Select(o => (o.Name, PathTemplate.Expand(o.Template, Partition, Target.Name), o.IsDirectory)).ToList();
+    private (string Name, string Path, bool IsDirectory)[]? _outputPaths;
+
+    /// <summary>Output paths by name, expanded for this partition (once: probes, argv, reports and dependents all ask).</summary>
+    public IReadOnlyList<(string Name, string Path, bool IsDirectory)> OutputPaths()
+    {
+        if (_outputPaths is { } known) return known;
+        var outputs = Target.Outputs;
+        var paths = new (string, string, bool)[outputs.Count];
+        for (var i = 0; i < paths.Length; i++) paths[i] = (outputs[i].Name, PathTemplate.Expand(outputs[i].Template, Partition, Target.Name), outputs[i].IsDirectory);
+        // Idempotent: two threads expanding at once store equal arrays.
+        return _outputPaths = paths;
+    }
+
+    /// <summary>The path of output <paramref name="name"/>, or null when the target has no such output.</summary>
+    public string? OutputPath(string name)
+    {
+        foreach (var o in OutputPaths())
+            if (o.Name == name) return o.Path;
+        return null;
+    }
 
     public override string ToString() => Name;
 }

@@ -20,6 +20,36 @@ public readonly record struct Hash128(ulong High, ulong Low) : IComparable<Hash1
         return FromXxHash(hasher.GetCurrentHashAsUInt128());
     }
 
+    /// <summary>
+    /// The hash of <paramref name="parts"/> joined by <paramref name="separator"/>, equal to <see cref="Of(string)"/> of
+    /// the joined string, without building it. <paramref name="utf8Length"/> is the joined string's UTF-8 byte count.
+    /// </summary>
+    public static Hash128 OfParts(IReadOnlyList<string> parts, byte separator, int utf8Length)
+    {
+        var hasher = new XxHash128();
+        Span<byte> length = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(length, utf8Length);
+        hasher.Append(length);
+        Span<byte> buffer = stackalloc byte[512];
+        ReadOnlySpan<byte> sep = [separator];
+        for (var i = 0; i < parts.Count; i++)
+        {
+            if (i > 0) hasher.Append(sep);
+            var part = parts[i];
+            var count = Encoding.UTF8.GetByteCount(part);
+            if (count <= buffer.Length)
+            {
+                Encoding.UTF8.GetBytes(part, buffer);
+                hasher.Append(buffer[..count]);
+            }
+            else
+            {
+                hasher.Append(Encoding.UTF8.GetBytes(part));
+            }
+        }
+        return FromXxHash(hasher.GetCurrentHashAsUInt128());
+    }
+
     internal static Hash128 FromXxHash(UInt128 value) => new((ulong)(value >> 64), (ulong)value);
 
     internal static void Append(XxHash128 hasher, string text)

@@ -13,7 +13,9 @@ public sealed class Signature
     public Signature(IReadOnlyList<InputEntry> entries, IReadOnlyDictionary<string, string[]> inputPaths,
         IReadOnlyDictionary<string, string> parameters, string[]? argv)
     {
-        Entries = entries.OrderBy(e => e.Name, StringComparer.Ordinal).ToList();
+        var sorted = entries as List<InputEntry> ?? [.. entries];
+        sorted.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        Entries = sorted;
         InputPaths = inputPaths;
         Parameters = parameters;
         Argv = argv;

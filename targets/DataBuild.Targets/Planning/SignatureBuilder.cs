@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Text;
 using DataBuild.Graph;
 using DataBuild.Hashing;
 using DataBuild.Model;
@@ -8,10 +10,16 @@ namespace DataBuild.Planning;
 /// <summary>Computes a node's <see cref="Signature"/> from its declaration, its inputs' contents and its upstream nodes' output hashes.</summary>
 public sealed class SignatureBuilder(FileHasher hasher, ToolIdentity tools, IReadOnlyDictionary<string, string?> environment)
 {
+    // The task identity is the same for every partition of a target: hash it once, not once per node.
+    private readonly ConcurrentDictionary<TargetSpec, InputEntry> _taskEntries = new();
+
     public Signature Build(Node node, IReadOnlyList<Node> allNodes)
     {
         var target = node.Target;
-        var entries = new List<InputEntry> { new("task", Hash128.Of(target.Task?.Identity ?? "none"), target.Task?.Identity ?? "none") };
+        var entries = new List<InputEntry>(target.Inputs.Count + target.Dependencies.Count + 2)
+        {
+            _taskEntries.GetOrAdd(target, t => new("task", Hash128.Of(t.Task?.Identity ?? "none"), t.Task?.Identity ?? "none")),
+        };
         var inputPaths = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var input in target.Inputs)
@@ -65,17 +73,37 @@ public sealed class SignatureBuilder(FileHasher hasher, ToolIdentity tools, IRea
             var builder = new HashBuilder();
             var upstream = node.Dependencies[d];
             foreach (var index in upstream) builder.Add(allNodes[index].Name).Add(allNodes[index].OutputHash);
-            entries.Add(new($"upstream:{target.Dependencies[d].Target}", builder.Build(), ""));
+            entries.Add(new("upstream:" + target.Dependencies[d].Target, builder.Build(), ""));
         }
         string[]? argv = null;
         if (target.Task is ArgvTaskSpec)
         {
-            var outputs = node.OutputPaths();
             argv = ExpandArgv(node, allNodes, inputPaths, parameters,
-                name => outputs.FirstOrDefault(o => o.Name == name).Path ?? throw new InvalidOperationException($"{target.Name}: {{out:{name}}} names no output."));
-            entries.Add(new("command", Hash128.Of(string.Join("\0", argv)), Shorten(string.Join(" ", argv), 200)));
+                name => node.OutputPath(name) ?? throw new InvalidOperationException($"{target.Name}: {{out:{name}}} names no output."));
+            entries.Add(new("command", CommandHash(argv), CommandDisplay(argv)));
         }
         return new Signature(entries, inputPaths, parameters, argv);
+    }
+
+    /// <summary>The hash of the argv joined by NUL (the key's encoding since v1), without building the joined string.</summary>
+    private static Hash128 CommandHash(string[] argv)
+    {
+        var utf8 = Math.Max(0, argv.Length - 1);
+        foreach (var a in argv) utf8 += Encoding.UTF8.GetByteCount(a);
+        return Hash128.OfParts(argv, (byte)0, utf8);
+    }
+
+    private static string CommandDisplay(string[] argv)
+    {
+        const int max = 200;
+        var sb = new StringBuilder(max);
+        foreach (var a in argv)
+        {
+            if (sb.Length > 0) sb.Append(' ');
+            sb.Append(a);
+            if (sb.Length > max) break;
+        }
+        return sb.Length <= max ? sb.ToString() : sb.ToString(0, max - 3) + "...";
     }
 
     /// <summary>
@@ -93,13 +121,20 @@ public sealed class SignatureBuilder(FileHasher hasher, ToolIdentity tools, IRea
 
     public static IReadOnlyList<string> UpstreamOutputs(Node node, IReadOnlyList<Node> allNodes, string target, string output)
     {
-        var d = node.Target.Dependencies.ToList().FindIndex(x => x.Target == target);
+        var d = IndexOfDependency(node.Target, target);
         if (d < 0) throw new InvalidOperationException($"{node.Target.Name}: {{deps:{target}}} names a target it does not depend on.");
-        return node.Dependencies[d].Select(i =>
-        {
-            var o = allNodes[i].OutputPaths().FirstOrDefault(p => p.Name == output);
-            return o.Path ?? throw new InvalidOperationException($"{node.Target.Name}: {target} has no output '{output}'.");
-        }).ToList();
+        var upstream = node.Dependencies[d];
+        var paths = new string[upstream.Length];
+        for (var i = 0; i < paths.Length; i++)
+            paths[i] = allNodes[upstream[i]].OutputPath(output) ?? throw new InvalidOperationException($"{node.Target.Name}: {target} has no output '{output}'.");
+        return paths;
+    }
+
+    public static int IndexOfDependency(TargetSpec spec, string target)
+    {
+        for (var d = 0; d < spec.Dependencies.Count; d++)
+            if (spec.Dependencies[d].Target == target) return d;
+        return -1;
     }
 
     private static string Text(object? value) => value switch

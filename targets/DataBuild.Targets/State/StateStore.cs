@@ -93,23 +93,46 @@ public sealed partial class StateStore : IDisposable
 
     // ---- reads ----
 
+    // The two reads of every build, a no-op included: one pass each, no per-row parsing beyond the columns.
     public Dictionary<string, NodeRecord> LoadNodes()
     {
-        var result = new Dictionary<string, NodeRecord>(StringComparer.Ordinal);
-        foreach (var r in Query("SELECT node, target, good_build, last_build, last_status, task_key, output_hash FROM nodes", ReadNode))
-            result[r.Node] = r;
+        var result = new Dictionary<string, NodeRecord>(Count("nodes"), StringComparer.Ordinal);
+        var targets = new Dictionary<string, string>(StringComparer.Ordinal); // one string per target, not per row
+        using var cmd = Command("SELECT node, target, good_build, last_build, last_status, task_key, output_hash FROM nodes");
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            var target = r.GetString(1);
+            if (!targets.TryGetValue(target, out var shared)) targets[target] = shared = target;
+            var node = r.GetString(0);
+            result[node] = new NodeRecord(node, shared, r.IsDBNull(2) ? null : r.GetInt64(2), r.GetInt64(3),
+                ParseStatus(r.GetString(4)), ReadHash(r, 5), ReadHash(r, 6));
+        }
         return result;
     }
 
     public Dictionary<string, FileRecord> LoadFiles()
     {
-        var result = new Dictionary<string, FileRecord>(StringComparer.Ordinal);
+        var result = new Dictionary<string, FileRecord>(Count("files"), StringComparer.Ordinal);
         using var cmd = Command("SELECT path, size, mtime_ns, ctime_ns, inode, hash FROM files");
         using var r = cmd.ExecuteReader();
         while (r.Read())
             result[r.GetString(0)] = new FileRecord(new FileStat(false, r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4)), ReadHash(r, 5));
         return result;
     }
+
+    private int Count(string table)
+    {
+        using var cmd = Command($"SELECT count(*) FROM {table}");
+        return (int)(long)cmd.ExecuteScalar()!;
+    }
+
+    private static BuildStatus ParseStatus(string text) => text switch
+    {
+        nameof(BuildStatus.Succeeded) => BuildStatus.Succeeded,
+        nameof(BuildStatus.Failed) => BuildStatus.Failed,
+        _ => Enum.Parse<BuildStatus>(text),
+    };
 
     public BuildRecord? LoadBuild(long id) =>
         Query($"SELECT {BuildColumns} FROM builds WHERE id = $id", ReadBuild, ("$id", id)).FirstOrDefault();
@@ -266,12 +289,8 @@ public sealed partial class StateStore : IDisposable
         Message = r.IsDBNull(20) ? null : r.GetString(20),
     };
 
-    private static NodeRecord ReadNode(SqliteDataReader r) => new(
-        r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetInt64(2), r.GetInt64(3),
-        Enum.Parse<BuildStatus>(r.GetString(4)), ReadHash(r, 5), ReadHash(r, 6));
-
     private static Hash128 ReadHash(SqliteDataReader r, int column) =>
-        r.IsDBNull(column) ? Hash128.Empty : Hash128.FromBytes((byte[])r.GetValue(column));
+        r.IsDBNull(column) ? Hash128.Empty : Hash128.FromBytes(r.GetFieldValue<byte[]>(column));
 
     // Manifests are small line-oriented text: readable in the sqlite3 shell, cheap to write at 100k nodes.
     private static string FormatInputs(IReadOnlyList<InputEntry> inputs)
