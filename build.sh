@@ -2,10 +2,12 @@
 # DataBuild bootstrapper (Nuke-style): finds the .NET SDK named by global.json, compiles build/ only when its
 # sources changed (a content-hash stamp; an up-to-date `dotnet build` alone costs about a second), then runs the
 # pipeline program with all arguments, in the caller's working directory (state goes to ./.databuild).
+# The program is published ReadyToRun (precompiled): a no-op build is mostly start-up, and JIT compiling the
+# engine at every start cost more than the work (0.50 s -> 0.31 s for a 10k-node no-op).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-bin="$root/build/bin/Release/net10.0"
+bin="$root/build/bin/publish"  # not bin/Release: `dotnet build`/`dotnet test` of the solution write there, without ReadyToRun
 exe="$bin/databuild"
 stamp="$root/build/obj/.databuild-stamp"
 
@@ -43,10 +45,16 @@ if [[ ! -x "$exe" || ! -f "$stamp" || "$(cat "$stamp")" != "$current" ]]; then
     if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$current" ]]; then
       echo "Compiling the pipeline program (build/) ..." >&2
       log="$(mktemp)"
-      if ! "$dotnet" build "$root/build/Build.csproj" -c Release --nologo -v quiet -clp:NoSummary >"$log" 2>&1; then
-        cat "$log" >&2; rm -f "$log"
-        echo "error: build/ does not compile; fix the errors above and rerun." >&2
-        exit 2
+      case "$(uname -m)" in x86_64) rid=linux-x64 ;; aarch64|arm64) rid=linux-arm64 ;; *) rid="" ;; esac
+      publish=("$dotnet" publish "$root/build/Build.csproj" -c Release --self-contained false -o "$bin" --nologo -v quiet -clp:NoSummary)
+      if [[ -z "$rid" ]] || ! "${publish[@]}" -r "$rid" -p:PublishReadyToRun=true >"$log" 2>&1; then
+        # No ReadyToRun compiler for this machine (or offline without it in the NuGet cache): plain IL still works, slower to start.
+        if ! "${publish[@]}" >"$log" 2>&1; then
+          cat "$log" >&2; rm -f "$log"
+          echo "error: build/ does not compile; fix the errors above and rerun." >&2
+          exit 2
+        fi
+        echo "note: compiled without ReadyToRun (${rid:-unknown platform $(uname -m)}); start-up is slower." >&2
       fi
       rm -f "$log"
       echo "$current" > "$stamp"
