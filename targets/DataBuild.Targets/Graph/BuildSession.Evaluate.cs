@@ -91,6 +91,7 @@ public sealed partial class BuildSession
             Checked(node);
             return;
         }
+        node.TaskKey = node.Signature!.Key;
         var reasons = Reasons(node, probe.Outputs!, out var currentOutputHash);
         if (reasons.Count == 0)
         {
@@ -103,6 +104,7 @@ public sealed partial class BuildSession
         node.Reasons = reasons;
         if (_options.Plan)
         {
+            node.Signature = null; // a plan never runs it
             node.State = NodeState.WouldRun;
             Checked(node);
             return;

@@ -104,7 +104,7 @@ public sealed partial class BuildSession
         {
             if (t.ByKey.ContainsKey(key)) continue;
             if (t.Nodes.Count == 0) t.Dimensions = key.Names.ToArray();
-            else if (!key.Names.SequenceEqual(t.Dimensions))
+            else if (!key.HasNames(t.Dimensions))
                 throw new InvalidOperationException(
                     $"Target {t.Name} has partitions with different dimensions: [{string.Join(",", t.Dimensions)}] and [{string.Join(",", key.Names)}]. All partitions of a target must have the same dimensions.");
             var node = new Node(_nodes.Count, t.Spec, key);
@@ -157,9 +157,14 @@ public sealed partial class BuildSession
             }
         }
         node.Dependencies = deps;
-        var all = node.AllDependencies.ToList();
-        foreach (var i in all) (_nodes[i].Dependents ??= []).Add(node.Index);
-        node.WaitingOn = all.Count(i => !_nodes[i].IsFinished);
+        var all = node.AllDependencies;
+        var waiting = 0;
+        foreach (var i in all)
+        {
+            (_nodes[i].Dependents ??= []).Add(node.Index);
+            if (!_nodes[i].IsFinished) waiting++;
+        }
+        node.WaitingOn = waiting;
         if (node.WaitingOn == 0) _ready.Add(node.Index);
     }
 

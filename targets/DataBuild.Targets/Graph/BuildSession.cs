@@ -167,6 +167,7 @@ public sealed partial class BuildSession
                 var previous = _records.GetValueOrDefault(node.Name)?.OutputHash;
                 node.OutputHash = FileHasher.CombineOutputs(result.Outputs.Select(o => (o.Name, o.Hash)));
                 node.OutputChanged = previous != node.OutputHash;
+                node.Signature = null; // recorded above
                 node.State = NodeState.Built;
                 _reporter.Finished(node, result, willRetry: false);
                 Finish(node);
@@ -184,6 +185,7 @@ public sealed partial class BuildSession
                 continue;
             }
             node.State = NodeState.Failed;
+            node.Signature = null;
             node.Error = result.Message ?? result.Status.ToString();
             if (!_options.KeepGoing) _stopDispatch = true;
             Finish(node);

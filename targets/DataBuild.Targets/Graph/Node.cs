@@ -36,7 +36,11 @@ public sealed class Node(int index, TargetSpec target, PartitionKey partition)
     public bool OutputChanged { get; set; }
 
     public IReadOnlyList<Reason> Reasons { get; set; } = [];
+    /// <summary>The inputs and command this node was decided on; kept only while it may still run (then recorded and dropped).</summary>
     public Signature? Signature { get; set; }
+
+    /// <summary>The task key it was decided on (empty for aggregates and nodes that could not be probed).</summary>
+    public Hash128 TaskKey { get; set; }
     public int Attempt { get; set; }
 
     /// <summary>Resources an executor asked for on retry (more memory after an OOM); they win over the target's.</summary>

@@ -15,68 +15,43 @@ public readonly record struct Hash128(ulong High, ulong Low) : IComparable<Hash1
 
     public static Hash128 Of(string text)
     {
-        var hasher = new XxHash128();
-        Append(hasher, text);
-        return FromXxHash(hasher.GetCurrentHashAsUInt128());
+        // Length-prefixed (as in HashBuilder) so ("ab","c") and ("a","bc") never collide.
+        var count = Encoding.UTF8.GetByteCount(text);
+        if (count > 1020) return new HashBuilder().Add(text).Build();
+        Span<byte> buffer = stackalloc byte[4 + count];
+        BinaryPrimitives.WriteInt32LittleEndian(buffer, count);
+        Encoding.UTF8.GetBytes(text, buffer[4..]);
+        return Of(buffer);
     }
 
     /// <summary>
     /// The hash of <paramref name="parts"/> joined by <paramref name="separator"/>, equal to <see cref="Of(string)"/> of
-    /// the joined string, without building it. <paramref name="utf8Length"/> is the joined string's UTF-8 byte count.
+    /// the joined string, without building it.
     /// </summary>
-    public static Hash128 OfParts(IReadOnlyList<string> parts, byte separator, int utf8Length)
+    public static Hash128 OfParts(IReadOnlyList<string> parts, char separator)
     {
-        var hasher = new XxHash128();
-        Span<byte> length = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32LittleEndian(length, utf8Length);
-        hasher.Append(length);
-        Span<byte> buffer = stackalloc byte[512];
-        ReadOnlySpan<byte> sep = [separator];
-        for (var i = 0; i < parts.Count; i++)
+        var count = Math.Max(0, parts.Count - 1) * Encoding.UTF8.GetByteCount([separator]);
+        foreach (var p in parts) count += Encoding.UTF8.GetByteCount(p);
+        var rented = System.Buffers.ArrayPool<byte>.Shared.Rent(4 + count);
+        try
         {
-            if (i > 0) hasher.Append(sep);
-            var part = parts[i];
-            var count = Encoding.UTF8.GetByteCount(part);
-            if (count <= buffer.Length)
+            var buffer = rented.AsSpan(0, 4 + count);
+            BinaryPrimitives.WriteInt32LittleEndian(buffer, count);
+            var at = 4;
+            for (var i = 0; i < parts.Count; i++)
             {
-                Encoding.UTF8.GetBytes(part, buffer);
-                hasher.Append(buffer[..count]);
+                if (i > 0) at += Encoding.UTF8.GetBytes([separator], buffer[at..]);
+                at += Encoding.UTF8.GetBytes(parts[i], buffer[at..]);
             }
-            else
-            {
-                hasher.Append(Encoding.UTF8.GetBytes(part));
-            }
+            return Of(buffer);
         }
-        return FromXxHash(hasher.GetCurrentHashAsUInt128());
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     internal static Hash128 FromXxHash(UInt128 value) => new((ulong)(value >> 64), (ulong)value);
-
-    internal static void Append(XxHash128 hasher, string text)
-    {
-        // Length-prefixed so ("ab","c") and ("a","bc") never collide.
-        Span<byte> length = stackalloc byte[4];
-        var byteCount = Encoding.UTF8.GetByteCount(text);
-        BinaryPrimitives.WriteInt32LittleEndian(length, byteCount);
-        hasher.Append(length);
-        if (byteCount <= 512)
-        {
-            Span<byte> buffer = stackalloc byte[byteCount];
-            Encoding.UTF8.GetBytes(text, buffer);
-            hasher.Append(buffer);
-        }
-        else
-        {
-            hasher.Append(Encoding.UTF8.GetBytes(text));
-        }
-    }
-
-    internal void AppendTo(XxHash128 hasher)
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        WriteTo(bytes);
-        hasher.Append(bytes);
-    }
 
     public void WriteTo(Span<byte> destination)
     {

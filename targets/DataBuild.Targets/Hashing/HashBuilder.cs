@@ -1,31 +1,62 @@
+using System.Buffers;
+using System.Buffers.Binary;
 using System.IO.Hashing;
+using System.Text;
 
 namespace DataBuild.Hashing;
 
-/// <summary>Combines strings and hashes into one Hash128, each part length-prefixed or fixed-size so the encoding is unambiguous.</summary>
+/// <summary>
+/// Combines strings and hashes into one Hash128, each part length-prefixed or fixed-size so the encoding is
+/// unambiguous. The parts go into a pooled buffer hashed in one shot by <see cref="Build"/>: the same hash as
+/// streaming them into an XxHash128, without its ~600-byte state per builder (planning makes several per node).
+/// </summary>
 public sealed class HashBuilder
 {
-    private readonly XxHash128 _hasher = new();
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(256);
+    private int _length;
 
     public HashBuilder Add(string text)
     {
-        Hash128.Append(_hasher, text);
+        var count = Encoding.UTF8.GetByteCount(text);
+        var span = Reserve(4 + count);
+        BinaryPrimitives.WriteInt32LittleEndian(span, count);
+        Encoding.UTF8.GetBytes(text, span[4..]);
         return this;
     }
 
     public HashBuilder Add(Hash128 hash)
     {
-        hash.AppendTo(_hasher);
+        hash.WriteTo(Reserve(16));
         return this;
     }
 
     public HashBuilder Add(long value)
     {
-        Span<byte> bytes = stackalloc byte[8];
-        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(bytes, value);
-        _hasher.Append(bytes);
+        BinaryPrimitives.WriteInt64LittleEndian(Reserve(8), value);
         return this;
     }
 
-    public Hash128 Build() => Hash128.FromXxHash(_hasher.GetCurrentHashAsUInt128());
+    /// <summary>The hash of everything added; the builder must not be used afterwards.</summary>
+    public Hash128 Build()
+    {
+        var hash = Hash128.FromXxHash(XxHash128.HashToUInt128(_buffer.AsSpan(0, _length)));
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = [];
+        return hash;
+    }
+
+    private Span<byte> Reserve(int count)
+    {
+        if (_length + count > _buffer.Length)
+        {
+            if (_buffer.Length == 0) throw new InvalidOperationException("HashBuilder used after Build().");
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _length + count));
+            _buffer.AsSpan(0, _length).CopyTo(bigger);
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = bigger;
+        }
+        var span = _buffer.AsSpan(_length, count);
+        _length += count;
+        return span;
+    }
 }

@@ -63,6 +63,15 @@ public sealed class PartitionKey : IEquatable<PartitionKey>
 
     public bool Has(string name) => IndexOf(name) >= 0;
 
+    /// <summary>True when the dimensions are exactly <paramref name="names"/>, in that order.</summary>
+    public bool HasNames(IReadOnlyList<string> names)
+    {
+        if (names.Count != _dims.Length) return false;
+        for (var i = 0; i < _dims.Length; i++)
+            if (_dims[i].Key != names[i]) return false;
+        return true;
+    }
+
     public string this[string name]
     {
         get
@@ -152,15 +161,18 @@ public sealed class PartitionKey : IEquatable<PartitionKey>
 
     private static void ValidateName(string name)
     {
-        if (name.Length == 0 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+        var ok = name.Length > 0;
+        foreach (var c in name) ok &= char.IsAsciiLetterOrDigit(c) || c == '_';
+        if (!ok)
             throw new ArgumentException($"Partition dimension name '{name}' must be letters, digits or '_'.");
     }
 
     // Values become path segments and log file names: keep them to characters that are safe in both.
     private static void ValidateValue(string name, string value)
     {
-        if (value.Length == 0 || value == "." || value == ".." ||
-            !value.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '+' or ':' or '@'))
+        var ok = value.Length > 0 && value != "." && value != "..";
+        foreach (var c in value) ok &= char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '+' or ':' or '@';
+        if (!ok)
             throw new ArgumentException(
                 $"Partition value {name}='{value}' is not allowed: use letters, digits and . _ - + : @ (it becomes part of file paths).");
     }

@@ -86,12 +86,7 @@ public sealed class SignatureBuilder(FileHasher hasher, ToolIdentity tools, IRea
     }
 
     /// <summary>The hash of the argv joined by NUL (the key's encoding since v1), without building the joined string.</summary>
-    private static Hash128 CommandHash(string[] argv)
-    {
-        var utf8 = Math.Max(0, argv.Length - 1);
-        foreach (var a in argv) utf8 += Encoding.UTF8.GetByteCount(a);
-        return Hash128.OfParts(argv, (byte)0, utf8);
-    }
+    private static Hash128 CommandHash(string[] argv) => Hash128.OfParts(argv, '\0');
 
     private static string CommandDisplay(string[] argv)
     {
