@@ -127,7 +127,7 @@ public sealed partial class BuildSession
             if (outputs[i].Hash is null) reasons.Add(new OutputMissing(outputs[i].Path));
         }
         currentOutputHash = combined.Build(); // FileHasher.CombineOutputs, without an enumerator per node
-        var record = _records.GetValueOrDefault(node.Name);
+        var record = Records.GetValueOrDefault(node.Name);
         if (node.Target.BuildOnlyWhenMissing)
         {
             // Source data: present means current, and a hand edit is new data for dependents, not damage to undo.
@@ -164,7 +164,7 @@ public sealed partial class BuildSession
         {
             var up = _nodes[i];
             if (up.State == NodeState.Built && up.OutputChanged) yield return up.Name;
-            else if (_records.GetValueOrDefault(up.Name)?.GoodBuild is { } g && g > sinceBuild) yield return up.Name;
+            else if (Records.GetValueOrDefault(up.Name)?.GoodBuild is { } g && g > sinceBuild) yield return up.Name;
         }
     }
 

@@ -20,7 +20,8 @@ public sealed partial class BuildSession
     private readonly IExecutor? _executor;
     private readonly IBuildReporter _reporter;
     private readonly BuildOptions _options;
-    private readonly Dictionary<string, NodeRecord> _records;
+    private readonly Task<Dictionary<string, NodeRecord>> _recordsLoad;
+    private Dictionary<string, NodeRecord>? _recordsLoaded;
     private readonly Dictionary<long, BuildRecord?> _buildCache = [];
     private readonly FileHasher _hasher;
     private readonly SignatureBuilder _signatures;
@@ -44,11 +45,9 @@ public sealed partial class BuildSession
         _reporter = reporter;
         _options = options;
         if (!options.Plan && executor is null) throw new ArgumentException("A build needs an executor; only a plan runs without one.");
-        Diagnostics.Timings.Mark("state open");
-        _records = state.LoadNodes();
-        Diagnostics.Timings.Mark("nodes loaded");
-        _hasher = new FileHasher(workspace.FileSystem, state.LoadFiles());
-        Diagnostics.Timings.Mark("files loaded");
+        var (nodes, files) = state.LoadInBackground();
+        _recordsLoad = nodes;
+        _hasher = new FileHasher(workspace.FileSystem, files);
         _signatures = new SignatureBuilder(_hasher, new ToolIdentity(workspace.Processes, _hasher, workspace.FileSystem.FullPath(".")), workspace.Environment);
     }
 
@@ -58,7 +57,10 @@ public sealed partial class BuildSession
 
     public FileHasher Hasher => _hasher;
 
-    public NodeRecord? RecordOf(string node) => _records.GetValueOrDefault(node);
+    /// <summary>The recorded state of every node, loaded in the background while targets materialize.</summary>
+    private Dictionary<string, NodeRecord> Records => _recordsLoaded ??= _recordsLoad.GetAwaiter().GetResult();
+
+    public NodeRecord? RecordOf(string node) => Records.GetValueOrDefault(node);
 
     public BuildRecord? LoadBuild(long id)
     {
@@ -164,7 +166,7 @@ public sealed partial class BuildSession
         {
             if (result.Succeeded)
             {
-                var previous = _records.GetValueOrDefault(node.Name)?.OutputHash;
+                var previous = Records.GetValueOrDefault(node.Name)?.OutputHash;
                 node.OutputHash = FileHasher.CombineOutputs(result.Outputs.Select(o => (o.Name, o.Hash)));
                 node.OutputChanged = previous != node.OutputHash;
                 node.Signature = null; // recorded above

@@ -9,8 +9,18 @@ namespace DataBuild.Planning;
 /// Content hashes through the stat cache: a file whose size, mtime, ctime and inode match the cache is not read.
 /// Directories hash as the sorted (relative path, content hash) tree. Safe to call from several threads.
 /// </summary>
-public sealed class FileHasher(IFileSystem fileSystem, IReadOnlyDictionary<string, FileRecord> cache)
+public sealed class FileHasher(IFileSystem fileSystem, Task<Dictionary<string, FileRecord>> cacheLoad)
 {
+    public FileHasher(IFileSystem fileSystem, IReadOnlyDictionary<string, FileRecord> cache)
+        : this(fileSystem, Task.FromResult(cache as Dictionary<string, FileRecord> ?? cache.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal)))
+    {
+    }
+
+    private Dictionary<string, FileRecord>? _cache;
+
+    // Loaded by the state in the background while targets are materialized; the first hash waits for it.
+    private Dictionary<string, FileRecord> Cache => _cache ??= cacheLoad.GetAwaiter().GetResult();
+
     private readonly ConcurrentDictionary<string, FileRecord> _updates = new(StringComparer.Ordinal);
     private long _bytesRead;
 
@@ -45,7 +55,7 @@ public sealed class FileHasher(IFileSystem fileSystem, IReadOnlyDictionary<strin
     private Hash128 HashFile(string path, FileStat stat)
     {
         if (_updates.TryGetValue(path, out var fresh) && fresh.Stat.SameContentAs(stat)) return fresh.Hash;
-        if (cache.TryGetValue(path, out var cached) && cached.Stat.SameContentAs(stat)) return cached.Hash;
+        if (Cache.TryGetValue(path, out var cached) && cached.Stat.SameContentAs(stat)) return cached.Hash;
         Hash128 hash;
         using (var stream = fileSystem.OpenRead(path)) hash = ContentHasher.Hash(stream);
         Interlocked.Add(ref _bytesRead, stat.Size);

@@ -111,6 +111,29 @@ public sealed partial class StateStore : IDisposable
         return result;
     }
 
+    /// <summary>
+    /// <see cref="LoadNodes"/> and <see cref="LoadFiles"/> on another thread and connection (WAL readers see one
+    /// snapshot), so a build reads its state while it materializes its targets. In-memory states load at once.
+    /// </summary>
+    public (Task<Dictionary<string, NodeRecord>> Nodes, Task<Dictionary<string, FileRecord>> Files) LoadInBackground()
+    {
+        if (_path == ":memory:") return (Task.FromResult(LoadNodes()), Task.FromResult(LoadFiles()));
+        var reader = Task.Run(() =>
+        {
+            var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+            connection.Open();
+            return new StateStore(connection, _path);
+        });
+        var nodes = reader.ContinueWith(r => r.Result.LoadNodes(), TaskScheduler.Default);
+        var files = Task.Run(async () =>
+        {
+            using var store = await reader;
+            await nodes.ConfigureAwait(false); // one connection, one query at a time
+            return store.LoadFiles();
+        });
+        return (nodes, files);
+    }
+
     public Dictionary<string, FileRecord> LoadFiles()
     {
         var result = new Dictionary<string, FileRecord>(Count("files"), StringComparer.Ordinal);

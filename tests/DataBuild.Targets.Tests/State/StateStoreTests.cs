@@ -43,6 +43,29 @@ public sealed class StateStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Loading_in_the_background_reads_what_was_recorded_while_the_driver_keeps_writing()
+    {
+        var path = _dir.File("state.db");
+        using var store = StateStore.Open(path);
+        var files = Enumerable.Range(0, 500).Select(i => new KeyValuePair<string, FileRecord>(
+            $"raw/q{i}", new FileRecord(new DataBuild.IO.FileStat(false, i, 10L * i, 20L * i, 1000 + i), DataBuild.Hashing.Hash128.Of($"q{i}")))).ToList();
+        var builds = Enumerable.Range(0, 300).Select(i => new BuildRecord
+        {
+            Node = $"Features[quad={i}]", Target = "Features", Status = i % 7 == 0 ? BuildStatus.Failed : BuildStatus.Succeeded,
+            TaskKey = DataBuild.Hashing.Hash128.Of($"key{i}"), OutputHash = DataBuild.Hashing.Hash128.Of($"out{i}"),
+        }).ToList();
+        store.Record(builds, files);
+
+        var (nodes, cache) = store.LoadInBackground();
+        var runId = store.BeginRun("./build.sh Features", DateTimeOffset.UnixEpoch); // the driver writes meanwhile
+
+        Assert.Equal(store.LoadNodes(), await nodes);
+        Assert.Equal(files.ToDictionary(kv => kv.Key, kv => kv.Value), await cache);
+        Assert.Equal(BuildStatus.Failed, (await nodes)["Features[quad=7]"].LastStatus);
+        Assert.True(runId > 0);
+    }
+
+    [Fact]
     public async Task Every_build_of_a_node_is_kept_in_its_history()
     {
         using var ws = new TestWorkspace();
