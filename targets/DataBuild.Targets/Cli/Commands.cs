@@ -39,6 +39,7 @@ internal static partial class Commands
 
         using var buildLock = BuildLock.Acquire(workspace.FileSystem.FullPath(workspace.StateDirectory));
         using var store = StateStore.Open(workspace.StatePath);
+        Diagnostics.Timings.Mark("state opened");
         var runner = new NodeRunner(workspace.FileSystem, workspace.Processes, workspace.Clock);
         using IExecutor executor = executorName == "slurm"
             ? SlurmCommandLine.Executor(line, workspace, store, parameters, fancy ? null : o)

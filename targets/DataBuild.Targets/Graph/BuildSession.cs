@@ -74,6 +74,7 @@ public sealed partial class BuildSession
         SetUpTargets();
         if (!_options.Plan) _runId = _state.BeginRun(_options.Command, _workspace.Clock.UtcNow);
         _executor?.Prepare(_runId);
+        Diagnostics.Timings.Mark("run begun");
         var cancelled = false;
         MaterializeWhatWeCan();
         Diagnostics.Timings.Mark("materialized");

@@ -112,26 +112,23 @@ public sealed partial class StateStore : IDisposable
     }
 
     /// <summary>
-    /// <see cref="LoadNodes"/> and <see cref="LoadFiles"/> on another thread and connection (WAL readers see one
-    /// snapshot), so a build reads its state while it materializes its targets. In-memory states load at once.
+    /// <see cref="LoadNodes"/> and <see cref="LoadFiles"/> on other threads and read-only connections (WAL readers
+    /// each see a committed snapshot, and only this driver writes), so a build reads its state while it
+    /// materializes its targets. In-memory states load at once.
     /// </summary>
     public (Task<Dictionary<string, NodeRecord>> Nodes, Task<Dictionary<string, FileRecord>> Files) LoadInBackground()
     {
         if (_path == ":memory:") return (Task.FromResult(LoadNodes()), Task.FromResult(LoadFiles()));
-        var reader = Task.Run(() =>
-        {
-            var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-            connection.Open();
-            return new StateStore(connection, _path);
-        });
-        var nodes = reader.ContinueWith(r => r.Result.LoadNodes(), TaskScheduler.Default);
-        var files = Task.Run(async () =>
-        {
-            using var store = await reader;
-            await nodes.ConfigureAwait(false); // one connection, one query at a time
-            return store.LoadFiles();
-        });
-        return (nodes, files);
+        // One reader connection each: the two tables load at once, on both cores of a login-node allocation.
+        return (Task.Run(() => { using var r = OpenReader(); return r.LoadNodes(); }),
+                Task.Run(() => { using var r = OpenReader(); return r.LoadFiles(); }));
+    }
+
+    private StateStore OpenReader()
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        connection.Open();
+        return new StateStore(connection, _path);
     }
 
     public Dictionary<string, FileRecord> LoadFiles()
