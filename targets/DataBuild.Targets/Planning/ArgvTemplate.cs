@@ -12,35 +12,69 @@ public static class ArgvTemplate
 {
     public delegate IReadOnlyList<string> Resolver(string placeholder);
 
+    // A template is parsed once per target, not once per node: a million nodes share a handful of templates.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IReadOnlyList<string>, Element[]> Parsed = new();
+
+    /// <summary>One argument of a template: a lone placeholder (may expand to several arguments) or literal text with placeholders in it.</summary>
+    private sealed record Element(string Text, string? Alone, (string Literal, string? Placeholder)[] Parts);
+
     public static string[] Expand(IReadOnlyList<string> template, Resolver resolve, string owner)
     {
-        var result = new List<string>(template.Count);
-        foreach (var element in template)
+        var elements = Parsed.GetValue(template, t => Parse(t, owner));
+        var result = new List<string>(elements.Length);
+        foreach (var element in elements)
         {
-            if (element.Length > 2 && element[0] == '{' && element[^1] == '}' && element.IndexOf('{', 1) < 0)
+            if (element.Alone is { } placeholder)
             {
-                result.AddRange(resolve(element[1..^1]));
+                result.AddRange(resolve(placeholder));
+                continue;
+            }
+            if (element.Parts.Length == 0)
+            {
+                result.Add(element.Text);
                 continue;
             }
             var sb = new StringBuilder();
-            var i = 0;
-            while (i < element.Length)
+            foreach (var (literal, inner) in element.Parts)
             {
-                var open = element.IndexOf('{', i);
-                if (open < 0) { sb.Append(element, i, element.Length - i); break; }
-                var close = element.IndexOf('}', open);
-                if (close < 0) throw new InvalidOperationException($"{owner}: unclosed '{{' in argument '{element}'.");
-                sb.Append(element, i, open - i);
-                var values = resolve(element[(open + 1)..close]);
+                sb.Append(literal);
+                if (inner is null) continue;
+                var values = resolve(inner);
                 if (values.Count != 1)
                     throw new InvalidOperationException(
-                        $"{owner}: {{{element[(open + 1)..close]}}} has {values.Count} values, so it must be an argument of its own, not part of '{element}'.");
+                        $"{owner}: {{{inner}}} has {values.Count} values, so it must be an argument of its own, not part of '{element.Text}'.");
                 sb.Append(values[0]);
-                i = close + 1;
             }
             result.Add(sb.ToString());
         }
         return result.ToArray();
+    }
+
+    private static Element[] Parse(IReadOnlyList<string> template, string owner)
+    {
+        var elements = new Element[template.Count];
+        for (var e = 0; e < elements.Length; e++)
+        {
+            var text = template[e];
+            if (text.Length > 2 && text[0] == '{' && text[^1] == '}' && text.IndexOf('{', 1) < 0)
+            {
+                elements[e] = new Element(text, text[1..^1], []);
+                continue;
+            }
+            var parts = new List<(string, string?)>();
+            var i = 0;
+            while (i < text.Length)
+            {
+                var open = text.IndexOf('{', i);
+                if (open < 0) { parts.Add((text[i..], null)); break; }
+                var close = text.IndexOf('}', open);
+                if (close < 0) throw new InvalidOperationException($"{owner}: unclosed '{{' in argument '{text}'.");
+                parts.Add((text[i..open], text[(open + 1)..close]));
+                i = close + 1;
+            }
+            elements[e] = new Element(text, null, parts.Any(p => p.Item2 is not null) ? parts.ToArray() : []);
+        }
+        return elements;
     }
 
     /// <summary>Resolves the standard placeholders of a node.</summary>
