@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using DataBuild.Model;
 using DataBuild.State;
 
@@ -10,9 +9,12 @@ namespace DataBuild.Execution;
 /// </summary>
 public sealed class LocalExecutor(NodeRunner runner, int cores, long memoryMb, int gpus) : IExecutor
 {
-    private readonly Channel<RunResult> _results = Channel.CreateUnbounded<RunResult>();
+    private readonly RunnerThreads _threads = new("DataBuild runner");
     private readonly CancellationTokenSource _cancel = new();
     private readonly Dictionary<string, Invocation> _started = new(StringComparer.Ordinal);
+    private readonly object _resultsGate = new();
+    private List<RunResult> _results = [];
+    private TaskCompletionSource<IReadOnlyList<RunResult>>? _waiter;
     private int _coresInUse;
     private long _memoryInUse;
     private int _gpusInUse;
@@ -20,6 +22,9 @@ public sealed class LocalExecutor(NodeRunner runner, int cores, long memoryMb, i
     public string Name => "local";
 
     public int Running { get; private set; }
+
+    /// <summary>Threads that ran tasks so far: at most the number of tasks that ran at once.</summary>
+    public int RunnerThreadCount => _threads.Count;
 
     public bool CanStart(Invocation invocation)
     {
@@ -35,45 +40,95 @@ public sealed class LocalExecutor(NodeRunner runner, int cores, long memoryMb, i
         _coresInUse += Cores(invocation);
         _memoryInUse += Memory(invocation);
         _gpusInUse += Math.Min(invocation.Gpus, gpus);
-        // A thread of its own: tasks block (wait4, CPU-bound C#) and must not starve the thread pool.
-        var thread = new Thread(() =>
+        _started[invocation.Node] = invocation;
+        _threads.Run(() =>
         {
             RunResult result;
             try
             {
-                result = runner.Run(invocation, task, _cancel.Token);
+                result = runner.Run(invocation, task, _cancel.Token) with { Attempt = invocation.Attempt };
             }
             catch (Exception e)
             {
                 result = new RunResult { Node = invocation.Node, Status = BuildStatus.Failed, Message = $"engine error: {e.Message}", Attempt = invocation.Attempt };
             }
-            _results.Writer.TryWrite(result with { Attempt = invocation.Attempt });
-        }) { IsBackground = true, Name = invocation.Node };
-        _started[invocation.Node] = invocation;
-        thread.Start();
+            return () => Deliver(result);
+        });
     }
 
     public void Flush() { }
 
-    public async Task<IReadOnlyList<RunResult>> WaitAsync(CancellationToken cancellation)
+    /// <summary>
+    /// Returns at once when results are waiting. Otherwise the task it returns is completed by the runner thread
+    /// that finishes next, which then runs the caller's continuation itself (no thread-pool hop): that thread has
+    /// nothing to do until the driver hands it the next task, and a hop per result woke a pool thread that spun.
+    /// </summary>
+    public Task<IReadOnlyList<RunResult>> WaitAsync(CancellationToken cancellation)
     {
-        var list = new List<RunResult> { await _results.Reader.ReadAsync(cancellation) };
-        while (_results.Reader.TryRead(out var more)) list.Add(more);
+        cancellation.ThrowIfCancellationRequested();
+        TaskCompletionSource<IReadOnlyList<RunResult>> waiter;
+        lock (_resultsGate)
+        {
+            if (_results.Count > 0) return Task.FromResult<IReadOnlyList<RunResult>>(TakeResults());
+            if (_waiter is not null) throw new InvalidOperationException("WaitAsync is already waiting; the driver loop waits once at a time.");
+            _waiter = waiter = new TaskCompletionSource<IReadOnlyList<RunResult>>();
+        }
+        if (cancellation.CanBeCanceled)
+        {
+            var registration = cancellation.Register(() =>
+            {
+                lock (_resultsGate)
+                {
+                    if (_waiter != waiter) return;
+                    _waiter = null;
+                }
+                // Not inline: the driver loop would run inside whoever cancelled (a Ctrl-C handler).
+                ThreadPool.QueueUserWorkItem(_ => waiter.TrySetCanceled(cancellation));
+            });
+            waiter.Task.ContinueWith(_ => registration.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+        return waiter.Task;
+    }
+
+    private void Deliver(RunResult result)
+    {
+        TaskCompletionSource<IReadOnlyList<RunResult>>? waiter;
+        IReadOnlyList<RunResult> batch;
+        lock (_resultsGate)
+        {
+            _results.Add(result);
+            waiter = _waiter;
+            if (waiter is null) return;
+            _waiter = null;
+            batch = TakeResults();
+        }
+        waiter.TrySetResult(batch); // outside the lock: this runs the driver loop until it waits again
+    }
+
+    // Under _resultsGate, either on the driver loop's thread or while the loop awaits the waiter being completed
+    // here: the budget bookkeeping is the loop's state and never changes under it.
+    private List<RunResult> TakeResults()
+    {
+        var list = _results;
+        _results = [];
         foreach (var r in list)
         {
-            var invocation = _started[r.Node];
-            _started.Remove(r.Node);
+            _started.Remove(r.Node, out var invocation);
             Running--;
-            _coresInUse -= Cores(invocation);
-            _memoryInUse -= Memory(invocation);
-            _gpusInUse -= Math.Min(invocation.Gpus, gpus);
+            _coresInUse -= Cores(invocation!);
+            _memoryInUse -= Memory(invocation!);
+            _gpusInUse -= Math.Min(invocation!.Gpus, gpus);
         }
         return list;
     }
 
     public void CancelAll() => _cancel.Cancel();
 
-    public void Dispose() => _cancel.Dispose();
+    public void Dispose()
+    {
+        _threads.Dispose();
+        _cancel.Dispose();
+    }
 
     private int Cores(Invocation invocation) => Math.Min(invocation.Cores, cores);
 
