@@ -4,8 +4,8 @@ using System.Runtime.InteropServices;
 namespace DataBuild.Execution;
 
 /// <summary>
-/// Starts commands with posix_spawnp and reaps them with wait4, which gives the exact CPU time and peak RSS of the
-/// child (System.Diagnostics.Process cannot after exit). Each child gets its own process group so cancellation
+/// Starts commands with posix_spawn (the program looked up on PATH once per name, not in every child) and reaps them
+/// with wait4, which gives the exact CPU time and peak RSS of the child (System.Diagnostics.Process cannot after exit). Each child gets its own process group so cancellation
 /// kills the whole tree, stdin from /dev/null, stdout+stderr appended to the log, and default signal handling
 /// (the .NET runtime ignores SIGPIPE, which children would otherwise inherit).
 /// </summary>
@@ -15,22 +15,15 @@ public sealed unsafe partial class PosixProcessRunner : IProcessRunner
 
     private static readonly TimeSpan KillGrace = TimeSpan.FromSeconds(5);
 
+    private static readonly ExecutableSearch Programs = new(IsExecutableFile, path => File.Exists(path) || Directory.Exists(path));
+
     public ProcessOutcome Run(ProcessSpec spec, CancellationToken cancellation)
     {
         if (!OperatingSystem.IsLinux()) return RunPortable(spec, cancellation);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(spec.LogPath))!);
         var started = Stopwatch.GetTimestamp();
-        // Linux carries the spawning process's RSS high-water mark into the child's ru_maxrss across exec, so a
-        // 2 MB `cp` started by a 60 MB driver reports 60 MB. ru_maxrss is only the child's own when it exceeds
-        // ours; below that, the child's VmHWM sampled while it runs is the honest figure.
-        var parentHwmKb = ReadHwmKb("/proc/self/status") ?? long.MaxValue;
         var pid = Spawn(spec);
         using var registration = cancellation.Register(() => Terminate(pid));
-        long sampledHwmKb = 0;
-        using var sampler = new Timer(_ =>
-        {
-            if (ReadHwmKb($"/proc/{pid}/status") is { } kb) Interlocked.Exchange(ref sampledHwmKb, Math.Max(Interlocked.Read(ref sampledHwmKb), kb));
-        }, null, TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(200));
+        var sampled = PeakRssSampler.Shared.Start(pid);
         int status;
         Rusage usage;
         while (true)
@@ -40,15 +33,26 @@ public sealed unsafe partial class PosixProcessRunner : IProcessRunner
             var errno = Marshal.GetLastPInvokeError();
             if (errno != 4) throw new InvalidOperationException($"wait4({pid}) failed: errno {errno}"); // 4 = EINTR: retry
         }
+        var sampledHwmKb = PeakRssSampler.Shared.Stop(sampled);
         var wall = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var cpu = usage.UserSeconds + usage.SystemSeconds;
         var signal = status & 0x7f;
         var exit = signal == 0 ? (status >> 8) & 0xff : 128 + signal;
-        var peak = usage.MaxRssKb > parentHwmKb ? usage.MaxRssKb : Interlocked.Read(ref sampledHwmKb);
+        // Linux carries the spawning process's RSS high-water mark into the child's ru_maxrss across exec, so a
+        // 2 MB `cp` started by a 60 MB driver reports 60 MB. ru_maxrss is only the child's own when it exceeds our
+        // own high-water mark now (never lower than at the child's exec); below that, the child's VmHWM sampled
+        // while it ran is the honest figure, and 0 (unknown) for a child too short-lived to sample.
+        var peak = usage.MaxRssKb > OwnMaxRssKb() ? usage.MaxRssKb : sampledHwmKb;
         return new ProcessOutcome(exit, signal, wall, cpu, peak);
     }
 
-    private static long? ReadHwmKb(string statusPath)
+    private static long OwnMaxRssKb()
+    {
+        Rusage self;
+        return getrusage(0 /* RUSAGE_SELF */, &self) == 0 ? self.MaxRssKb : long.MaxValue;
+    }
+
+    internal static long? ReadHwmKb(string statusPath)
     {
         try
         {
@@ -81,6 +85,33 @@ public sealed unsafe partial class PosixProcessRunner : IProcessRunner
 
     private static int Spawn(ProcessSpec spec)
     {
+        var name = spec.Argv[0];
+        var searchPath = spec.Environment?.GetValueOrDefault("PATH") ?? System.Environment.GetEnvironmentVariable("PATH");
+        var program = Programs.Resolve(name, searchPath, spec.WorkingDirectory);
+        var logPath = Path.GetFullPath(spec.LogPath);
+        var rc = TrySpawn(spec, program, logPath, out var pid);
+        if (rc == Enoent)
+        {
+            // Either the log's directory is missing (the caller usually made it: creating it up front for every task
+            // cost two syscalls) or the program found earlier is gone: fix both and try once more.
+            Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
+            Programs.Forget(name, searchPath, spec.WorkingDirectory);
+            program = Programs.Resolve(name, searchPath, spec.WorkingDirectory);
+            rc = TrySpawn(spec, program, logPath, out pid);
+        }
+        if (rc == 0) return pid;
+        throw new ProcessStartException(rc == Enoent
+            ? name.Contains('/')
+                ? $"Program '{name}' not found (relative to {spec.WorkingDirectory}). Is the path right, relative to the workspace?"
+                : $"Cannot start '{name}' ({program}): no such file or directory. Does the working directory {spec.WorkingDirectory} exist?"
+            : $"Cannot start '{name}' ({program}): {Marshal.GetPInvokeErrorMessage(rc)} (errno {rc}).");
+    }
+
+    private const int Enoent = 2;
+
+    /// <summary>posix_spawn of an already resolved program: 0, or the errno of the failed step (ENOENT for a missing log directory too).</summary>
+    private static int TrySpawn(ProcessSpec spec, string program, string logPath, out int pid)
+    {
         var argv = ToCStrings(spec.Argv);
         var env = ToCStrings(MergedEnvironment(spec.Environment));
         var actions = NativeMemory.AllocZeroed(512); // posix_spawn_file_actions_t is 80 bytes on glibc x86_64/arm64
@@ -90,23 +121,22 @@ public sealed unsafe partial class PosixProcessRunner : IProcessRunner
         {
             Check(posix_spawn_file_actions_init(actions), "file_actions_init");
             Check(posix_spawn_file_actions_addopen(actions, 0, "/dev/null", 0 /* O_RDONLY */, 0), "addopen stdin");
-            Check(posix_spawn_file_actions_addopen(actions, 1, Path.GetFullPath(spec.LogPath), 0x1 | 0x40 | 0x400 /* O_WRONLY|O_CREAT|O_APPEND */, 0x1a4 /* 0644 */), "addopen log");
+            Check(posix_spawn_file_actions_addopen(actions, 1, logPath, 0x1 | 0x40 | 0x400 /* O_WRONLY|O_CREAT|O_APPEND */, 0x1a4 /* 0644 */), "addopen log");
             Check(posix_spawn_file_actions_adddup2(actions, 1, 2), "adddup2");
             Check(posix_spawn_file_actions_addchdir_np(actions, spec.WorkingDirectory), "addchdir");
             Check(posix_spawnattr_init(attr), "attr_init");
             Check(posix_spawnattr_setpgroup(attr, 0), "setpgroup");
             sigemptyset(sigset);
             Check(posix_spawnattr_setsigmask(attr, sigset), "setsigmask");
+            // glibc's child already resets every signal with a handler; these are the ones the runtime (or whoever
+            // started us, like nohup) may have set to SIG_IGN, which a child would otherwise inherit.
             foreach (var sig in new[] { 1, 2, 3, 13, 15, 17 }) sigaddset(sigset, sig); // HUP INT QUIT PIPE TERM CHLD
             Check(posix_spawnattr_setsigdefault(attr, sigset), "setsigdefault");
             Check(posix_spawnattr_setflags(attr, 0x02 | 0x04 | 0x08), "setflags"); // SETPGROUP | SETSIGDEF | SETSIGMASK
-            int pid;
-            var rc = posix_spawnp(&pid, spec.Argv[0], actions, attr, argv, env);
-            if (rc != 0)
-                throw new ProcessStartException(rc == 2
-                    ? $"Program '{spec.Argv[0]}' not found (looked on PATH from {spec.WorkingDirectory}). Is it installed, or should the path be relative to the workspace?"
-                    : $"Cannot start '{spec.Argv[0]}': {Marshal.GetPInvokeErrorMessage(rc)} (errno {rc}).");
-            return pid;
+            int spawned;
+            var rc = posix_spawn(&spawned, program, actions, attr, argv, env);
+            pid = rc == 0 ? spawned : 0;
+            return rc;
         }
         finally
         {
@@ -119,6 +149,8 @@ public sealed unsafe partial class PosixProcessRunner : IProcessRunner
             FreeCStrings(env);
         }
     }
+
+    private static bool IsExecutableFile(string path) => access(path, 1 /* X_OK */) == 0 && !Directory.Exists(path);
 
     private static void Terminate(int pid)
     {
@@ -193,7 +225,8 @@ public sealed unsafe partial class PosixProcessRunner : IProcessRunner
     [LibraryImport("libc")] private static partial int getrusage(int who, Rusage* usage);
     [LibraryImport("libc")] private static partial int kill(int pid, int sig);
     [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int posix_spawnp(int* pid, string file, void* actions, void* attr, byte** argv, byte** envp);
+    private static partial int posix_spawn(int* pid, string path, void* actions, void* attr, byte** argv, byte** envp);
+    [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)] private static partial int access(string path, int mode);
     [LibraryImport("libc")] private static partial int posix_spawn_file_actions_init(void* actions);
     [LibraryImport("libc")] private static partial int posix_spawn_file_actions_destroy(void* actions);
     [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]

@@ -1,0 +1,45 @@
+using System.Collections.Concurrent;
+
+namespace DataBuild.Execution;
+
+/// <summary>
+/// Finds the file an argv's program names the way execvp in the child would: a name with a '/' is a path (relative to
+/// the task's working directory), any other name is the first executable file in a PATH directory (relative ones and
+/// the empty entry taken from the working directory). Each (PATH, working directory, name) is looked up once:
+/// posix_spawnp searched PATH in every child, paying a failed execve per directory before the right one.
+/// </summary>
+internal sealed class ExecutableSearch(Func<string, bool> isExecutableFile, Func<string, bool> exists)
+{
+    /// <summary>glibc's search path when PATH is unset (confstr _CS_PATH).</summary>
+    public const string DefaultPath = "/bin:/usr/bin";
+
+    private readonly ConcurrentDictionary<(string SearchPath, string WorkingDirectory, string Name), string> _found = new();
+
+    /// <summary>The path to execute for <paramref name="name"/> with <paramref name="searchPath"/> as PATH (null: unset).</summary>
+    /// <exception cref="ProcessStartException">Nothing executable by that name: the message names it and how to fix it.</exception>
+    public string Resolve(string name, string? searchPath, string workingDirectory)
+    {
+        if (name.Length == 0) throw new ProcessStartException("The command's program (argv[0]) is empty; give a program name or path.");
+        if (name.Contains('/')) return name;
+        var key = (searchPath ?? DefaultPath, workingDirectory, name);
+        return _found.TryGetValue(key, out var path) ? path : _found[key] = Search(name, key.Item1, workingDirectory);
+    }
+
+    /// <summary>Drops a remembered lookup, e.g. when the program found was removed since.</summary>
+    public void Forget(string name, string? searchPath, string workingDirectory) => _found.TryRemove((searchPath ?? DefaultPath, workingDirectory, name), out _);
+
+    private string Search(string name, string searchPath, string workingDirectory)
+    {
+        string? notExecutable = null;
+        foreach (var directory in searchPath.Split(':'))
+        {
+            // An empty PATH entry means the current directory, as for execvp.
+            var candidate = Path.Combine(workingDirectory, directory, name);
+            if (isExecutableFile(candidate)) return candidate;
+            if (notExecutable is null && exists(candidate)) notExecutable = candidate;
+        }
+        throw new ProcessStartException(notExecutable is not null
+            ? $"Program '{name}' found at {notExecutable} is not an executable file. Make it executable (chmod +x {notExecutable}) or put the right one earlier on PATH."
+            : $"Program '{name}' not found on PATH ({searchPath}). Install it or add its directory to PATH, or give its path in argv (absolute, or relative to the workspace like ./tools/{name}).");
+    }
+}
