@@ -5,9 +5,10 @@ namespace DataBuild.Execution;
 
 /// <summary>
 /// Starts commands with posix_spawn (the program looked up on PATH once per name, not in every child) and reaps them
-/// with wait4, which gives the exact CPU time and peak RSS of the child (System.Diagnostics.Process cannot after exit). Each child gets its own process group so cancellation
-/// kills the whole tree, stdin from /dev/null, stdout+stderr appended to the log, and default signal handling
-/// (the .NET runtime ignores SIGPIPE, which children would otherwise inherit).
+/// with wait4, which gives the exact CPU time and peak RSS of the child (System.Diagnostics.Process cannot after
+/// exit). Each child gets its own process group so cancellation kills the whole tree, stdin from /dev/null,
+/// stdout+stderr appended to the log, and default signal handling (the .NET runtime ignores SIGPIPE, which children
+/// would otherwise inherit).
 /// </summary>
 public sealed unsafe partial class PosixProcessRunner : IProcessRunner
 {

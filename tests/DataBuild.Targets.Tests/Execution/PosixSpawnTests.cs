@@ -73,6 +73,24 @@ public sealed class PosixSpawnTests : IDisposable
     }
 
     [Fact]
+    public void A_child_that_grows_past_the_driver_reports_its_own_peak_RSS()
+    {
+        var outcome = Run(null, "python3", "-c", "data = b'x' * (600 << 20)");
+
+        Assert.True(outcome.Succeeded, File.ReadAllText(Log));
+        Assert.InRange(outcome.PeakRssKb, 600 << 10, 2000 << 10);
+    }
+
+    [Fact]
+    public void A_small_child_running_a_while_reports_its_sampled_peak_not_the_drivers()
+    {
+        var outcome = Run(null, "sleep", "0.3");
+
+        Assert.True(outcome.Succeeded);
+        Assert.InRange(outcome.PeakRssKb, 1, Environment.WorkingSet / 1024 - 1);
+    }
+
+    [Fact]
     public void CPU_time_of_the_child_is_reported()
     {
         var outcome = Run(null, "sh", "-c", "i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done");
