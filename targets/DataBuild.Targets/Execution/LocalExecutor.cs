@@ -10,6 +10,7 @@ namespace DataBuild.Execution;
 public sealed class LocalExecutor(NodeRunner runner, int cores, long memoryMb, int gpus) : IExecutor
 {
     private readonly RunnerThreads _threads = new("DataBuild runner");
+    private readonly IDisposable _spareStaging = runner.ReuseStagingDirectories();
     private readonly CancellationTokenSource _cancel = new();
     private readonly Dictionary<string, Invocation> _started = new(StringComparer.Ordinal);
     private readonly object _resultsGate = new();
@@ -127,6 +128,7 @@ public sealed class LocalExecutor(NodeRunner runner, int cores, long memoryMb, i
     public void Dispose()
     {
         _threads.Dispose();
+        _spareStaging.Dispose();
         _cancel.Dispose();
     }
 

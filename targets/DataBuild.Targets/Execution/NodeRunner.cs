@@ -8,13 +8,15 @@ using DataBuild.State;
 namespace DataBuild.Execution;
 
 /// <summary>
-/// Runs one invocation with atomic outputs: the task writes into a fresh staging directory; then every declared
+/// Runs one invocation with atomic outputs: the task writes into an empty staging directory; then every declared
 /// output must exist there and nothing undeclared may, the outputs are hashed, and only then renamed into place.
 /// A crash at any moment leaves the old complete output or the new one, never a partial file taken as built.
 /// Used by the local executor and by Slurm workers alike.
 /// </summary>
 public sealed class NodeRunner(IFileSystem fileSystem, IProcessRunner processes, IClock clock)
 {
+    private volatile SpareStagingDirectories? _spares;
+
     public RunResult Run(Invocation invocation, TaskSpec task, CancellationToken cancellation)
     {
         var started = clock.UtcNow;
@@ -29,9 +31,7 @@ public sealed class NodeRunner(IFileSystem fileSystem, IProcessRunner processes,
             };
         }
 
-        fileSystem.Delete(invocation.StagingDirectory);
-        foreach (var o in invocation.Outputs)
-            fileSystem.CreateDirectory(o.IsDirectory ? o.StagingPath : Path.GetDirectoryName(o.StagingPath)!);
+        PrepareStaging(invocation);
         AppendLog(invocation.LogPath, $"== {invocation.Node} attempt {invocation.Attempt} on {Environment.MachineName} at {started:u}" +
             (invocation.Argv is null ? "" : $"\n== argv: {string.Join(" ", invocation.Argv.Select(Quote))}"));
 
@@ -102,13 +102,82 @@ public sealed class NodeRunner(IFileSystem fileSystem, IProcessRunner processes,
             outputs.Add(new OutputEntry(o.Name, o.Path, hash));
         }
         foreach (var o in invocation.Outputs) fileSystem.Replace(o.StagingPath, o.Path);
-        fileSystem.Delete(invocation.StagingDirectory);
+        RemoveEmptiedStaging(invocation);
         AppendLog(invocation.LogPath, $"== ok in {stopwatch.Elapsed.TotalSeconds:F2} s");
         return new RunResult
         {
             Node = invocation.Node, Status = BuildStatus.Succeeded, ExitCode = 0, Outputs = outputs, Files = files, StartedAt = started,
             EndedAt = clock.UtcNow, WallSeconds = stopwatch.Elapsed.TotalSeconds, CpuSeconds = cpu, PeakRssKb = rss, Attempt = invocation.Attempt,
         };
+    }
+
+    /// <summary>
+    /// From now on an emptied staging directory is kept for the next task instead of removed, until the returned
+    /// handle is disposed (which removes what is left). For a long-lived driver running many tasks, like the local
+    /// executor; a Slurm worker with its few tasks does without.
+    /// </summary>
+    public IDisposable ReuseStagingDirectories()
+    {
+        var spares = new SpareStagingDirectories(fileSystem);
+        _spares = spares;
+        return new Releaser(() =>
+        {
+            if (_spares == spares) _spares = null;
+            spares.RemoveAll();
+        });
+    }
+
+    /// <summary>
+    /// An empty staging directory with the parent of each output: a spare renamed into place, else made top-down
+    /// (each mkdir finds its parent, where creating the deepest first failed and walked up). A leftover (a retry,
+    /// a requeued job) costs one stat to see.
+    /// </summary>
+    private void PrepareStaging(Invocation invocation)
+    {
+        var staging = invocation.StagingDirectory;
+        if (fileSystem.Stat(staging) is not null) fileSystem.Delete(staging);
+        if (_spares?.TryMoveTo(staging) == true)
+        {
+            // An empty directory a previous task left is invisible to the undeclared-output check: none may sit where an output goes.
+            if (invocation.Outputs.All(o => fileSystem.Stat(o.StagingPath) is null))
+            {
+                MakeOutputParents(invocation);
+                return;
+            }
+            fileSystem.Delete(staging);
+        }
+        fileSystem.CreateDirectory(staging);
+        MakeOutputParents(invocation);
+    }
+
+    private void MakeOutputParents(Invocation invocation)
+    {
+        foreach (var o in invocation.Outputs)
+        {
+            var parent = Path.GetDirectoryName(o.StagingPath)!;
+            if (parent != invocation.StagingDirectory) fileSystem.CreateDirectory(parent);
+            if (o.IsDirectory) fileSystem.CreateDirectory(o.StagingPath);
+        }
+    }
+
+    /// <summary>
+    /// Once every output was renamed out, only empty directories remain: kept as a spare, or removed deepest first,
+    /// a stat and an rmdir each, where deleting the tree listed it first.
+    /// </summary>
+    private void RemoveEmptiedStaging(Invocation invocation)
+    {
+        if (_spares?.Keep(invocation.StagingDirectory) == true) return;
+        foreach (var o in invocation.Outputs)
+        {
+            var parent = Path.GetDirectoryName(o.StagingPath)!;
+            if (parent != invocation.StagingDirectory) fileSystem.Delete(parent);
+        }
+        fileSystem.Delete(invocation.StagingDirectory);
+    }
+
+    private sealed class Releaser(Action release) : IDisposable
+    {
+        public void Dispose() => release();
     }
 
     /// <summary>Every declared output exists in staging with the declared kind, and nothing else was written there.</summary>

@@ -93,6 +93,22 @@ public sealed class LocalExecutorTests
         Assert.Equal(BuildStatus.Cancelled, Assert.Single(results).Status);
     }
 
+    [Fact]
+    public async Task Staging_directories_are_reused_and_none_is_left_once_the_executor_is_disposed()
+    {
+        for (var i = 0; i < 10; i++) _files.WriteAllText($"raw/{i}", $"quad {i}");
+        using (var executor = new LocalExecutor(new NodeRunner(_files, new FakeProcessRunner(_files), _clock), cores: 1, memoryMb: 1 << 20, gpus: 0))
+        {
+            var results = await RunAll(executor, Enumerable.Range(0, 10).Select(i => CopyOf(i)));
+
+            Assert.All(results, r => Assert.True(r.Succeeded, r.Message));
+            Assert.Single(Enumerable.Range(0, 10), i => _files.Exists($".databuild/staging/1/n{i}")); // the spare
+        }
+
+        Assert.DoesNotContain(Enumerable.Range(0, 10), i => _files.Exists($".databuild/staging/1/n{i}"));
+        Assert.Equal("quad 9", _files.ReadAllText("out/9"));
+    }
+
     /// <summary>Runs every command until it is cancelled; completes <see cref="BothStarted"/> once the expected number run.</summary>
     private sealed class UntilCancelled(int expected = 2) : IProcessRunner
     {
