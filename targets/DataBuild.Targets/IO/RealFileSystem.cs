@@ -13,7 +13,27 @@ public sealed partial class RealFileSystem(string root) : IFileSystem
 
     public string FullPath(string path) => Path.IsPathRooted(path) ? path : Path.Combine(Root, path);
 
-    public FileStat? Stat(string path) => OperatingSystem.IsLinux() ? StatLinux(FullPath(path)) : StatPortable(FullPath(path));
+    public FileStat? Stat(string path) => OperatingSystem.IsLinux() ? StatLinux(RootFd, path, Root) : StatPortable(FullPath(path));
+
+    private int _rootFd = -1;
+
+    // Relative paths are stat'ed against an O_PATH descriptor of the root: no joined string per call, and the
+    // kernel walks only the relative part (a no-op stats every input and output; deep project paths add up).
+    // One descriptor per workspace, kept for the process's life.
+    private int RootFd
+    {
+        get
+        {
+            if (_rootFd >= 0) return _rootFd;
+            var fd = open(Root, OPath | ODirectory | OCloexec);
+            if (fd < 0) return StatRootFallback;
+            if (Interlocked.CompareExchange(ref _rootFd, fd, -1) != -1) close(fd);
+            return _rootFd;
+        }
+    }
+
+    private const int StatRootFallback = int.MinValue; // the root cannot be opened: stat full paths instead
+    private const int OPath = 0x200000, ODirectory = 0x10000, OCloexec = 0x80000;
 
     public Stream OpenRead(string path) =>
         new FileStream(FullPath(path), FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
@@ -103,15 +123,17 @@ public sealed partial class RealFileSystem(string root) : IFileSystem
     private const uint StatxBasicStats = 0x7ff;
     private const int Enoent = 2, Enotdir = 20;
 
-    private static unsafe FileStat? StatLinux(string full)
+    private static unsafe FileStat? StatLinux(int rootFd, string path, string root)
     {
+        if (path.Length == 0) path = ".";
+        if (rootFd == StatRootFallback) (rootFd, path) = (AtFdCwd, Path.Combine(root, path));
         // struct statx is 256 bytes with the same layout on every Linux architecture.
         byte* buf = stackalloc byte[256];
-        if (statx(AtFdCwd, full, 0, StatxBasicStats, buf) != 0)
+        if (statx(rootFd, path, 0, StatxBasicStats, buf) != 0)
         {
             var errno = Marshal.GetLastPInvokeError();
             if (errno is Enoent or Enotdir) return null;
-            throw new IOException($"Cannot stat '{full}': {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}).");
+            throw new IOException($"Cannot stat '{Path.Combine(root, path)}': {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}).");
         }
         var mode = *(ushort*)(buf + 28);
         var inode = *(long*)(buf + 32);
@@ -121,6 +143,12 @@ public sealed partial class RealFileSystem(string root) : IFileSystem
         var isDir = (mode & 0xF000) == 0x4000;
         return new FileStat(isDir, isDir ? 0 : size, mtimeNs, ctimeNs, inode);
     }
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int close(int fd);
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static unsafe partial int statx(int dirfd, string path, int flags, uint mask, byte* buffer);

@@ -50,6 +50,12 @@ public static class ArgvTemplate
         return result.ToArray();
     }
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Kind, string Arg)> Splits = new(StringComparer.Ordinal);
+
+    /// <summary><c>in:raw</c> -> (<c>in</c>, <c>raw</c>); <c>out</c> -> (<c>out</c>, ""). Cached: templates repeat the same few.</summary>
+    private static (string Kind, string Arg) Split(string placeholder) =>
+        Splits.GetOrAdd(placeholder, p => p.IndexOf(':') is var colon and >= 0 ? (p[..colon], p[(colon + 1)..]) : (p, ""));
+
     private static Element[] Parse(IReadOnlyList<string> template, string owner)
     {
         var elements = new Element[template.Count];
@@ -82,9 +88,7 @@ public static class ArgvTemplate
         Func<string, string, IReadOnlyList<string>> upstreamOutputs, IReadOnlyDictionary<string, string> parameters, int cores, string owner) =>
         placeholder =>
         {
-            var colon = placeholder.IndexOf(':');
-            var kind = colon < 0 ? placeholder : placeholder[..colon];
-            var arg = colon < 0 ? "" : placeholder[(colon + 1)..];
+            var (kind, arg) = Split(placeholder);
             switch (kind)
             {
                 case "out":

@@ -91,7 +91,10 @@ public sealed class SignatureBuilder(FileHasher hasher, ToolIdentity tools, IRea
     private static string CommandDisplay(string[] argv)
     {
         const int max = 200;
-        var sb = new StringBuilder(max);
+        var length = argv.Length;
+        foreach (var a in argv) length += a.Length;
+        if (length <= max + 1) return string.Join(' ', argv); // the common case: one exact-size string
+        var sb = new StringBuilder(max + 64);
         foreach (var a in argv)
         {
             if (sb.Length > 0) sb.Append(' ');

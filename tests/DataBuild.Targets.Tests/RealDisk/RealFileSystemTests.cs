@@ -21,6 +21,35 @@ public sealed class RealFileSystemTests : IDisposable
     }
 
     [Fact]
+    public void Stat_answers_relative_and_absolute_paths_alike_and_null_for_what_is_missing()
+    {
+        Write("raw/q1", "quad 1\n");
+
+        var relative = _fs.Stat("raw/q1");
+        var absolute = _fs.Stat(_dir.File("raw/q1"));
+
+        Assert.Equal(7, relative!.Value.Size);
+        Assert.Equal(relative, absolute);
+        Assert.True(_fs.Stat("raw")!.Value.IsDirectory);
+        Assert.True(_fs.Stat("")!.Value.IsDirectory);
+        Assert.Null(_fs.Stat("raw/q2"));
+        Assert.Null(_fs.Stat("raw/q1/below-a-file"));
+    }
+
+    [Fact]
+    public void Stat_works_for_a_root_that_did_not_exist_when_the_file_system_was_made()
+    {
+        var root = _dir.File("later");
+        var fs = new RealFileSystem(root);
+        Assert.Null(fs.Stat("x"));
+
+        Directory.CreateDirectory(root);
+        File.WriteAllText(Path.Combine(root, "x"), "x");
+
+        Assert.Equal(1, fs.Stat("x")!.Value.Size);
+    }
+
+    [Fact]
     public void A_file_rewritten_with_the_same_size_gets_a_new_hash_through_the_stat_cache()
     {
         Write("a.txt", "abc");
