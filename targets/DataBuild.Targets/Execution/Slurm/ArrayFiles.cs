@@ -22,7 +22,10 @@ public sealed record ArrayFiles(string Directory)
     public string Logs => $"{Directory}/logs";
     public string Results => $"{Directory}/results";
 
-    public string Result(int index, int slot) => $"{Results}/{index}-{slot}.json";
+    public string Result(int index, int slot) => $"{Results}/{ResultName(index, slot)}";
+
+    /// <summary>A result's file name within <see cref="Results"/>, as a listing of that directory shows it.</summary>
+    public static string ResultName(int index, int slot) => $"{index}-{slot}.json";
 
     public string SlurmLog(long jobId, int index) => $"{Logs}/{jobId}_{index}.out";
 

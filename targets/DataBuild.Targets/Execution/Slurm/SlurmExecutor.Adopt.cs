@@ -74,7 +74,7 @@ public sealed partial class SlurmExecutor
             return false;
         }
         if (!_arrays.TryGetValue(found.Array.JobId, out var array)) _arrays[found.Array.JobId] = array = found.Array;
-        array.Nodes.Add(new TrackedNode(found.Invocation with { Attempt = invocation.Attempt }, array, found.Index, found.Slot));
+        array.Add(new TrackedNode(found.Invocation with { Attempt = invocation.Attempt }, array, found.Index, found.Slot));
         Running++;
         return true;
     }

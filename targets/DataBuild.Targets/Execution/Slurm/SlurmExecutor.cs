@@ -97,7 +97,7 @@ public sealed partial class SlurmExecutor(ISlurmClient client, SlurmExecutorOpti
         var array = new ArrayJob(jobId, files);
         _arrays[jobId] = array;
         for (var n = 0; n < invocations.Count; n++)
-            array.Nodes.Add(new TrackedNode(invocations[n], array, n / planned.Pack, n % planned.Pack));
+            array.Add(new TrackedNode(invocations[n], array, n / planned.Pack, n % planned.Pack));
         options.Log?.Invoke($"submitted job array {jobId}: {invocations.Count} {planned.Target} node(s) in {planned.Packs.Count} task(s) " +
             $"of up to {planned.Pack} (pack {planned.Reason}); script {files.Script}");
     }
@@ -155,6 +155,15 @@ public sealed partial class SlurmExecutor(ISlurmClient client, SlurmExecutorOpti
         public long JobId { get; } = jobId;
         public ArrayFiles Files { get; } = files;
         public List<TrackedNode> Nodes { get; } = [];
+
+        /// <summary>Nodes by the name of their result file (<see cref="ArrayFiles.ResultName"/>), for a listing of the results directory.</summary>
+        public Dictionary<string, TrackedNode> ByResultName { get; } = new(StringComparer.Ordinal);
+
+        public void Add(TrackedNode node)
+        {
+            Nodes.Add(node);
+            ByResultName[ArrayFiles.ResultName(node.Index, node.Slot)] = node;
+        }
         public bool CancelledByUs { get; set; }
         public bool MarkedDone { get; set; }
     }
