@@ -2,31 +2,42 @@
 # DataBuild beside Ninja and Snakemake on the quad fan-out workload (issue 6), in one run on this machine:
 # cold builds with 2 jobs, no-ops, one input edited / touched, peak RSS; and for DataBuild the ./build.sh wrapper
 # overhead, the state size, bytes of product files read by a no-op, planning 1M partitions (in memory), XxHash128
-# throughput and the Slurm figures when the Slurm executor exists. Medians of --reps repetitions.
+# throughput; and 10k trivial tasks through --executor slurm on tests/slurm/cluster.sh's cluster (sbatch calls, time to
+# the first task running, driver CPU). Medians of --reps repetitions.
 # Writes bench/results/<date>.md (--quick: <date>-quick.md). Not part of the test run.
 #
-# Usage: bench/run.sh [--quick] [--reps R] [--in-place] [--snakemake-max N] [--snakemake-timeout S]
+# Usage: bench/run.sh [--quick | --smoke] [--slurm | --no-slurm | --slurm-only] [--reps R] [--in-place] [...]
 #   --quick              1k and 10k quads only (default: adds 100k, and plans 1M partitions instead of 100k)
 #   --smoke              200 and 1000 quads, one run each: checks the harness itself, not a figure to keep
-#   --reps R             repetitions per timed figure (default 3; no-ops get R+2; Snakemake cold at >= 10k gets 1)
+#   --slurm              also the Slurm row in a --quick/--smoke run (the full run always has it; --no-slurm drops it)
+#   --slurm-only         only the Slurm row (10k tasks; 1k with --smoke)
+#   --reps R             repetitions per timed figure (default 3; no-ops get R+2; Snakemake at >= 10k gets 1 per figure)
 #   --in-place           measure this checkout as it is (default: a clone of HEAD, so edits made meanwhile do not leak in)
 #   --snakemake-max N    largest workload given to Snakemake (default 10000: its cold build at 100k takes hours here)
+#   --snakemake-cold-max N  largest cold build timed for Snakemake (default 1000: at 10k it takes > 900 s here); above
+#                        it Snakemake builds its workspace in --batch runs of 1k quads (untimed), and its no-op,
+#                        edit and touch figures are labelled "seeded"
 #   --snakemake-timeout  seconds before one Snakemake build is killed and reported as timed out (default 900)
-# Needs ninja-build, snakemake, time, strace (installed from Debian with apt-get when absent) and the .NET SDK.
+# Needs ninja-build, snakemake, time, strace (installed from Debian with apt-get when absent) and the .NET SDK; the
+# Slurm row needs Slurm (tests/slurm/cluster.sh; the row says so when it is not installed).
 # BENCH_KEEP=1 keeps the temporary directory (workloads, logs, results.jsonl) and prints where it is.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
-quick=0 smoke=0 reps=3 in_place=0 smk_max=10000 smk_timeout=900
+quick=0 smoke=0 reps=3 in_place=0 smk_max=10000 smk_cold_max=1000 smk_timeout=900 slurm="" slurm_only=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) quick=1 ;;
-    --smoke) smoke=1 quick=1 reps=1 smk_max=1000 ;;
+    --smoke) smoke=1 quick=1 reps=1 smk_max=1000 smk_cold_max=200 ;;
+    --slurm) slurm=1 ;;
+    --no-slurm) slurm=0 ;;
+    --slurm-only) slurm=1 slurm_only=1 ;;
     --reps) reps="$2"; shift ;;
     --in-place) in_place=1 ;;
     --snakemake-max) smk_max="$2"; shift ;;
+    --snakemake-cold-max) smk_cold_max="$2"; shift ;;
     --snakemake-timeout) smk_timeout="$2"; shift ;;
-    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "error: unknown option $1 (bench/run.sh --help lists them)" >&2; exit 2 ;;
   esac
   shift
@@ -61,9 +72,12 @@ else
   mkdir -p "$src/bench/fanout/PlanBench"
   cp "$here"/fanout/PlanBench/*.cs "$here"/fanout/PlanBench/*.csproj "$src/bench/fanout/PlanBench/"
 fi
-exe="$src/build/bin/Release/net10.0/databuild"
 echo "Measuring DataBuild $commit; compiling build/ and the bench program ..." >&2
 (cd "$work" && "$src/build.sh" --help > "$work/help.txt")
+# The program ./build.sh runs (ReadyToRun under build/bin/publish since 8f155bd's round; bin/Release before).
+exe="$src/build/bin/publish/databuild"
+[[ -x "$exe" ]] || exe="$src/build/bin/Release/net10.0/databuild"
+[[ -x "$exe" ]] || { echo "error: ./build.sh compiled no databuild program under build/bin/publish or build/bin/Release/net10.0" >&2; exit 1; }
 dotnet build "$src/bench/fanout/PlanBench/DataBuild.Bench.Fanout.csproj" -c Release --nologo -v quiet -clp:NoSummary \
   -o "$work/fanout-bench" > "$work/logs/fanout-bench-build.log" 2>&1 || { cat "$work/logs/fanout-bench-build.log" >&2; exit 1; }
 
@@ -79,10 +93,30 @@ measure() {
 }
 
 probe=10000  # the no-op whose file reads are traced, and whose raw files are hashed
-if [[ $smoke -eq 1 ]]; then sizes=(200 1000); cold=" 200 "; noop=" 1000 "; edit=" 1000 "; plan_n=10000; probe=1000
+slurm_n=10000
+if [[ $smoke -eq 1 ]]; then sizes=(200 1000); cold=" 200 "; noop=" 1000 "; edit=" 1000 "; plan_n=10000; probe=1000; slurm_n=1000
 elif [[ $quick -eq 1 ]]; then sizes=(1000 10000); cold=" 1000 10000 "; noop=" 10000 "; edit=" 10000 "; plan_n=100000
-else sizes=(1000 10000 100000); cold=" 1000 10000 "; noop=" 10000 100000 "; edit=" 100000 "; plan_n=1000000; fi
+else sizes=(1000 10000 100000); cold=" 1000 10000 "; noop=" 10000 100000 "; edit=" 10000 100000 "; plan_n=1000000; fi
+[[ -n "$slurm" ]] || { [[ $quick -eq 1 ]] && slurm=0 || slurm=1; }
+if [[ $slurm_only -eq 1 ]]; then sizes=(); fi
 clean="rm -rf features groups all.txt"
+# No build may hang the run: an hour per build is far above any figure here (DataBuild cold at 100k: a few minutes).
+limit_all=3600
+
+# seed_snakemake N DIR: Snakemake builds its own workspace (outputs and .snakemake/metadata, as a cold build leaves
+# them) in --batch runs of about 1k quads each, since one cold build above --snakemake-cold-max takes too long here.
+seed_snakemake() {
+  local n="$1" dir="$2" batches=$(( ($1 + 999) / 1000 )) i start
+  echo "  snakemake.seed.$n ($batches --batch runs, untimed)" >&2
+  start=$SECONDS
+  for ((i = 1; i <= batches; i++)); do
+    (cd "$dir" && timeout --foreground "$smk_timeout" snakemake -q --cores 2 --batch "all_txt=$i/$batches") >> "$work/logs/snakemake.seed.$n.log" 2>&1 || return 1
+  done
+  # The last batch builds all.txt too; this run must then find nothing to do, else the seeding is not what a cold build leaves.
+  (cd "$dir" && snakemake -n --cores 2) > "$work/logs/snakemake.seed-check.$n.log" 2>&1 || return 1
+  grep -q "Nothing to be done" "$work/logs/snakemake.seed-check.$n.log" || return 1
+  record "snakemake.seeded.$n" "{\"batches\": $batches, \"seconds\": $((SECONDS - start))}"
+}
 
 for n in "${sizes[@]}"; do
   echo "== $n quads" >&2
@@ -91,25 +125,31 @@ for n in "${sizes[@]}"; do
     mkdir -p "$dir"
     python3 "$here/fanout/workload.py" raw "$n" "$dir"
     case "$tool" in
-      databuild) cmd=("$exe" FanoutAll --fanout-quads "$n" -j 2); state=".databuild"; limit=0 ;;
-      ninja) python3 "$here/fanout/workload.py" ninja "$n" "$dir"; cmd=(ninja -j 2); state=".ninja_log .ninja_deps"; limit=0 ;;
+      databuild) cmd=("$exe" FanoutAll --fanout-quads "$n" -j 2); state=".databuild"; limit=$limit_all ;;
+      ninja) python3 "$here/fanout/workload.py" ninja "$n" "$dir"; cmd=(ninja -j 2); state=".ninja_log .ninja_deps"; limit=$limit_all ;;
       snakemake)
         if [[ $n -gt $smk_max ]]; then record "snakemake.skipped.$n" "\"not measured: above --snakemake-max $smk_max\""; continue; fi
         python3 "$here/fanout/workload.py" snakefile "$n" "$dir"; cmd=(snakemake -q --cores 2); state=".snakemake"; limit=$smk_timeout ;;
     esac
     r=$reps; [[ $tool == snakemake && $n -ge 10000 ]] && r=1
     [[ "$cold" == *" $n "* ]] || r=1  # sizes without a cold goal: one cold build, to have something to no-op on
-    measure "$tool.cold.$n" "$dir" "$clean $state" "$limit" "$r" -- "${cmd[@]}" || continue
+    if [[ $tool == snakemake && $n -gt $smk_cold_max ]]; then
+      record "snakemake.cold.$n" "\"not timed: above --snakemake-cold-max $smk_cold_max (workspace seeded by --batch runs)\""
+      seed_snakemake "$n" "$dir" || { record "snakemake.skipped.$n" "\"not measured: seeding by --batch runs failed, see logs/snakemake.seed.$n.log\""; continue; }
+    else
+      measure "$tool.cold.$n" "$dir" "$clean $state" "$limit" "$r" -- "${cmd[@]}" || continue
+    fi
     if [[ "$noop" == *" $n "* ]]; then
-      measure "$tool.noop.$n" "$dir" "" "$limit" $((reps + 2)) -- "${cmd[@]}" || continue
+      nr=$((reps + 2)); [[ $tool == snakemake && $n -ge 10000 ]] && nr=$reps
+      measure "$tool.noop.$n" "$dir" "" "$limit" "$nr" -- "${cmd[@]}" || continue
       if [[ $tool == databuild ]]; then
-        measure "databuild-wrapper.noop.$n" "$dir" "" 0 $((reps + 2)) -- "$src/build.sh" FanoutAll --fanout-quads "$n" -j 2
-        measure "databuild-plan.noop.$n" "$dir" "" 0 $((reps + 2)) -- "$exe" FanoutAll --fanout-quads "$n" --plan
+        measure "databuild-wrapper.noop.$n" "$dir" "" "$limit" $((reps + 2)) -- "$src/build.sh" FanoutAll --fanout-quads "$n" -j 2
+        measure "databuild-plan.noop.$n" "$dir" "" "$limit" $((reps + 2)) -- "$exe" FanoutAll --fanout-quads "$n" --plan
       fi
     fi
     if [[ "$edit" == *" $n "* ]]; then
-      measure "$tool.edit.$n" "$dir" 'date +%s%N > raw/q7' "$limit" "$reps" -- "${cmd[@]}" || continue
-      measure "$tool.touch.$n" "$dir" 'touch raw/q7' "$limit" "$reps" -- "${cmd[@]}" || continue
+      measure "$tool.edit.$n" "$dir" 'date +%s%N > raw/q7' "$limit" "$r" -- "${cmd[@]}" || continue
+      measure "$tool.touch.$n" "$dir" 'touch raw/q7' "$limit" "$r" -- "${cmd[@]}" || continue
     fi
     if [[ $tool == databuild ]]; then
       record "databuild.state_mb.$n" "$(du -cb "$dir"/.databuild/state.db* | tail -1 | awk '{ printf "%.1f", $1 / 1e6 }')"
@@ -121,39 +161,48 @@ for n in "${sizes[@]}"; do
     python3 "$here/fanout/workload.py" check "$n" "$work/q$n/$tool" \
       || { echo "error: $tool's all.txt at $n quads is not the concatenation of raw/ in quad order" >&2; exit 1; }
   done
+  # Workspaces of 100k quads hold ~700k files: keep only what a later step reads (the probe size).
+  if [[ $n -ne $probe && -z "${BENCH_KEEP:-}" ]]; then rm -rf "$work/q$n"; fi
 done
 
-echo "== DataBuild only" >&2
-# Bytes of product files a no-op reads: strace -y names the file behind every read(2) (see fanout/bytes_read.py).
-traced="$work/q$probe/databuild"
-if [[ -f "$traced/all.txt" ]]; then
-  if (cd "$traced" && strace -f -y -qq -e trace=openat,read,pread64,readv,preadv,preadv2 -o "$work/noop.strace" \
-      "$exe" FanoutAll --fanout-quads "$probe" -j 2 > "$work/logs/strace-noop.log" 2>&1); then
-    counts="$(python3 "$here/fanout/bytes_read.py" "$work/noop.strace" "$traced")"
-    for kv in $counts; do record "databuild.noop_${kv%%=*}.$probe" "${kv#*=}"; done
-  else
-    record "databuild.noop_product_bytes.$probe" '"not measured: the traced no-op failed (ptrace not permitted?)"'
+if [[ $slurm_only -eq 0 ]]; then
+  echo "== DataBuild only" >&2
+  # Bytes of product files a no-op reads: strace -y names the file behind every read(2) (see fanout/bytes_read.py).
+  traced="$work/q$probe/databuild"
+  if [[ -f "$traced/all.txt" ]]; then
+    if (cd "$traced" && strace -f -y -qq -e trace=openat,read,pread64,readv,preadv,preadv2 -o "$work/noop.strace" \
+        "$exe" FanoutAll --fanout-quads "$probe" -j 2 > "$work/logs/strace-noop.log" 2>&1); then
+      counts="$(python3 "$here/fanout/bytes_read.py" "$work/noop.strace" "$traced")"
+      for kv in $counts; do record "databuild.noop_${kv%%=*}.$probe" "${kv#*=}"; done
+    else
+      record "databuild.noop_product_bytes.$probe" '"not measured: the traced no-op failed (ptrace not permitted?)"'
+    fi
+    rm -f "$work/noop.strace"
   fi
-  rm -f "$work/noop.strace"
+
+  echo "  planning $plan_n partitions in memory, XxHash128 throughput" >&2
+  "$work/fanout-bench/fanout-bench" plan "$plan_n" > "$work/logs/plan.log"
+  for kv in $(grep '^RESULT' "$work/logs/plan.log" | cut -d' ' -f2-); do record "plan.${kv%%=*}.$plan_n" "${kv#*=}"; done
+  "$work/fanout-bench/fanout-bench" hash "$work/q$probe/databuild" > "$work/logs/hash.log"
+  for kv in $(grep '^RESULT' "$work/logs/hash.log" | cut -d' ' -f2-); do record "hash.${kv%%=*}" "${kv#*=}"; done
 fi
 
-echo "  planning $plan_n partitions in memory, XxHash128 throughput" >&2
-"$work/fanout-bench/fanout-bench" plan "$plan_n" > "$work/logs/plan.log"
-for kv in $(grep '^RESULT' "$work/logs/plan.log" | cut -d' ' -f2-); do record "plan.${kv%%=*}.$plan_n" "${kv#*=}"; done
-"$work/fanout-bench/fanout-bench" hash "$work/q$probe/databuild" > "$work/logs/hash.log"
-for kv in $(grep '^RESULT' "$work/logs/hash.log" | cut -d' ' -f2-); do record "hash.${kv%%=*}" "${kv#*=}"; done
-
-# Slurm: only with the engine's Slurm executor (being written); never a made-up figure.
-if grep -q -- 'slurm' "$work/help.txt" && grep -q -- '--executor' "$work/help.txt"; then
-  record slurm '"not measured: the Slurm executor exists but bench/run.sh does not drive tests/slurm/cluster.sh yet"'
+# Slurm: the cluster is shared with the real-cluster tests, which hold the same lock. flock -o: the daemons that
+# cluster.sh starts must not inherit the lock (they would hold it for ever).
+if [[ $slurm -eq 1 ]]; then
+  echo "== Slurm, $slurm_n trivial tasks (waiting for /tmp/databuild-slurm-tests.lock if tests hold the cluster)" >&2
+  flock -o -w 1800 /tmp/databuild-slurm-tests.lock "$here/fanout/slurm.sh" "$exe" "$work/slurm" "$slurm_n" "$results" "$work/logs" \
+    || record slurm '"not measured: the cluster lock /tmp/databuild-slurm-tests.lock stayed taken for 30 min (tests running?)"'
+  if [[ -z "${BENCH_KEEP:-}" ]]; then rm -rf "$work/slurm"; fi
 else
-  record slurm '"not measured: slurm executor not available (./build.sh --help lists no --executor slurm)"'
+  record slurm '"not measured in a --quick run (bench/run.sh --slurm adds it)"'
 fi
+touch "$work/logs/plan.log"
 
 date="$(date -u +%Y-%m-%d)"
-suffix=""; [[ $quick -eq 1 ]] && suffix="-quick"; [[ $smoke -eq 1 ]] && suffix="-smoke"
+suffix=""; [[ $quick -eq 1 ]] && suffix="-quick"; [[ $smoke -eq 1 ]] && suffix="-smoke"; [[ $slurm_only -eq 1 ]] && suffix="$suffix-slurm"
 out="$repo/bench/results/$date$suffix.md"
-versions="DataBuild $commit (.NET $(dotnet --version)), $(ninja --version | sed 's/^/Ninja /'), Snakemake $(snakemake --version)"
+versions="DataBuild $commit (.NET $(dotnet --version), program \`${exe#$src/}\`), $(ninja --version | sed 's/^/Ninja /'), Snakemake $(snakemake --version)"
 machine="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(free -g | awk '/Mem:/ { print $2 }') GiB"
 python3 "$here/fanout/table.py" "$results" "$date" "$versions" "$machine" "$reps" "$plan_n" "$probe" "$(cat "$work/logs/plan.log" | grep -v '^RESULT')" > "$out"
 cat "$out"
