@@ -82,6 +82,18 @@ public sealed class PartitionKey : IEquatable<PartitionKey>
         }
     }
 
+    public bool TryGet(ReadOnlySpan<char> name, out string value)
+    {
+        foreach (var d in _dims)
+            if (name.SequenceEqual(d.Key))
+            {
+                value = d.Value;
+                return true;
+            }
+        value = "";
+        return false;
+    }
+
     public bool TryGet(string name, out string value)
     {
         var i = IndexOf(name);
@@ -150,13 +162,15 @@ public sealed class PartitionKey : IEquatable<PartitionKey>
     private static string Format(KeyValuePair<string, string>[] dims)
     {
         if (dims.Length == 0) return "";
-        var sb = new StringBuilder();
-        foreach (var d in dims)
+        var sb = new System.Runtime.CompilerServices.DefaultInterpolatedStringHandler(32, 0);
+        for (var i = 0; i < dims.Length; i++)
         {
-            if (sb.Length > 0) sb.Append(',');
-            sb.Append(d.Key).Append('=').Append(d.Value);
+            if (i > 0) sb.AppendLiteral(",");
+            sb.AppendLiteral(dims[i].Key);
+            sb.AppendLiteral("=");
+            sb.AppendLiteral(dims[i].Value);
         }
-        return sb.ToString();
+        return sb.ToStringAndClear();
     }
 
     private static void ValidateName(string name)

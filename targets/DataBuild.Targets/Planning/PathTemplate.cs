@@ -1,4 +1,4 @@
-using System.Text;
+using System.Runtime.CompilerServices;
 using DataBuild.Model;
 
 namespace DataBuild.Planning;
@@ -9,22 +9,23 @@ public static class PathTemplate
     public static string Expand(string template, PartitionKey partition, string owner)
     {
         if (template.IndexOf('{') < 0) return template;
-        var sb = new StringBuilder(template.Length + 16);
+        // A pooled buffer, not a StringBuilder: every node expands its paths, and only the result should allocate.
+        var sb = new DefaultInterpolatedStringHandler(template.Length + 16, 0);
         var i = 0;
         while (i < template.Length)
         {
             var open = template.IndexOf('{', i);
-            if (open < 0) { sb.Append(template, i, template.Length - i); break; }
+            if (open < 0) { sb.AppendFormatted(template.AsSpan(i)); break; }
             var close = template.IndexOf('}', open);
             if (close < 0) throw new InvalidOperationException($"{owner}: unclosed '{{' in '{template}'.");
-            sb.Append(template, i, open - i);
-            var name = template[(open + 1)..close];
+            sb.AppendFormatted(template.AsSpan(i, open - i));
+            var name = template.AsSpan(open + 1, close - open - 1);
             if (!partition.TryGet(name, out var value))
                 throw new InvalidOperationException(
                     $"{owner}: '{template}' uses {{{name}}}, but its partitions have {(partition.Count == 0 ? "no dimensions" : string.Join(", ", partition.Names.Select(n => "{" + n + "}")))}.");
-            sb.Append(value);
+            sb.AppendFormatted(value);
             i = close + 1;
         }
-        return sb.ToString();
+        return sb.ToStringAndClear();
     }
 }
