@@ -9,9 +9,8 @@ internal sealed class PeakRssSampler
 {
     public static readonly PeakRssSampler Shared = new();
 
-    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(20);
-    private static readonly TimeSpan Period = TimeSpan.FromMilliseconds(200);
-    private static readonly TimeSpan IdleAfter = TimeSpan.FromSeconds(1);
+    // Milliseconds of Environment.TickCount64: monotonic, unlike the wall clock.
+    private const long TickMs = 20, PeriodMs = 200, IdleAfterMs = 1000;
 
     private readonly object _gate = new(); // a monitor: the thread waits on it
     private readonly List<Child> _children = [];
@@ -21,7 +20,7 @@ internal sealed class PeakRssSampler
     /// <summary>Starts sampling <paramref name="pid"/>; <see cref="Stop"/> returns its peak.</summary>
     public Child Start(int pid)
     {
-        var child = new Child(pid, DateTime.UtcNow + Tick);
+        var child = new Child(pid, Environment.TickCount64 + TickMs);
         lock (_gate)
         {
             _children.Add(child);
@@ -50,20 +49,20 @@ internal sealed class PeakRssSampler
 
     private void Loop()
     {
-        var lastBusy = DateTime.UtcNow;
+        var lastBusy = Environment.TickCount64;
         var due = new List<Child>();
         while (true)
         {
             lock (_gate)
             {
-                var now = DateTime.UtcNow;
+                var now = Environment.TickCount64;
                 if (_children.Count > 0) lastBusy = now;
-                if (now - lastBusy > IdleAfter)
+                if (now - lastBusy > IdleAfterMs)
                 {
                     _threadWaitsForWork = true;
                     while (_children.Count == 0) Monitor.Wait(_gate);
                     _threadWaitsForWork = false;
-                    lastBusy = DateTime.UtcNow;
+                    lastBusy = Environment.TickCount64;
                 }
                 due.Clear();
                 foreach (var c in _children)
@@ -76,17 +75,17 @@ internal sealed class PeakRssSampler
                 lock (_gate)
                 {
                     if (kb is { } value && _children.Contains(c)) c.PeakKb = Math.Max(c.PeakKb, value);
-                    c.NextSample = DateTime.UtcNow + Period;
+                    c.NextSample = Environment.TickCount64 + PeriodMs;
                 }
             }
-            Thread.Sleep(Tick);
+            Thread.Sleep((int)TickMs);
         }
     }
 
-    internal sealed class Child(int pid, DateTime firstSample)
+    internal sealed class Child(int pid, long firstSampleMs)
     {
         public int Pid { get; } = pid;
-        public DateTime NextSample { get; set; } = firstSample;
+        public long NextSample { get; set; } = firstSampleMs;
         public long PeakKb { get; set; }
     }
 }
