@@ -16,6 +16,13 @@ public sealed unsafe partial class PosixProcessRunner : IProcessRunner
 
     private static readonly TimeSpan KillGrace = TimeSpan.FromSeconds(5);
 
+    // The driver's environment as C strings, built once and shared (posix_spawn only reads it): reading and
+    // converting every variable per task cost about 0.1 ms of a small task's driver time. Nothing in the engine
+    // changes its own environment while it runs; a task's extra variables are merged per task as before.
+    private static readonly nint InheritedEnvironmentBlock = (nint)ToCStrings(MergedEnvironment(null));
+
+    private static byte** InheritedEnvironment => (byte**)InheritedEnvironmentBlock;
+
     private static readonly ExecutableSearch Programs = new(IsExecutableFile, path => File.Exists(path) || Directory.Exists(path));
 
     public ProcessOutcome Run(ProcessSpec spec, CancellationToken cancellation)
@@ -114,7 +121,7 @@ public sealed unsafe partial class PosixProcessRunner : IProcessRunner
     private static int TrySpawn(ProcessSpec spec, string program, string logPath, out int pid)
     {
         var argv = ToCStrings(spec.Argv);
-        var env = ToCStrings(MergedEnvironment(spec.Environment));
+        var env = spec.Environment is null ? InheritedEnvironment : ToCStrings(MergedEnvironment(spec.Environment));
         var actions = NativeMemory.AllocZeroed(512); // posix_spawn_file_actions_t is 80 bytes on glibc x86_64/arm64
         var attr = NativeMemory.AllocZeroed(1024);   // posix_spawnattr_t is 336 bytes
         var sigset = NativeMemory.AllocZeroed(256);  // sigset_t is 128 bytes
@@ -147,7 +154,7 @@ public sealed unsafe partial class PosixProcessRunner : IProcessRunner
             NativeMemory.Free(attr);
             NativeMemory.Free(sigset);
             FreeCStrings(argv);
-            FreeCStrings(env);
+            if (env != InheritedEnvironment) FreeCStrings(env);
         }
     }
 

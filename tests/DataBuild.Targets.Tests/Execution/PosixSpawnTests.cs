@@ -62,6 +62,18 @@ public sealed class PosixSpawnTests : IDisposable
     }
 
     [Fact]
+    public void The_child_gets_the_drivers_environment_with_the_tasks_variables_added()
+    {
+        var outcome = Run(new Dictionary<string, string> { ["DATABUILD_TASK_VARIABLE"] = "from the task" },
+            "sh", "-c", "echo \"$DATABUILD_TASK_VARIABLE\"; echo \"$HOME\"");
+        var plain = PosixProcessRunner.Instance.Run(new ProcessSpec(["sh", "-c", "echo \"[$DATABUILD_TASK_VARIABLE]\""], _dir.Path, _dir.File("plain.log")), CancellationToken.None);
+
+        Assert.True(outcome.Succeeded && plain.Succeeded);
+        Assert.Equal($"from the task\n{Environment.GetEnvironmentVariable("HOME")}\n", File.ReadAllText(Log));
+        Assert.Equal("[]\n", File.ReadAllText(_dir.File("plain.log")));
+    }
+
+    [Fact]
     public void A_missing_log_directory_is_made()
     {
         var log = _dir.File("logs/Target/p.log");
