@@ -117,6 +117,9 @@ public sealed partial class BuildSession
         Queue(node);
     }
 
+    // Shared: in a first build or plan every node gives this one reason, and a million lists of it would be garbage.
+    private static readonly List<Reason> NeverBuiltReasons = [new NeverBuilt()];
+
     /// <summary>Why <paramref name="node"/> must be built; empty when it is up to date.</summary>
     private List<Reason> Reasons(Node node, (string Path, Hash128? Hash)[] outputs, out Hash128 currentOutputHash)
     {
@@ -134,9 +137,9 @@ public sealed partial class BuildSession
         {
             // Source data: present means current, and a hand edit is new data for dependents, not damage to undo.
             if (reasons.Count == 0) return reasons;
-            return record?.GoodBuild is null ? [new NeverBuilt()] : reasons;
+            return record?.GoodBuild is null ? NeverBuiltReasons : reasons;
         }
-        if (record?.GoodBuild is not { } goodBuild) return [new NeverBuilt()];
+        if (record?.GoodBuild is not { } goodBuild) return NeverBuiltReasons;
         BuildRecord? build = null;
         if (reasons.Count == 0 && currentOutputHash != record.OutputHash)
         {
