@@ -15,6 +15,12 @@ public static class Timings
     private static readonly DateTime ProcessStart = Enabled ? Process.GetCurrentProcess().StartTime.ToUniversalTime() : default;
     private static double _previousMs, _previousCpuMs;
 
+    /// <summary>A phase with a count (formatted only when timings are on: a cold build marks every batch).</summary>
+    public static void Mark(string phase, int count)
+    {
+        if (Enabled) Mark($"{phase} {count}");
+    }
+
     public static void Mark(string phase)
     {
         if (!Enabled) return;

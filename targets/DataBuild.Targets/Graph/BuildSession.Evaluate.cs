@@ -23,9 +23,9 @@ public sealed partial class BuildSession
                 Parallel.For(0, batch.Length, i => probes[i] = ProbeNode(_nodes[batch[i]]));
             else
                 for (var i = 0; i < batch.Length; i++) probes[i] = ProbeNode(_nodes[batch[i]]);
-            Diagnostics.Timings.Mark($"probed {batch.Length}");
+            Diagnostics.Timings.Mark("probed", batch.Length);
             for (var i = 0; i < batch.Length; i++) Decide(_nodes[batch[i]], probes[i]);
-            Diagnostics.Timings.Mark($"decided {batch.Length}");
+            Diagnostics.Timings.Mark("decided", batch.Length);
         }
     }
 
