@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
-using System.Text;
 
 namespace DataBuild.Hashing;
 
@@ -13,43 +12,14 @@ public readonly record struct Hash128(ulong High, ulong Low) : IComparable<Hash1
 
     public static Hash128 Of(ReadOnlySpan<byte> bytes) => FromXxHash(XxHash128.HashToUInt128(bytes));
 
-    public static Hash128 Of(string text)
-    {
-        // Length-prefixed (as in HashBuilder) so ("ab","c") and ("a","bc") never collide.
-        var count = Encoding.UTF8.GetByteCount(text);
-        if (count > 1020) return new HashBuilder().Add(text).Build();
-        Span<byte> buffer = stackalloc byte[4 + count];
-        BinaryPrimitives.WriteInt32LittleEndian(buffer, count);
-        Encoding.UTF8.GetBytes(text, buffer[4..]);
-        return Of(buffer);
-    }
+    /// <summary>The hash of one string, length-prefixed as <see cref="HashBuilder.Add(string)"/> encodes it.</summary>
+    public static Hash128 Of(string text) => new HashBuilder().Add(text).Build();
 
     /// <summary>
     /// The hash of <paramref name="parts"/> joined by <paramref name="separator"/>, equal to <see cref="Of(string)"/> of
     /// the joined string, without building it.
     /// </summary>
-    public static Hash128 OfParts(IReadOnlyList<string> parts, char separator)
-    {
-        var count = Math.Max(0, parts.Count - 1) * Encoding.UTF8.GetByteCount([separator]);
-        foreach (var p in parts) count += Encoding.UTF8.GetByteCount(p);
-        var rented = System.Buffers.ArrayPool<byte>.Shared.Rent(4 + count);
-        try
-        {
-            var buffer = rented.AsSpan(0, 4 + count);
-            BinaryPrimitives.WriteInt32LittleEndian(buffer, count);
-            var at = 4;
-            for (var i = 0; i < parts.Count; i++)
-            {
-                if (i > 0) at += Encoding.UTF8.GetBytes([separator], buffer[at..]);
-                at += Encoding.UTF8.GetBytes(parts[i], buffer[at..]);
-            }
-            return Of(buffer);
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
-        }
-    }
+    public static Hash128 OfParts(IReadOnlyList<string> parts, char separator) => new HashBuilder().AddJoined(parts, separator).Build();
 
     internal static Hash128 FromXxHash(UInt128 value) => new((ulong)(value >> 64), (ulong)value);
 

@@ -24,6 +24,26 @@ public sealed class HashBuilder
         return this;
     }
 
+    /// <summary>
+    /// <paramref name="parts"/> joined by <paramref name="separator"/>, encoded as one string (length prefix, then UTF-8),
+    /// without building the joined string.
+    /// </summary>
+    public HashBuilder AddJoined(IReadOnlyList<string> parts, char separator)
+    {
+        ReadOnlySpan<char> sep = [separator];
+        var count = Math.Max(0, parts.Count - 1) * Encoding.UTF8.GetByteCount(sep);
+        foreach (var p in parts) count += Encoding.UTF8.GetByteCount(p);
+        var span = Reserve(4 + count);
+        BinaryPrimitives.WriteInt32LittleEndian(span, count);
+        var at = 4;
+        for (var i = 0; i < parts.Count; i++)
+        {
+            if (i > 0) at += Encoding.UTF8.GetBytes(sep, span[at..]);
+            at += Encoding.UTF8.GetBytes(parts[i], span[at..]);
+        }
+        return this;
+    }
+
     public HashBuilder Add(Hash128 hash)
     {
         hash.WriteTo(Reserve(16));

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace DataBuild.Model;
 
@@ -84,18 +83,6 @@ public sealed class PartitionKey : IEquatable<PartitionKey>
 
     public bool TryGet(ReadOnlySpan<char> name, out string value)
     {
-        foreach (var d in _dims)
-            if (name.SequenceEqual(d.Key))
-            {
-                value = d.Value;
-                return true;
-            }
-        value = "";
-        return false;
-    }
-
-    public bool TryGet(string name, out string value)
-    {
         var i = IndexOf(name);
         value = i >= 0 ? _dims[i].Value : "";
         return i >= 0;
@@ -134,10 +121,10 @@ public sealed class PartitionKey : IEquatable<PartitionKey>
         return true;
     }
 
-    private int IndexOf(string name)
+    private int IndexOf(ReadOnlySpan<char> name)
     {
         for (var i = 0; i < _dims.Length; i++)
-            if (_dims[i].Key == name) return i;
+            if (name.SequenceEqual(_dims[i].Key)) return i;
         return -1;
     }
 

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text;
 using DataBuild.Graph;
 using DataBuild.Hashing;
 using DataBuild.Model;
@@ -80,28 +79,9 @@ public sealed class SignatureBuilder(FileHasher hasher, ToolIdentity tools, IRea
         {
             argv = ExpandArgv(node, allNodes, inputPaths, parameters,
                 name => node.OutputPath(name) ?? throw new InvalidOperationException($"{target.Name}: {{out:{name}}} names no output."));
-            entries.Add(new("command", CommandHash(argv), CommandDisplay(argv)));
+            entries.Add(new("command", Hash128.OfParts(argv, '\0'), Shorten(string.Join(' ', argv), 200)));
         }
         return new Signature(entries, inputPaths, parameters, argv);
-    }
-
-    /// <summary>The hash of the argv joined by NUL (the key's encoding since v1), without building the joined string.</summary>
-    private static Hash128 CommandHash(string[] argv) => Hash128.OfParts(argv, '\0');
-
-    private static string CommandDisplay(string[] argv)
-    {
-        const int max = 200;
-        var length = argv.Length;
-        foreach (var a in argv) length += a.Length;
-        if (length <= max + 1) return string.Join(' ', argv); // the common case: one exact-size string
-        var sb = new StringBuilder(max + 64);
-        foreach (var a in argv)
-        {
-            if (sb.Length > 0) sb.Append(' ');
-            sb.Append(a);
-            if (sb.Length > max) break;
-        }
-        return sb.Length <= max ? sb.ToString() : sb.ToString(0, max - 3) + "...";
     }
 
     /// <summary>
