@@ -36,6 +36,42 @@ public sealed class FanoutBuildTests : IDisposable
     }
 
     [Fact]
+    public async Task A_no_op_saves_an_up_to_date_snapshot_that_answers_the_next_rerun_until_something_changes()
+    {
+        await _ws.Build();
+        await Task.Delay(300); // outputs older than a timestamp tick of the next build's start (see UpToDateSnapshot)
+        var full = await _ws.Build();
+        var answered = await _ws.Build();
+        var snapshots = Directory.GetFiles(_ws.File(".databuild/uptodate"));
+        File.WriteAllText(_ws.Raw(70), "quad seventy\n");
+        var afterEdit = await _ws.Build();
+
+        Assert.Equal(0, full.ExitCode);
+        Assert.DoesNotContain("unchanged since run", full.Output);
+        Assert.Single(snapshots);
+        Assert.Equal(0, answered.ExitCode);
+        Assert.Contains($"Nothing to do: all {Quads + 5} nodes are up to date", answered.Output);
+        Assert.Matches(@"\(\d+\.\d\d s; \d+ files and directories unchanged since run \d+ found them up to date\)", answered.Output);
+        Assert.Equal(0, afterEdit.ExitCode);
+        Assert.Equal(Sorted(["FanoutAll", "FanoutFeatures[group=1,quad=70]", "FanoutGroups[group=1]"]), Sorted(afterEdit.Built));
+        Assert.False(Directory.Exists(_ws.File(".databuild/uptodate")), "a run that writes the state deletes the snapshots");
+    }
+
+    [Fact]
+    public async Task DATABUILD_SNAPSHOT_0_always_checks_in_full()
+    {
+        await _ws.Build();
+        await Task.Delay(300);
+        await _ws.Build();
+
+        var result = await Driver.RunAsync(_ws.Path, new Dictionary<string, string> { ["DATABUILD_SNAPSHOT"] = "0" }, "FanoutAll", "--fanout-quads", Quads.ToString());
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains($"Nothing to do: all {Quads + 5} nodes are up to date", result.Output);
+        Assert.DoesNotContain("unchanged since run", result.Output);
+    }
+
+    [Fact]
     public async Task Touching_every_input_rebuilds_nothing()
     {
         await _ws.Build();

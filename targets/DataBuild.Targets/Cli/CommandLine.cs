@@ -20,6 +20,9 @@ public sealed class CommandLine
     private static readonly Dictionary<string, string> ShortNames = new() { ["j"] = "jobs", ["k"] = "keep-going", ["h"] = "help", ["v"] = "verbose" };
 
     public string? Command { get; private init; }
+
+    /// <summary>The arguments as given (what an up-to-date snapshot is filed under).</summary>
+    public IReadOnlyList<string> Arguments { get; private init; } = [];
     public List<string> Positional { get; } = [];
     public Dictionary<string, List<string>> Options { get; } = new(StringComparer.Ordinal);
 
@@ -30,7 +33,7 @@ public sealed class CommandLine
     public static CommandLine Parse(IReadOnlyList<string> args, ISet<string> booleanParameters)
     {
         var i = 0;
-        var line = new CommandLine { Command = args.Count > 0 && Commands.Contains(args[0]) ? args[i++] : null };
+        var line = new CommandLine { Command = args.Count > 0 && Commands.Contains(args[0]) ? args[i++] : null, Arguments = [.. args] };
         while (i < args.Count)
         {
             var token = args[i++];

@@ -1,5 +1,6 @@
 using DataBuild.Execution;
 using DataBuild.Graph;
+using DataBuild.IO;
 using DataBuild.Model;
 using DataBuild.Parameters;
 using DataBuild.State;
@@ -37,6 +38,15 @@ internal static partial class Commands
             return outcome.Nodes.Any(n => n.State == NodeState.Failed) ? DataBuildHost.BuildFailed : DataBuildHost.Ok;
         }
 
+        // Nothing changed since a build of this very command found everything up to date: say so without reading
+        // the state or building the graph. DATABUILD_SNAPSHOT=0 always checks in full.
+        var snapshots = !line.Has("verbose") && Environment.GetEnvironmentVariable("DATABUILD_SNAPSHOT") != "0";
+        if (snapshots && UpToDateSnapshot.TryLoad(model, workspace, line.Arguments, selectors) is { } snapshot)
+        {
+            Report.UpToDate(o, snapshot, workspace.Clock.Elapsed);
+            return DataBuildHost.Ok;
+        }
+
         using var buildLock = BuildLock.Acquire(workspace.FileSystem.FullPath(workspace.StateDirectory));
         using var store = StateStore.Open(workspace.StatePath);
         Diagnostics.Timings.Mark("state opened");
@@ -61,11 +71,20 @@ internal static partial class Commands
         try
         {
             var sessionStore = store;
+            var started = workspace.Clock.UtcNow;
+            var witnessing = new WitnessingFileSystem(workspace.FileSystem);
+            var observed = workspace with { FileSystem = witnessing };
             BuildOutcome outcome = fancy
-                ? ProgressReporter.Run(model, reporter => new BuildSession(model, workspace, sessionStore, executor, reporter, options).RunAsync(cancel.Token))
-                : new BuildSession(model, workspace, store, executor, new LineReporter(o), options).RunAsync(cancel.Token).GetAwaiter().GetResult();
-            Report.Summary(o, outcome, selectors, workspace, line.Has("verbose"));
+                ? ProgressReporter.Run(model, reporter => new BuildSession(model, observed, sessionStore, executor, reporter, options).RunAsync(cancel.Token))
+                : new BuildSession(model, observed, store, executor, new LineReporter(o), options).RunAsync(cancel.Token).GetAwaiter().GetResult();
+            var outputLines = Report.Summary(o, outcome, selectors, workspace, line.Has("verbose"));
             Diagnostics.Timings.Mark("reported");
+            if (snapshots && outcome.Succeeded && outcome.Count(NodeState.UpToDate) == outcome.Nodes.Count)
+            {
+                store.Dispose(); // the state's stat is a witness: take it closed
+                var whyNot = UpToDateSnapshot.Save(workspace, line.Arguments, outcome, witnessing.Witnesses(), started, outcome.RunId, outputLines);
+                Diagnostics.Timings.Mark(whyNot is null ? "snapshot saved" : $"no snapshot: {whyNot}");
+            }
             if (outcome.Cancelled) return DataBuildHost.Interrupted;
             return outcome.Succeeded ? DataBuildHost.Ok : DataBuildHost.BuildFailed;
         }

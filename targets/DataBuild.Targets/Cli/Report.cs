@@ -1,4 +1,5 @@
 using DataBuild.Graph;
+using DataBuild.State;
 
 namespace DataBuild.Cli;
 
@@ -28,7 +29,8 @@ internal static class Report
             : $"Plan: {toRun} node(s) would run{(outcome.Targets.Any(t => t.PendingDiscovery) ? ", plus partitions discovered on the way" : "")}. Nothing was run.");
     }
 
-    public static void Summary(TextWriter o, BuildOutcome outcome, IReadOnlyList<NodeSelector> requested, Workspace workspace, bool verbose)
+    /// <summary>Prints the per-target table and the verdict; returns the "outputs" lines it printed (kept by an up-to-date snapshot).</summary>
+    public static IReadOnlyList<string> Summary(TextWriter o, BuildOutcome outcome, IReadOnlyList<NodeSelector> requested, Workspace workspace, bool verbose)
     {
         var rows = outcome.Targets.Select(t =>
         {
@@ -37,11 +39,7 @@ internal static class Report
                 Failed: nodes.Count(n => n.State == NodeState.Failed), NotRun: nodes.Count(n => n.State is NodeState.Blocked or NodeState.Queued or NodeState.Waiting),
                 t.Unavailable);
         }).ToList();
-        var width = Math.Max(6, rows.Max(r => r.Name.Length));
-        o.WriteLine();
-        o.WriteLine($"{"target".PadRight(width)}  {"up to date",10}  {"built",6}  {"failed",6}  {"not run",7}");
-        foreach (var r in rows)
-            o.WriteLine($"{r.Name.PadRight(width)}  {r.UpToDate,10}  {r.Built,6}  {r.Failed,6}  {r.NotRun,7}{(r.Unavailable is null ? "" : "  " + r.Unavailable)}");
+        Table(o, rows);
         var failures = outcome.Nodes.Where(n => n.State == NodeState.Failed).ToList();
         foreach (var n in failures.Take(verbose ? int.MaxValue : 10)) o.WriteLine($"FAILED {n.Name}: {n.Error}");
         if (failures.Count > 10 && !verbose) o.WriteLine($"... and {failures.Count - 10} more failures (--verbose lists all)");
@@ -51,14 +49,35 @@ internal static class Report
             o.WriteLine($"Build FAILED in {outcome.Elapsed.TotalSeconds:F1} s: {built} built, {failures.Count} failed. Fix the cause and rerun: finished nodes are kept.");
         else if (built == 0) o.WriteLine($"Nothing to do: all {outcome.Nodes.Count} nodes are up to date ({outcome.Elapsed.TotalSeconds:F2} s).");
         else o.WriteLine($"Build succeeded in {outcome.Elapsed.TotalSeconds:F1} s: {built} built, {outcome.Count(NodeState.UpToDate)} up to date.");
-        if (!outcome.Succeeded) return;
+        if (!outcome.Succeeded) return [];
+        var lines = new List<string>();
         foreach (var selector in requested)
         {
             if (outcome.Targets.FirstOrDefault(t => t.Name == selector.Target) is not { } target) continue;
             var paths = ReadOnlyPlan.NodesOf(outcome, target)
                 .SelectMany(n => n.OutputPaths().Select(p => p.Path)).ToList();
             if (paths.Count == 0) continue;
-            o.WriteLine($"{selector.Target} outputs ({paths.Count}): {string.Join(", ", paths.Take(5).Select(workspace.FileSystem.FullPath))}{(paths.Count > 5 ? ", ..." : "")}");
+            lines.Add($"{selector.Target} outputs ({paths.Count}): {string.Join(", ", paths.Take(5).Select(workspace.FileSystem.FullPath))}{(paths.Count > 5 ? ", ..." : "")}");
         }
+        foreach (var line in lines) o.WriteLine(line);
+        return lines;
+    }
+
+    /// <summary>The same report for a build answered by its up-to-date snapshot.</summary>
+    public static void UpToDate(TextWriter o, UpToDateSnapshot snapshot, TimeSpan elapsed)
+    {
+        Table(o, snapshot.Rows.Select(r => (r.Target, r.Nodes, 0, 0, 0, (string?)null)).ToList());
+        o.WriteLine($"Nothing to do: all {snapshot.NodeCount} nodes are up to date ({elapsed.TotalSeconds:F2} s; " +
+                    $"{snapshot.Witnesses} files and directories unchanged since run {snapshot.RunId} found them up to date).");
+        foreach (var line in snapshot.OutputLines) o.WriteLine(line);
+    }
+
+    private static void Table(TextWriter o, List<(string Name, int UpToDate, int Built, int Failed, int NotRun, string? Unavailable)> rows)
+    {
+        var width = Math.Max(6, rows.Max(r => r.Name.Length));
+        o.WriteLine();
+        o.WriteLine($"{"target".PadRight(width)}  {"up to date",10}  {"built",6}  {"failed",6}  {"not run",7}");
+        foreach (var r in rows)
+            o.WriteLine($"{r.Name.PadRight(width)}  {r.UpToDate,10}  {r.Built,6}  {r.Failed,6}  {r.NotRun,7}{(r.Unavailable is null ? "" : "  " + r.Unavailable)}");
     }
 }

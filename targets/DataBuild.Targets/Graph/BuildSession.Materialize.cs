@@ -4,37 +4,16 @@ namespace DataBuild.Graph;
 
 public sealed partial class BuildSession
 {
-    /// <summary>Creates the target runs of the requested closure and pushes partition filters upstream along joins.</summary>
+    /// <summary>Creates the target runs of the requested closure with the partition filters that reach them.</summary>
     private void SetUpTargets()
     {
-        var selectors = _options.Selectors.Count > 0 ? _options.Selectors : _model.Order.Select(t => new NodeSelector(t, PartitionKey.None)).ToList();
-        foreach (var spec in _model.Closure(selectors.Select(s => s.Target)))
+        var (order, filters) = TargetSelection.Resolve(_model, _options.Selectors);
+        foreach (var spec in order)
         {
-            var run = new TargetRun(spec);
+            var run = new TargetRun(spec) { Filters = filters[spec.Name] };
             _targets[spec.Name] = run;
             _targetOrder.Add(run);
         }
-        foreach (var selector in selectors)
-        {
-            var name = _model.Get(selector.Target).Name;
-            if (selector.Filter.Count == 0) { MarkUnfiltered(name); continue; }
-            // A filter on field=296 applies to every upstream target reached through joins on shared dimensions.
-            var stack = new Stack<string>([name]);
-            var seen = new HashSet<string>();
-            while (stack.Count > 0)
-            {
-                var t = _targets[stack.Pop()];
-                if (!seen.Add(t.Name)) continue;
-                if (t.Filters is not { Count: 0 }) (t.Filters ??= []).Add(selector.Filter);
-                foreach (var d in t.Spec.Dependencies.Where(d => d.UpstreamOf is null)) stack.Push(d.Target);
-                if (t.Spec.DynamicSource is { } src) stack.Push(src);
-            }
-        }
-    }
-
-    private void MarkUnfiltered(string name)
-    {
-        foreach (var t in _model.Closure([name])) _targets[t.Name].Filters = [];
     }
 
     /// <summary>Materializes every target whose upstream targets are known (and, for dynamic ones, whose source is finished).</summary>
@@ -97,9 +76,9 @@ public sealed partial class BuildSession
         }
         else
         {
-            keys = t.Spec.StaticPartitions?.Invoke() ?? [PartitionKey.None];
+            keys = TargetSelection.StaticPartitions(t.Spec, t.Filters);
         }
-        if (t.Filters is { Count: > 0 } filters) keys = keys.Where(k => filters.Any(k.Matches));
+        if (t.Spec.DynamicSource is not null && t.Filters is { Count: > 0 } filters) keys = keys.Where(k => filters.Any(k.Matches));
         foreach (var key in keys)
         {
             if (t.ByKey.ContainsKey(key)) continue;

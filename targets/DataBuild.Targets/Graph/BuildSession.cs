@@ -113,7 +113,7 @@ public sealed partial class BuildSession
             _state.EndRun(_runId, cancelled ? "cancelled" : _nodes.Any(n => n.State == NodeState.Failed) ? "failed" : "succeeded", _workspace.Clock.UtcNow);
         }
         Diagnostics.Timings.Mark("run recorded");
-        return new BuildOutcome(_nodes, _targetOrder, cancelled, _workspace.Clock.Elapsed - started, _hasher.BytesRead);
+        return new BuildOutcome(_nodes, _targetOrder, cancelled, _workspace.Clock.Elapsed - started, _hasher.BytesRead) { RunId = _runId };
     }
 
     private void StartQueued()
@@ -259,6 +259,9 @@ public sealed partial class BuildSession
 /// <summary>What a build did, node by node and target by target.</summary>
 public sealed record BuildOutcome(IReadOnlyList<Node> Nodes, IReadOnlyList<TargetRun> Targets, bool Cancelled, TimeSpan Elapsed, long BytesHashed)
 {
+    /// <summary>The run recorded in the state (0 for a plan).</summary>
+    public long RunId { get; init; }
+
     public bool Succeeded => !Cancelled
         && Nodes.All(n => n.State is NodeState.UpToDate or NodeState.Built or NodeState.WouldRun)
         && Targets.All(t => t.Unavailable is null || t.PendingDiscovery);

@@ -22,7 +22,10 @@ public sealed class Node(int index, TargetSpec target, PartitionKey partition)
     public int Index { get; } = index;
     public TargetSpec Target { get; } = target;
     public PartitionKey Partition { get; } = partition;
-    public string Name { get; } = partition.Count == 0 ? target.Name : $"{target.Name}[{partition}]";
+    public string Name { get; } = NameOf(target.Name, partition);
+
+    /// <summary>A node's name: the target's, with the partition in brackets when it has one.</summary>
+    public static string NameOf(string target, PartitionKey partition) => partition.Count == 0 ? target : $"{target}[{partition}]";
 
     /// <summary>Upstream node indices, one array per declared dependency of the target (same order).</summary>
     public int[][] Dependencies { get; set; } = [];
@@ -42,6 +45,9 @@ public sealed class Node(int index, TargetSpec target, PartitionKey partition)
     /// <summary>The task key it was decided on (empty for aggregates and nodes that could not be probed).</summary>
     public Hash128 TaskKey { get; set; }
     public int Attempt { get; set; }
+
+    /// <summary>For an up-to-date node: its declared values and mapped upstream, hashed (see <see cref="State.UpToDateSnapshot"/>).</summary>
+    public Hash128 DeclarationHash { get; set; }
 
     /// <summary>Resources an executor asked for on retry (more memory after an OOM); they win over the target's.</summary>
     public long? MemoryMbOverride { get; set; }

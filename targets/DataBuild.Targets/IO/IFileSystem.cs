@@ -9,6 +9,12 @@ public interface IFileSystem
     /// <summary>The stat of <paramref name="path"/>, following symlinks, or null when it does not exist.</summary>
     FileStat? Stat(string path);
 
+    /// <summary>
+    /// <see cref="Stat(string)"/> of a NUL-terminated UTF-8 path (the terminator included in the span): checking
+    /// hundreds of thousands of recorded paths needs no string per path.
+    /// </summary>
+    FileStat? Stat(ReadOnlySpan<byte> utf8PathWithNul) => Stat(System.Text.Encoding.UTF8.GetString(utf8PathWithNul[..^1]));
+
     Stream OpenRead(string path);
 
     /// <summary>Creates or truncates a file, creating its parent directories.</summary>

@@ -15,6 +15,19 @@ public sealed partial class RealFileSystem(string root) : IFileSystem
 
     public FileStat? Stat(string path) => OperatingSystem.IsLinux() ? StatLinux(RootFd, path, Root) : StatPortable(FullPath(path));
 
+    public unsafe FileStat? Stat(ReadOnlySpan<byte> utf8PathWithNul)
+    {
+        var rootFd = OperatingSystem.IsLinux() ? RootFd : StatRootFallback;
+        if (rootFd == StatRootFallback || utf8PathWithNul.Length <= 1 || utf8PathWithNul[^1] != 0)
+            return Stat(System.Text.Encoding.UTF8.GetString(utf8PathWithNul.TrimEnd((byte)0)));
+        byte* buf = stackalloc byte[256];
+        fixed (byte* path = utf8PathWithNul)
+            if (statx(rootFd, path, 0, StatxBasicStats, buf) == 0) return FromStatx(buf);
+        var errno = Marshal.GetLastPInvokeError();
+        if (errno is Enoent or Enotdir) return null;
+        return Stat(System.Text.Encoding.UTF8.GetString(utf8PathWithNul[..^1])); // the string path reports the error
+    }
+
     private int _rootFd = -1;
 
     // Relative paths are stat'ed against an O_PATH descriptor of the root: no joined string per call, and the
@@ -135,6 +148,11 @@ public sealed partial class RealFileSystem(string root) : IFileSystem
             if (errno is Enoent or Enotdir) return null;
             throw new IOException($"Cannot stat '{Path.Combine(root, path)}': {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}).");
         }
+        return FromStatx(buf);
+    }
+
+    private static unsafe FileStat FromStatx(byte* buf)
+    {
         var mode = *(ushort*)(buf + 28);
         var inode = *(long*)(buf + 32);
         var size = *(long*)(buf + 40);
@@ -152,6 +170,9 @@ public sealed partial class RealFileSystem(string root) : IFileSystem
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static unsafe partial int statx(int dirfd, string path, int flags, uint mask, byte* buffer);
+
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true)]
+    private static unsafe partial int statx(int dirfd, byte* path, int flags, uint mask, byte* buffer);
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int renameat2(int olddirfd, string oldpath, int newdirfd, string newpath, uint flags);

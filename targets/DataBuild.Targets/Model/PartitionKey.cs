@@ -19,14 +19,20 @@ public sealed class PartitionKey : IEquatable<PartitionKey>
         _text = Format(dims);
     }
 
-    public static PartitionKey Of(params (string Name, object Value)[] dims) =>
-        Create(dims.Select(d => new KeyValuePair<string, string>(d.Name, ToText(d.Value))));
+    public static PartitionKey Of(params (string Name, object Value)[] dims)
+    {
+        if (dims.Length == 0) return None;
+        var array = new KeyValuePair<string, string>[dims.Length];
+        for (var i = 0; i < array.Length; i++) array[i] = new(dims[i].Name, ToText(dims[i].Value));
+        return Validated(array);
+    }
 
     public static PartitionKey Of(string name, object value) => Of((name, value));
 
-    public static PartitionKey Create(IEnumerable<KeyValuePair<string, string>> dims)
+    public static PartitionKey Create(IEnumerable<KeyValuePair<string, string>> dims) => Validated(dims.ToArray());
+
+    private static PartitionKey Validated(KeyValuePair<string, string>[] array)
     {
-        var array = dims.ToArray();
         if (array.Length == 0) return None;
         for (var i = 0; i < array.Length; i++)
         {

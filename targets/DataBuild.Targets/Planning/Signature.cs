@@ -26,6 +26,9 @@ public sealed class Signature
 
     public Hash128 Key { get; }
 
+    /// <summary>The part of the key that comes from declarations alone (see <see cref="SignatureBuilder.DeclaredHash"/>).</summary>
+    public Hash128 Declared { get; init; }
+
     public IReadOnlyList<InputEntry> Entries { get; }
 
     /// <summary>Resolved input paths by input name (a glob has many).</summary>

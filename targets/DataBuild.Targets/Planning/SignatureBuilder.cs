@@ -15,10 +15,9 @@ public sealed class SignatureBuilder(FileHasher hasher, ToolIdentity tools, IRea
     public Signature Build(Node node, IReadOnlyList<Node> allNodes)
     {
         var target = node.Target;
-        var entries = new List<InputEntry>(target.Inputs.Count + target.Dependencies.Count + 2)
-        {
-            _taskEntries.GetOrAdd(target, t => new("task", Hash128.Of(t.Task?.Identity ?? "none"), t.Task?.Identity ?? "none")),
-        };
+        var task = TaskEntry(target);
+        var entries = new List<InputEntry>(target.Inputs.Count + target.Dependencies.Count + 2) { task };
+        var declared = new HashBuilder().Add(task.Name).Add(task.Hash);
         var inputPaths = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var input in target.Inputs)
@@ -43,26 +42,12 @@ public sealed class SignatureBuilder(FileHasher hasher, ToolIdentity tools, IRea
                     inputPaths[input.Name] = paths;
                     break;
                 }
-                case InputKind.Parameter:
-                case InputKind.Config:
-                case InputKind.Container:
+                default:
                 {
-                    var text = Text(input.Value!(node.Partition));
-                    var prefix = input.Kind switch { InputKind.Parameter => "param", InputKind.Config => "config", _ => "container" };
-                    entries.Add(new($"{prefix}:{input.Name}", Hash128.Of(text), Shorten(text)));
-                    parameters[input.Name] = text;
-                    break;
-                }
-                case InputKind.Environment:
-                {
-                    var value = environment.TryGetValue(input.Name, out var v) ? v : null;
-                    entries.Add(new($"env:{input.Name}", Hash128.Of(value ?? "\0unset"), value is null ? "(unset)" : Shorten(value)));
-                    break;
-                }
-                case InputKind.Tool:
-                {
-                    var (hash, display) = tools.Of(input.Template!, input.VersionArgs ?? []);
-                    entries.Add(new($"tool:{input.Name}", hash, display));
+                    var (entry, text) = DeclaredEntry(input, node.Partition);
+                    entries.Add(entry);
+                    declared.Add(entry.Name).Add(entry.Hash);
+                    if (text is not null) parameters[input.Name] = text;
                     break;
                 }
             }
@@ -81,7 +66,64 @@ public sealed class SignatureBuilder(FileHasher hasher, ToolIdentity tools, IRea
                 name => node.OutputPath(name) ?? throw new InvalidOperationException($"{target.Name}: {{out:{name}}} names no output."));
             entries.Add(new("command", Hash128.OfParts(argv, '\0'), Shorten(string.Join(' ', argv), 200)));
         }
-        return new Signature(entries, inputPaths, parameters, argv);
+        return new Signature(entries, inputPaths, parameters, argv) { Declared = declared.Build() };
+    }
+
+    /// <summary>
+    /// The hash of what a node's declaration alone says (task identity, parameters, configs, containers, environment
+    /// variables, tools), without reading any file: <see cref="Signature.Declared"/> of the same node, for the
+    /// up-to-date snapshot, which re-evaluates the pipeline's declarations but not its files.
+    /// </summary>
+    public Hash128 DeclaredHash(TargetSpec target, PartitionKey partition)
+    {
+        var task = TaskEntry(target);
+        var declared = new HashBuilder().Add(task.Name).Add(task.Hash);
+        foreach (var input in target.Inputs)
+        {
+            if (input.Kind is InputKind.File or InputKind.Glob) continue;
+            var (entry, _) = DeclaredEntry(input, partition, display: false);
+            declared.Add(entry.Name).Add(entry.Hash);
+        }
+        return declared.Build();
+    }
+
+    // "param:delay" once per declared input, not once per node.
+    private readonly ConcurrentDictionary<InputSpec, string> _entryNames = new(ReferenceEqualityComparer.Instance);
+
+    private string EntryName(InputSpec input) => _entryNames.GetOrAdd(input, i => i.Kind switch
+    {
+        InputKind.Parameter => "param:", InputKind.Config => "config:", InputKind.Container => "container:",
+        InputKind.Environment => "env:", _ => "tool:",
+    } + i.Name);
+
+    private InputEntry TaskEntry(TargetSpec target) =>
+        _taskEntries.GetOrAdd(target, t => new("task", Hash128.Of(t.Task?.Identity ?? "none"), t.Task?.Identity ?? "none"));
+
+    /// <summary>The entry of a parameter, config, container, environment or tool input; the text a task sees for the first three.</summary>
+    private (InputEntry Entry, string? Text) DeclaredEntry(InputSpec input, PartitionKey partition, bool display = true)
+    {
+        switch (input.Kind)
+        {
+            case InputKind.Parameter:
+            case InputKind.Config:
+            case InputKind.Container:
+            {
+                var text = Text(input.Value!(partition));
+                return (new(EntryName(input), Hash128.Of(text), display ? Shorten(text) : ""), text);
+            }
+            case InputKind.Environment:
+            {
+                var value = environment.TryGetValue(input.Name, out var v) ? v : null;
+                return (new(EntryName(input), Hash128.Of(value ?? "\0unset"), value is null ? "(unset)" : display ? Shorten(value) : ""), null);
+            }
+            case InputKind.Tool:
+            {
+                var (hash, shown) = tools.Of(input.Template!, input.VersionArgs ?? []);
+                return (new(EntryName(input), hash, shown), null);
+            }
+            default:
+                throw new ArgumentException($"{input.Kind} inputs are read from files, not declared.", nameof(input));
+        }
     }
 
     /// <summary>

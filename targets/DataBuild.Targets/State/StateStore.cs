@@ -168,8 +168,10 @@ public sealed partial class StateStore : IDisposable
 
     // ---- writes ----
 
+    /// <summary>Starts a run; first deletes the up-to-date snapshots, which this run's writes will make stale.</summary>
     public long BeginRun(string command, DateTimeOffset started)
     {
+        if (_path != ":memory:" && Directory.Exists(UpToDateSnapshot.DirectoryOf(_path))) Directory.Delete(UpToDateSnapshot.DirectoryOf(_path), recursive: true);
         using var cmd = Command("INSERT INTO runs(started, pid, host, command, status) VALUES ($s, $p, $h, $c, 'running') RETURNING id",
             ("$s", started.ToString("O")), ("$p", Environment.ProcessId), ("$h", Environment.MachineName), ("$c", command));
         return (long)cmd.ExecuteScalar()!;

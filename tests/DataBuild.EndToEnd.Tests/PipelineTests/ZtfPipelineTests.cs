@@ -72,6 +72,25 @@ public sealed partial class ZtfPipelineTests
         Assert.Equal(clean.Products(), ws.Products());
     }
 
+    [Fact]
+    public async Task A_quad_file_removed_after_an_up_to_date_snapshot_relists_the_field_and_redoes_its_predictions()
+    {
+        using var ws = new PipelineWorkspace();
+        string[] build = ["CombinedPredictions", .. Field296];
+        Assert.Equal(0, (await ws.Build(build)).ExitCode);
+        await Task.Delay(300); // outputs older than a timestamp tick of the next build's start
+        Assert.Equal(0, (await ws.Build(build)).ExitCode); // a full no-op: saves the snapshot
+        var answered = await ws.Build(build);
+        var quadFiles = Directory.GetFiles(ws.File("data/ztf/field=296"), "*.parquet").Order(StringComparer.Ordinal).ToList();
+        File.Delete(quadFiles[^1]);
+
+        var afterRemoval = await ws.Build(build);
+
+        Assert.Contains("unchanged since run", answered.Output);
+        Assert.Equal(0, afterRemoval.ExitCode);
+        Assert.Equal(["CombinedPredictions[field=296]", "Predictions[field=296]", "Quads[field=296]"], afterRemoval.Built.Order(StringComparer.Ordinal).ToList());
+    }
+
     private static string TargetOf(string node) => node.Split('[')[0];
 
     private static readonly string[] Order = ["Fixtures", "Quads", "TrainingSet", "TrainingFeatures", "Features", "Models", "Predictions"];

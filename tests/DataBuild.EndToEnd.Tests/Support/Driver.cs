@@ -28,13 +28,20 @@ public static partial class Driver
         if (result.ExitCode != 0) throw new InvalidOperationException($"./build.sh --help failed ({result.ExitCode}):\n{result.Stderr}");
     });
 
-    public static async Task<DriverResult> RunAsync(string workingDirectory, params string[] args)
+    public static Task<DriverResult> RunAsync(string workingDirectory, params string[] args) =>
+        RunAsync(workingDirectory, new Dictionary<string, string>(), args);
+
+    /// <summary>Runs ./build.sh with <paramref name="environment"/> added to this process's environment.</summary>
+    public static async Task<DriverResult> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        using var running = await StartAsync(workingDirectory, args);
+        using var running = await StartAsync(workingDirectory, environment, args);
         return await running.WaitAsync();
     }
 
-    public static async Task<RunningDriver> StartAsync(string workingDirectory, params string[] args)
+    public static Task<RunningDriver> StartAsync(string workingDirectory, params string[] args) =>
+        StartAsync(workingDirectory, new Dictionary<string, string>(), args);
+
+    private static async Task<RunningDriver> StartAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, string[] args)
     {
         if (args is not ["--help"]) await Compiled.Value;
         var info = new ProcessStartInfo(BuildScript)
@@ -45,6 +52,7 @@ public static partial class Driver
             UseShellExecute = false,
         };
         foreach (var a in args) info.ArgumentList.Add(a);
+        foreach (var (name, value) in environment) info.Environment[name] = value;
         return new RunningDriver(Process.Start(info) ?? throw new InvalidOperationException("build.sh did not start"));
     }
 

@@ -1,0 +1,49 @@
+using DataBuild.Model;
+
+namespace DataBuild.Graph;
+
+/// <summary>
+/// What a build covers: the closure of the requested targets in model order, and the partition filters that reach
+/// each of them (a filter on field=296 applies to every upstream target reached through joins on shared dimensions).
+/// One definition for the build session and the up-to-date snapshot, which must select exactly the same partitions.
+/// </summary>
+public static class TargetSelection
+{
+    /// <summary>The targets and, by name, their filters: null or empty means every partition.</summary>
+    public static (IReadOnlyList<TargetSpec> Order, Dictionary<string, List<PartitionKey>?> Filters) Resolve(PipelineModel model, IReadOnlyList<NodeSelector> requested)
+    {
+        var selectors = requested.Count > 0 ? requested : model.Order.Select(t => new NodeSelector(t, PartitionKey.None)).ToList();
+        var order = model.Closure(selectors.Select(s => s.Target));
+        var filters = order.ToDictionary(t => t.Name, _ => (List<PartitionKey>?)null, StringComparer.Ordinal);
+        foreach (var selector in selectors)
+        {
+            var name = model.Get(selector.Target).Name;
+            if (selector.Filter.Count == 0)
+            {
+                foreach (var t in model.Closure([name])) filters[t.Name] = [];
+                continue;
+            }
+            var stack = new Stack<string>([name]);
+            var seen = new HashSet<string>();
+            while (stack.Count > 0)
+            {
+                var t = model.Targets[stack.Pop()];
+                if (!seen.Add(t.Name)) continue;
+                if (filters[t.Name] is not { Count: 0 }) (filters[t.Name] ??= []).Add(selector.Filter);
+                foreach (var d in t.Dependencies.Where(d => d.UpstreamOf is null)) stack.Push(d.Target);
+                if (t.DynamicSource is { } src) stack.Push(src);
+            }
+        }
+        return (order, filters);
+    }
+
+    /// <summary>A target's static partitions as a build creates its nodes: filtered, first occurrence of each key kept.</summary>
+    public static List<PartitionKey> StaticPartitions(TargetSpec target, List<PartitionKey>? filters)
+    {
+        var keys = new List<PartitionKey>();
+        var seen = new HashSet<PartitionKey>();
+        foreach (var key in target.StaticPartitions?.Invoke() ?? [PartitionKey.None])
+            if ((filters is not { Count: > 0 } || filters.Any(key.Matches)) && seen.Add(key)) keys.Add(key);
+        return keys;
+    }
+}

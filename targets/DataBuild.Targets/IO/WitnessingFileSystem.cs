@@ -1,0 +1,79 @@
+using DataBuild.Hashing;
+
+namespace DataBuild.IO;
+
+public enum WitnessKind : byte { Stat, Listing, Glob }
+
+/// <summary>
+/// One observation a build's decisions rest on: the stat of a path (null: absent), or the hash of a directory
+/// listing or glob result. Observing the same again proves the file system looks as it did then.
+/// </summary>
+public readonly record struct Witness(WitnessKind Kind, string Path, FileStat? Stat, Hash128 Listing)
+{
+    /// <summary>What <paramref name="fileSystem"/> shows for this path now, in the same form.</summary>
+    public Witness Observe(IFileSystem fileSystem) => Kind switch
+    {
+        WitnessKind.Stat => this with { Stat = fileSystem.Stat(Path) },
+        WitnessKind.Listing => this with { Listing = HashOf(fileSystem.ListFiles(Path)) },
+        _ => this with { Listing = HashOf(fileSystem.Glob(Path)) },
+    };
+
+    public static Hash128 HashOf(IReadOnlyList<string> paths) => new HashBuilder().AddJoined(paths, '\n').Build();
+}
+
+/// <summary>
+/// A file system that remembers every stat, listing and glob made through it (from any thread), so a build that
+/// found everything up to date can say exactly which observations that verdict rests on (the up-to-date snapshot).
+/// Writes pass through unrecorded.
+/// </summary>
+public sealed class WitnessingFileSystem(IFileSystem inner) : IFileSystem
+{
+    private readonly ThreadLocal<List<Witness>> _seen = new(() => [], trackAllValues: true);
+
+    public IFileSystem Inner => inner;
+
+    /// <summary>Everything observed so far, in no particular order, repeats included.</summary>
+    public List<Witness> Witnesses()
+    {
+        var all = new List<Witness>();
+        foreach (var list in _seen.Values) all.AddRange(list);
+        return all;
+    }
+
+    public FileStat? Stat(string path)
+    {
+        var stat = inner.Stat(path);
+        _seen.Value!.Add(new Witness(WitnessKind.Stat, path, stat, default));
+        return stat;
+    }
+
+    public IReadOnlyList<string> ListFiles(string directory)
+    {
+        var files = inner.ListFiles(directory);
+        _seen.Value!.Add(new Witness(WitnessKind.Listing, directory, null, Witness.HashOf(files)));
+        return files;
+    }
+
+    public IReadOnlyList<string> Glob(string pattern)
+    {
+        var paths = inner.Glob(pattern);
+        _seen.Value!.Add(new Witness(WitnessKind.Glob, pattern, null, Witness.HashOf(paths)));
+        return paths;
+    }
+
+    public FileStat? Stat(ReadOnlySpan<byte> utf8PathWithNul) => Stat(System.Text.Encoding.UTF8.GetString(utf8PathWithNul[..^1]));
+
+    public Stream OpenRead(string path) => inner.OpenRead(path);
+
+    public Stream Create(string path) => inner.Create(path);
+
+    public Stream Append(string path) => inner.Append(path);
+
+    public void CreateDirectory(string path) => inner.CreateDirectory(path);
+
+    public void Replace(string source, string destination) => inner.Replace(source, destination);
+
+    public void Delete(string path) => inner.Delete(path);
+
+    public string FullPath(string path) => inner.FullPath(path);
+}
