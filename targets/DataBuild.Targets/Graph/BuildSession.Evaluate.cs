@@ -1,5 +1,4 @@
 using DataBuild.Hashing;
-using DataBuild.Model;
 using DataBuild.Planning;
 using DataBuild.State;
 
@@ -41,7 +40,7 @@ public sealed partial class BuildSession
         try
         {
             node.Signature = _signatures.Build(node, _nodes);
-            node.DeclarationHash = DeclarationHash(node, node.Signature.Declared);
+            node.Declared = node.Signature.Declared;
             var paths = node.OutputPaths();
             var outputs = new (string Path, Hash128? Hash)[paths.Count];
             for (var i = 0; i < outputs.Length; i++) outputs[i] = (paths[i].Path, _hasher.Hash(paths[i].Path));
@@ -91,7 +90,6 @@ public sealed partial class BuildSession
             var builder = new HashBuilder().Add("aggregate");
             foreach (var u in upstream) builder.Add(_nodes[u].Name).Add(_nodes[u].OutputHash);
             node.OutputHash = builder.Build();
-            node.DeclarationHash = DeclarationHash(node, Hash128.Empty);
             node.State = NodeState.UpToDate;
             Checked(node);
             return;
@@ -118,17 +116,6 @@ public sealed partial class BuildSession
         node.Attempt = 1;
         Checked(node);
         Queue(node);
-    }
-
-    /// <summary>The node's share of the up-to-date snapshot's digest, from the values it was decided on.</summary>
-    private Hash128 DeclarationHash(Node node, Hash128 declared)
-    {
-        List<(string, PartitionKey)>? mapped = null;
-        var deps = node.Target.Dependencies;
-        for (var d = 0; d < deps.Count; d++)
-            if (deps[d].UpstreamOf is not null)
-                foreach (var i in node.Dependencies[d]) (mapped ??= []).Add((_nodes[i].Target.Name, _nodes[i].Partition));
-        return UpToDateSnapshot.DeclarationHash(node.Target.Name, node.Partition, declared, mapped);
     }
 
     // Shared: in a first build or plan every node gives this one reason, and a million lists of it would be garbage.

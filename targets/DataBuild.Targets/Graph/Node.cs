@@ -46,8 +46,8 @@ public sealed class Node(int index, TargetSpec target, PartitionKey partition)
     public Hash128 TaskKey { get; set; }
     public int Attempt { get; set; }
 
-    /// <summary>For an up-to-date node: its declared values and mapped upstream, hashed (see <see cref="State.UpToDateSnapshot"/>).</summary>
-    public Hash128 DeclarationHash { get; set; }
+    /// <summary>The declared part of its task key (<see cref="Signature.Declared"/>), kept for the up-to-date snapshot.</summary>
+    public Hash128 Declared { get; set; }
 
     /// <summary>Resources an executor asked for on retry (more memory after an OOM); they win over the target's.</summary>
     public long? MemoryMbOverride { get; set; }

@@ -40,9 +40,11 @@ public static class TargetSelection
     /// <summary>A target's static partitions as a build creates its nodes: filtered, first occurrence of each key kept.</summary>
     public static List<PartitionKey> StaticPartitions(TargetSpec target, List<PartitionKey>? filters)
     {
-        var keys = new List<PartitionKey>();
-        var seen = new HashSet<PartitionKey>();
-        foreach (var key in target.StaticPartitions?.Invoke() ?? [PartitionKey.None])
+        var all = target.StaticPartitions?.Invoke() ?? [PartitionKey.None];
+        var expected = filters is not { Count: > 0 } && all.TryGetNonEnumeratedCount(out var n) ? n : 0;
+        var keys = new List<PartitionKey>(expected);
+        var seen = new HashSet<PartitionKey>(expected);
+        foreach (var key in all)
             if ((filters is not { Count: > 0 } || filters.Any(key.Matches)) && seen.Add(key)) keys.Add(key);
         return keys;
     }

@@ -4,9 +4,12 @@ namespace DataBuild.Model;
 
 public enum InputKind { File, Glob, Parameter, Config, Environment, Tool, Container }
 
-/// <summary>One declared input. File and glob paths are templates over partition dimensions.</summary>
+/// <summary>
+/// One declared input. File and glob paths are templates over partition dimensions. <see cref="PerPartition"/>: the
+/// value is computed from the partition (otherwise it is the same for every partition of the target).
+/// </summary>
 public sealed record InputSpec(InputKind Kind, string Name, string? Template = null, Func<PartitionKey, object?>? Value = null,
-    string[]? VersionArgs = null);
+    string[]? VersionArgs = null, bool PerPartition = false);
 
 public sealed record OutputSpec(string Name, string Template, bool IsDirectory)
 {

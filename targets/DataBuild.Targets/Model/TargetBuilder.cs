@@ -50,7 +50,7 @@ internal sealed class TargetBuilder(string name, Func<Target, string> nameOf) : 
 
     public ITargetDefinition Parameter(string name, object? value) => AddInput(new InputSpec(InputKind.Parameter, name, Value: _ => value));
 
-    public ITargetDefinition Parameter(string name, Func<PartitionKey, object?> value) => AddInput(new InputSpec(InputKind.Parameter, name, Value: value));
+    public ITargetDefinition Parameter(string name, Func<PartitionKey, object?> value) => AddInput(new InputSpec(InputKind.Parameter, name, Value: value, PerPartition: true));
 
     public ITargetDefinition Config(string name, object? value) => AddInput(new InputSpec(InputKind.Config, name, Value: _ => value));
 

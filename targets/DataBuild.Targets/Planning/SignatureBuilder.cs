@@ -76,6 +76,18 @@ public sealed class SignatureBuilder(FileHasher hasher, ToolIdentity tools, IRea
     /// </summary>
     public Hash128 DeclaredHash(TargetSpec target, PartitionKey partition)
     {
+        if (DeclaredPerTarget(target)) return _declaredOnce.GetOrAdd(target, t => ComputeDeclared(t, PartitionKey.None));
+        return ComputeDeclared(target, partition);
+    }
+
+    /// <summary>Whether <see cref="DeclaredHash"/> is the same for every partition of <paramref name="target"/>.</summary>
+    public static bool DeclaredPerTarget(TargetSpec target) => !target.Inputs.Any(i => i.PerPartition);
+
+    // Targets whose declared inputs do not depend on the partition: one hash for all their nodes.
+    private readonly ConcurrentDictionary<TargetSpec, Hash128> _declaredOnce = new();
+
+    private Hash128 ComputeDeclared(TargetSpec target, PartitionKey partition)
+    {
         var task = TaskEntry(target);
         var declared = new HashBuilder().Add(task.Name).Add(task.Hash);
         foreach (var input in target.Inputs)

@@ -128,7 +128,25 @@ public sealed class UpToDateSnapshot
     {
         var fs = workspace.FileSystem;
         var path = PathFor(workspace, arguments);
-        if (fs.Stat(path) is not { IsDirectory: false }) return null;
+        if (fs.Stat(path) is not { IsDirectory: false } file) return null;
+        // The check allocates about what it reads plus a few hundred bytes per partition, all of it garbage at exit:
+        // collecting it would only cost time (at 100k partitions, several gen2 collections triggered by large arrays).
+        var noGc = false;
+        try { noGc = GC.TryStartNoGCRegion(Math.Min(4 * file.Size + (64L << 20), 512L << 20)); }
+        catch (Exception e) when (e is ArgumentOutOfRangeException or InvalidOperationException) { }
+        try
+        {
+            return Check(model, workspace, arguments, requested, path);
+        }
+        finally
+        {
+            if (noGc && System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.NoGCRegion) GC.EndNoGCRegion();
+        }
+    }
+
+    private static UpToDateSnapshot? Check(PipelineModel model, Workspace workspace, IReadOnlyList<string> arguments, IReadOnlyList<NodeSelector> requested, string path)
+    {
+        var fs = workspace.FileSystem;
         try
         {
             using var stream = fs.OpenRead(path);
@@ -176,12 +194,25 @@ public sealed class UpToDateSnapshot
         foreach (var t in outcome.Targets)
         {
             digest.Add(TargetHash(t.Spec)).Add(t.Nodes.Count);
-            foreach (var i in t.Nodes) digest.Add(outcome.Nodes[i].DeclarationHash);
+            foreach (var i in t.Nodes)
+            {
+                var node = outcome.Nodes[i];
+                AddNode(digest, node.Partition, node.Declared);
+                for (var d = 0; d < t.Spec.Dependencies.Count; d++)
+                {
+                    if (t.Spec.Dependencies[d].UpstreamOf is null) continue;
+                    digest.Add(node.Dependencies[d].Length);
+                    foreach (var up in node.Dependencies[d]) digest.Add(outcome.Nodes[up].Partition.ToString());
+                }
+            }
         }
         return digest.Build();
     }
 
-    /// <summary>The same digest, evaluated now: static partitions and every node's declared values, in parallel.</summary>
+    /// <summary>
+    /// The same digest, evaluated now: static partitions, and each node's declared values (once per target when
+    /// they do not depend on the partition) and mapped dependencies (in parallel when they do).
+    /// </summary>
     private static Hash128 Digest(PipelineModel model, Workspace workspace, IReadOnlyList<NodeSelector> requested,
         Dictionary<string, List<PartitionKey>> dynamicKeys, List<(string Target, int Nodes)> rows)
     {
@@ -197,34 +228,37 @@ public sealed class UpToDateSnapshot
             var keys = spec.IsDynamic
                 ? dynamicKeys.GetValueOrDefault(spec.Name) ?? []
                 : TargetSelection.StaticPartitions(spec, filters[spec.Name]);
-            var hashes = new Hash128[keys.Count];
-            if (keys.Count >= 64)
-                Parallel.For(0, keys.Count, i => hashes[i] = NodeHash(model, spec, keys[i], signatures));
-            else
-                for (var i = 0; i < keys.Count; i++) hashes[i] = NodeHash(model, spec, keys[i], signatures);
+            Diagnostics.Timings.Mark("partitions of " + spec.Name, keys.Count);
             digest.Add(TargetHash(spec)).Add(keys.Count);
-            foreach (var h in hashes) digest.Add(h);
+            var mapped = spec.Dependencies.Where(d => d.UpstreamOf is not null).ToList();
+            if (spec.Task is null || SignatureBuilder.DeclaredPerTarget(spec))
+            {
+                var declared = spec.Task is null ? Hash128.Empty : signatures.DeclaredHash(spec, PartitionKey.None);
+                foreach (var key in keys)
+                {
+                    AddNode(digest, key, declared);
+                    foreach (var d in mapped) AddMapped(digest, d.UpstreamOf!(key).ToList());
+                }
+                continue;
+            }
+            // Per-partition values come from pipeline code, which may be slow: evaluate them on every core.
+            var perNode = new (Hash128 Declared, List<PartitionKey>[] Mapped)[keys.Count];
+            Parallel.For(0, keys.Count, i => perNode[i] = (signatures.DeclaredHash(spec, keys[i]), mapped.Select(d => d.UpstreamOf!(keys[i]).ToList()).ToArray()));
+            for (var i = 0; i < keys.Count; i++)
+            {
+                AddNode(digest, keys[i], perNode[i].Declared);
+                foreach (var ups in perNode[i].Mapped) AddMapped(digest, ups);
+            }
         }
         return digest.Build();
     }
 
-    private static Hash128 NodeHash(PipelineModel model, TargetSpec spec, PartitionKey key, SignatureBuilder signatures)
-    {
-        var declared = spec.Task is null ? Hash128.Empty : signatures.DeclaredHash(spec, key);
-        List<(string, PartitionKey)>? mapped = null;
-        foreach (var d in spec.Dependencies)
-            if (d.UpstreamOf is { } map)
-                foreach (var k in map(key)) (mapped ??= []).Add((model.Get(d.Target).Name, k));
-        return DeclarationHash(spec.Name, key, declared, mapped);
-    }
+    private static void AddNode(HashBuilder digest, PartitionKey partition, Hash128 declared) => digest.Add(partition.ToString()).Add(declared);
 
-    /// <summary>A node's share of the digest: its name, its declared values, and the upstream nodes its mapped dependencies named.</summary>
-    public static Hash128 DeclarationHash(string target, PartitionKey partition, Hash128 declared, List<(string Target, PartitionKey Partition)>? mappedUpstream)
+    private static void AddMapped(HashBuilder digest, List<PartitionKey> upstream)
     {
-        var builder = new HashBuilder().Add(target).Add(partition.ToString()).Add(declared).Add(mappedUpstream?.Count ?? 0);
-        if (mappedUpstream is not null)
-            foreach (var (t, p) in mappedUpstream) builder.Add(t).Add(p.ToString());
-        return builder.Build();
+        digest.Add(upstream.Count);
+        foreach (var up in upstream) digest.Add(up.ToString());
     }
 
     /// <summary>Everything a target declares that is the same for all its partitions.</summary>
