@@ -104,6 +104,11 @@ for n in sizes:
         wrapped, bare = value(f"databuild-wrapper.noop.{n}"), value(f"databuild.noop.{n}")
         extra.append(f"| `./build.sh` no-op, {size(n)} quads (engine binary alone: {bare:.3f} s) | {wrapped:.3f} s; "
                      f"overhead {wrapped - bare:.3f} s | <= 0.3 s overhead | {verdict(wrapped - bare, 0.3, lambda v: f'{v:.3f} s')} |")
+    full = value(f"databuild-full.noop.{n}")
+    if full is not None:
+        full_rss = value(f"databuild-full.noop.{n}", "rss_mb")
+        extra.append(f"| no-op checked in full (`DATABUILD_SNAPSHOT=0`: state, graph, every stat; what the first no-op after a build does), "
+                     f"{size(n)} quads | {full:.3f} s, {full_rss:.0f} MB | | |")
     p = value(f"databuild-plan.noop.{n}")
     if p is not None:
         extra.append(f"| `--plan` on the built workspace (all up to date, real disk), {size(n)} quads | {p:.3f} s | | |")

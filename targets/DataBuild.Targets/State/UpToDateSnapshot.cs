@@ -174,16 +174,25 @@ public sealed class UpToDateSnapshot
             for (var i = 0; i < lines.Length; i++) lines[i] = r.ReadString();
             var witnesses = WitnessTable.Read(r);
             Diagnostics.Timings.Mark("snapshot read");
-            if (!witnesses.Unchanged(fs)) return null;
+            if (!witnesses.Unchanged(fs))
+            {
+                Diagnostics.Timings.Mark("snapshot declined: a witnessed file or listing changed");
+                return null;
+            }
             Diagnostics.Timings.Mark("witnesses checked", witnesses.Count);
-            if (Digest(model, workspace, requested, dynamicKeys, rows).ToString() != digest) return null;
+            if (Digest(model, workspace, requested, dynamicKeys, rows).ToString() != digest)
+            {
+                Diagnostics.Timings.Mark("snapshot declined: the declarations changed");
+                return null;
+            }
             Diagnostics.Timings.Mark("declarations checked");
             return new UpToDateSnapshot { RunId = runId, Rows = rows, OutputLines = lines, Witnesses = witnesses.Count };
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or ArgumentException
-            or InvalidOperationException or MissingInputException or KeyNotFoundException or Execution.ProcessStartException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return null; // a damaged snapshot, or declarations that now fail: the full build says what is wrong
+            // A damaged snapshot, or pipeline code that now throws: the full build runs, and says what is wrong.
+            Diagnostics.Timings.Mark($"snapshot declined: {e.GetType().Name}: {e.Message}");
+            return null;
         }
     }
 
