@@ -164,6 +164,7 @@ public sealed class UpToDateSnapshot
             {
                 var name = r.ReadString();
                 var nodes = r.ReadInt32();
+                if (nodes < 0 || nodes > r.BaseStream.Length) throw new FormatException("impossible node count");
                 rows.Add((name, nodes));
                 if (!r.ReadBoolean()) continue;
                 var keys = new List<PartitionKey>(nodes);

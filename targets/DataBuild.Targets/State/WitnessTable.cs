@@ -66,7 +66,8 @@ internal sealed class WitnessTable
     public static WitnessTable Read(BinaryReader r)
     {
         var count = r.ReadInt32();
-        if (count < 0) throw new FormatException("negative witness count");
+        // Each witness takes 33 bytes or more: a damaged count must not allocate gigabytes before the read fails.
+        if (count < 0 || 33L * count > r.BaseStream.Length) throw new FormatException("impossible witness count");
         var kinds = ReadExactly(r, count);
         var numbers = new long[4 * count];
         r.BaseStream.ReadExactly(MemoryMarshal.AsBytes(numbers.AsSpan()));
@@ -124,7 +125,7 @@ internal sealed class WitnessTable
 
     private static byte[] ReadExactly(BinaryReader r, int count)
     {
-        if (count < 0) throw new FormatException("negative length");
+        if (count < 0 || count > r.BaseStream.Length) throw new FormatException("impossible length");
         var bytes = new byte[count];
         r.BaseStream.ReadExactly(bytes);
         return bytes;
