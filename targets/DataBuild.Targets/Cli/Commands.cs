@@ -79,9 +79,11 @@ internal static partial class Commands
                 : new BuildSession(model, observed, store, executor, new LineReporter(o), options).RunAsync(cancel.Token).GetAwaiter().GetResult();
             var outputLines = Report.Summary(o, outcome, selectors, workspace, line.Has("verbose"));
             Diagnostics.Timings.Mark("reported");
-            if (snapshots && outcome.Succeeded && outcome.Count(NodeState.UpToDate) == outcome.Nodes.Count)
+            if (snapshots)
             {
-                store.Dispose(); // the state's stat is a witness: take it closed
+                // The state's stat is a witness: take it with the state closed, and nothing left to write to it.
+                executor.Dispose();
+                store.Dispose();
                 var whyNot = UpToDateSnapshot.Save(workspace, line.Arguments, outcome, witnessing.Witnesses(), started, outcome.RunId, outputLines);
                 Diagnostics.Timings.Mark(whyNot is null ? "snapshot saved" : $"no snapshot: {whyNot}");
             }

@@ -22,10 +22,7 @@ public sealed class Node(int index, TargetSpec target, PartitionKey partition)
     public int Index { get; } = index;
     public TargetSpec Target { get; } = target;
     public PartitionKey Partition { get; } = partition;
-    public string Name { get; } = NameOf(target.Name, partition);
-
-    /// <summary>A node's name: the target's, with the partition in brackets when it has one.</summary>
-    public static string NameOf(string target, PartitionKey partition) => partition.Count == 0 ? target : $"{target}[{partition}]";
+    public string Name { get; } = partition.Count == 0 ? target.Name : $"{target.Name}[{partition}]";
 
     /// <summary>Upstream node indices, one array per declared dependency of the target (same order).</summary>
     public int[][] Dependencies { get; set; } = [];

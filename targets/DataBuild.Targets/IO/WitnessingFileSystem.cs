@@ -10,27 +10,17 @@ public enum WitnessKind : byte { Stat, Listing, Glob }
 /// </summary>
 public readonly record struct Witness(WitnessKind Kind, string Path, FileStat? Stat, Hash128 Listing)
 {
-    /// <summary>What <paramref name="fileSystem"/> shows for this path now, in the same form.</summary>
-    public Witness Observe(IFileSystem fileSystem) => Kind switch
-    {
-        WitnessKind.Stat => this with { Stat = fileSystem.Stat(Path) },
-        WitnessKind.Listing => this with { Listing = HashOf(fileSystem.ListFiles(Path)) },
-        _ => this with { Listing = HashOf(fileSystem.Glob(Path)) },
-    };
-
     public static Hash128 HashOf(IReadOnlyList<string> paths) => new HashBuilder().AddJoined(paths, '\n').Build();
 }
 
 /// <summary>
 /// A file system that remembers every stat, listing and glob made through it (from any thread), so a build that
 /// found everything up to date can say exactly which observations that verdict rests on (the up-to-date snapshot).
-/// Writes pass through unrecorded.
+/// Writes pass through unrecorded; a stat by UTF-8 path (the interface's default) is recorded as a string stat.
 /// </summary>
 public sealed class WitnessingFileSystem(IFileSystem inner) : IFileSystem
 {
     private readonly ThreadLocal<List<Witness>> _seen = new(() => [], trackAllValues: true);
-
-    public IFileSystem Inner => inner;
 
     /// <summary>Everything observed so far, in no particular order, repeats included.</summary>
     public List<Witness> Witnesses()
@@ -60,8 +50,6 @@ public sealed class WitnessingFileSystem(IFileSystem inner) : IFileSystem
         _seen.Value!.Add(new Witness(WitnessKind.Glob, pattern, null, Witness.HashOf(paths)));
         return paths;
     }
-
-    public FileStat? Stat(ReadOnlySpan<byte> utf8PathWithNul) => Stat(System.Text.Encoding.UTF8.GetString(utf8PathWithNul[..^1]));
 
     public Stream OpenRead(string path) => inner.OpenRead(path);
 
