@@ -10,7 +10,8 @@ namespace DataBuild.Cli;
 /// <summary>The build command (and --plan): runs a session and prints what happened, per target.</summary>
 internal static partial class Commands
 {
-    public static int Build(PipelineModel model, Workspace workspace, CommandLine line, TextWriter o, Pipeline pipeline, IReadOnlyList<ParameterDescriptor> parameters)
+    public static int Build(PipelineModel model, Workspace workspace, CommandLine line, TextWriter o, IReadOnlyList<ParameterDescriptor> parameters,
+        UpToDateSnapshot.Pending? snapshot)
     {
         if (line.Positional.Count == 0)
             throw new UsageException($"Name a target to build. Available targets are: {string.Join(", ", model.Order)}. Run ./build.sh --help for more.");
@@ -40,12 +41,13 @@ internal static partial class Commands
 
         // Nothing changed since a build of this very command found everything up to date: say so without reading
         // the state or building the graph. DATABUILD_SNAPSHOT=0 always checks in full.
-        var snapshots = !line.Has("verbose") && Environment.GetEnvironmentVariable("DATABUILD_SNAPSHOT") != "0";
-        if (snapshots && UpToDateSnapshot.TryLoad(model, workspace, line.Arguments, selectors) is { } snapshot)
+        var snapshots = snapshot is not null && !line.Has("verbose");
+        if (snapshots && UpToDateSnapshot.TryLoad(model, workspace, snapshot!, selectors) is { } upToDate)
         {
-            Report.UpToDate(o, snapshot, workspace.Clock.Elapsed);
+            Report.UpToDate(o, upToDate, workspace.Clock.Elapsed);
             return DataBuildHost.Ok;
         }
+        snapshot?.Dispose();
 
         using var buildLock = BuildLock.Acquire(workspace.FileSystem.FullPath(workspace.StateDirectory));
         using var store = StateStore.Open(workspace.StatePath);

@@ -20,6 +20,9 @@ public static class DataBuildHost
     public static int Run<TPipeline>(string[] args, params HostCommand[] extraCommands) where TPipeline : Pipeline, new()
     {
         Diagnostics.Timings.Mark("main");
+        var workspace = Workspace.OnDisk(Directory.GetCurrentDirectory());
+        // An up-to-date snapshot of this very command line is read and checked while the pipeline loads.
+        using var snapshot = Environment.GetEnvironmentVariable("DATABUILD_SNAPSHOT") != "0" ? UpToDateSnapshot.Prefetch(workspace, args) : null;
         var output = Console.Out;
         var parameters = ParameterDescriptor.For(typeof(TPipeline));
         try
@@ -34,17 +37,16 @@ public static class DataBuildHost
             if (extraCommands.FirstOrDefault(c => c.Name == line.Command) is { } extra) return extra.Run(line, output);
             if (line.Command == "inspect") throw new UsageException("This pipeline program has no inspect command.");
             RejectUnknownOptions(line, parameters);
-            ParameterBinder.Bind(pipeline, parameters, line.Value("params"), Workspace.CurrentEnvironment(), line.Options);
+            ParameterBinder.Bind(pipeline, parameters, line.Value("params"), workspace.Environment, line.Options);
             var model = PipelineModel.Load(pipeline);
             Diagnostics.Timings.Mark("model loaded");
-            var workspace = Workspace.OnDisk(Directory.GetCurrentDirectory());
             return line.Command switch
             {
                 "why" => Commands.Why(model, workspace, line, output),
                 "status" => Commands.Status(model, workspace, line, output),
                 "graph" => Commands.Graph(model, workspace, line, output),
                 "worker" => Execution.Slurm.SlurmWorker.Run(model, workspace, line.Value, output),
-                _ => Commands.Build(model, workspace, line, output, pipeline, parameters),
+                _ => Commands.Build(model, workspace, line, output, parameters, snapshot),
             };
         }
         catch (UsageException e)

@@ -13,7 +13,9 @@ internal sealed class ExecutableSearch(Func<string, bool> isExecutableFile, Func
     /// <summary>glibc's search path when PATH is unset (confstr _CS_PATH).</summary>
     public const string DefaultPath = "/bin:/usr/bin";
 
-    private readonly ConcurrentDictionary<(string SearchPath, string WorkingDirectory, string Name), string> _found = new();
+    // Keyed by "PATH\0directory\0name": a tuple key would be compiled at run time by every process (R2R has no
+    // ConcurrentDictionary over a value type of ours), and every build makes one of these.
+    private readonly ConcurrentDictionary<string, string> _found = new(StringComparer.Ordinal);
 
     /// <summary>The path to execute for <paramref name="name"/> with <paramref name="searchPath"/> as PATH (null: unset).</summary>
     /// <exception cref="ProcessStartException">Nothing executable by that name: the message names it and how to fix it.</exception>
@@ -21,12 +23,15 @@ internal sealed class ExecutableSearch(Func<string, bool> isExecutableFile, Func
     {
         if (name.Length == 0) throw new ProcessStartException("The command's program (argv[0]) is empty; give a program name or path.");
         if (name.Contains('/')) return name;
-        var key = (searchPath ?? DefaultPath, workingDirectory, name);
-        return _found.TryGetValue(key, out var path) ? path : _found[key] = Search(name, key.Item1, workingDirectory);
+        searchPath ??= DefaultPath;
+        var key = Key(searchPath, workingDirectory, name);
+        return _found.TryGetValue(key, out var path) ? path : _found[key] = Search(name, searchPath, workingDirectory);
     }
 
     /// <summary>Drops a remembered lookup, e.g. when the program found was removed since.</summary>
-    public void Forget(string name, string? searchPath, string workingDirectory) => _found.TryRemove((searchPath ?? DefaultPath, workingDirectory, name), out _);
+    public void Forget(string name, string? searchPath, string workingDirectory) => _found.TryRemove(Key(searchPath ?? DefaultPath, workingDirectory, name), out _);
+
+    private static string Key(string searchPath, string workingDirectory, string name) => $"{searchPath}\0{workingDirectory}\0{name}";
 
     private string Search(string name, string searchPath, string workingDirectory)
     {

@@ -19,9 +19,13 @@ public sealed unsafe partial class PosixProcessRunner : IProcessRunner
     // The driver's environment as C strings, built once and shared (posix_spawn only reads it): reading and
     // converting every variable per task cost about 0.1 ms of a small task's driver time. Nothing in the engine
     // changes its own environment while it runs; a task's extra variables are merged per task as before.
-    private static readonly nint InheritedEnvironmentBlock = (nint)ToCStrings(MergedEnvironment(null));
+    // Built on first spawn, not with the runner: a build with nothing to run should not pay for it.
+    private static class Inherited
+    {
+        public static readonly nint Block = (nint)ToCStrings(MergedEnvironment(null));
+    }
 
-    private static byte** InheritedEnvironment => (byte**)InheritedEnvironmentBlock;
+    private static byte** InheritedEnvironment => (byte**)Inherited.Block;
 
     private static readonly ExecutableSearch Programs = new(IsExecutableFile, path => File.Exists(path) || Directory.Exists(path));
 

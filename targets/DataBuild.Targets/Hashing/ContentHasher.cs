@@ -22,6 +22,8 @@ public static class ContentHasher
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-        return Hash128.FromXxHash(hasher.GetCurrentHashAsUInt128());
+        Span<byte> hash = stackalloc byte[16];
+        hasher.GetCurrentHash(hash);
+        return Hash128.FromBytes(hash);
     }
 }

@@ -10,7 +10,12 @@ public readonly record struct Hash128(ulong High, ulong Low) : IComparable<Hash1
 
     public bool IsEmpty => High == 0 && Low == 0;
 
-    public static Hash128 Of(ReadOnlySpan<byte> bytes) => FromXxHash(XxHash128.HashToUInt128(bytes));
+    public static Hash128 Of(ReadOnlySpan<byte> bytes)
+    {
+        Span<byte> hash = stackalloc byte[16];
+        XxHash128.Hash(bytes, hash);
+        return FromBytes(hash);
+    }
 
     /// <summary>The hash of one string, length-prefixed as <see cref="HashBuilder.Add(string)"/> encodes it.</summary>
     public static Hash128 Of(string text) => new HashBuilder().Add(text).Build();
@@ -20,8 +25,6 @@ public readonly record struct Hash128(ulong High, ulong Low) : IComparable<Hash1
     /// the joined string, without building it.
     /// </summary>
     public static Hash128 OfParts(IReadOnlyList<string> parts, char separator) => new HashBuilder().AddJoined(parts, separator).Build();
-
-    internal static Hash128 FromXxHash(UInt128 value) => new((ulong)(value >> 64), (ulong)value);
 
     public void WriteTo(Span<byte> destination)
     {

@@ -10,7 +10,7 @@ public enum WitnessKind : byte { Stat, Listing, Glob }
 /// </summary>
 public readonly record struct Witness(WitnessKind Kind, string Path, FileStat? Stat, Hash128 Listing)
 {
-    public static Hash128 HashOf(IReadOnlyList<string> paths) => new HashBuilder().AddJoined(paths, '\n').Build();
+    public static Hash128 HashOf(IReadOnlyList<string> paths) => new HashBuilder().AddJoined(paths, '\n').BuildDigest();
 }
 
 /// <summary>

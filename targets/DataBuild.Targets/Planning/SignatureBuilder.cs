@@ -76,15 +76,21 @@ public sealed class SignatureBuilder(FileHasher hasher, ToolIdentity tools, IRea
     /// </summary>
     public Hash128 DeclaredHash(TargetSpec target, PartitionKey partition)
     {
-        if (DeclaredPerTarget(target)) return _declaredOnce.GetOrAdd(target, t => ComputeDeclared(t, PartitionKey.None));
+        if (DeclaredPerTarget(target)) return _declaredOnce.GetOrAdd(target, t => new DeclaredOnce(ComputeDeclared(t, PartitionKey.None))).Hash;
         return ComputeDeclared(target, partition);
     }
 
     /// <summary>Whether <see cref="DeclaredHash"/> is the same for every partition of <paramref name="target"/>.</summary>
     public static bool DeclaredPerTarget(TargetSpec target) => !target.Inputs.Any(i => i.PerPartition);
 
-    // Targets whose declared inputs do not depend on the partition: one hash for all their nodes.
-    private readonly ConcurrentDictionary<TargetSpec, Hash128> _declaredOnce = new();
+    // Targets whose declared inputs do not depend on the partition: one hash for all their nodes. Boxed: R2R code
+    // exists for dictionaries of references, one over Hash128 would be compiled at run time by every no-op.
+    private readonly ConcurrentDictionary<TargetSpec, DeclaredOnce> _declaredOnce = new();
+
+    private sealed class DeclaredOnce(Hash128 hash)
+    {
+        public Hash128 Hash { get; } = hash;
+    }
 
     private Hash128 ComputeDeclared(TargetSpec target, PartitionKey partition)
     {

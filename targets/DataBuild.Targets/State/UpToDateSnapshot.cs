@@ -25,8 +25,11 @@ namespace DataBuild.State;
 /// </summary>
 public sealed class UpToDateSnapshot
 {
+    /// <summary>A target and how many nodes of it the build found up to date.</summary>
+    public sealed record TargetCount(string Target, int Nodes);
+
     private const string Magic = "databuild-uptodate";
-    private const int FormatVersion = 2;
+    private const int FormatVersion = 3;
 
     /// <summary>How recent a witnessed timestamp may be, relative to the build's start, and still be trusted.</summary>
     /// <remarks>
@@ -38,18 +41,26 @@ public sealed class UpToDateSnapshot
 
     public required long RunId { get; init; }
 
-    public required IReadOnlyList<(string Target, int Nodes)> Rows { get; init; }
+    public required IReadOnlyList<TargetCount> Rows { get; init; }
 
     /// <summary>The "Target outputs (n): ..." lines of the build's report.</summary>
     public required IReadOnlyList<string> OutputLines { get; init; }
 
     public required int Witnesses { get; init; }
 
-    public int NodeCount => Rows.Sum(r => r.Nodes);
+    public int NodeCount
+    {
+        get
+        {
+            var total = 0;
+            foreach (var r in Rows) total += r.Nodes;
+            return total;
+        }
+    }
 
     /// <summary>Where the snapshot of one command line lives in the state directory.</summary>
     public static string PathFor(Workspace workspace, IReadOnlyList<string> arguments) =>
-        $"{workspace.StateDirectory}/uptodate/{new HashBuilder().AddJoined(arguments, '\0').Build()}";
+        workspace.StateDirectory + "/uptodate/" + new HashBuilder().AddJoined(arguments, '\0').BuildDigest().ToString();
 
     /// <summary>The snapshots' directory (every run that writes the state deletes it).</summary>
     public static string DirectoryOf(string statePath) => Path.Combine(Path.GetDirectoryName(statePath)!, "uptodate");
@@ -120,52 +131,128 @@ public sealed class UpToDateSnapshot
     }
 
     /// <summary>
+    /// Starts reading the snapshot of this command line, if there is one, and re-observing its witnesses, on a thread
+    /// of its own: a no-op build is mostly fixed costs, and this work needs neither the pipeline model nor the
+    /// parsed command line, so it overlaps with loading them. <see cref="TryLoad(PipelineModel, Workspace, Pending, IReadOnlyList{NodeSelector})"/>
+    /// finishes the check. Reading never fails: any problem declines the snapshot.
+    /// </summary>
+    public static Pending Prefetch(Workspace workspace, IReadOnlyList<string> arguments) => new(workspace, arguments);
+
+    /// <summary>
     /// The snapshot of this command line when it still holds: same program, same declarations, every witness
     /// unchanged. Null otherwise (no snapshot, anything different, a damaged file, pipeline code that throws): then
     /// the build runs in full, and reports the problem if there is one.
     /// </summary>
-    public static UpToDateSnapshot? TryLoad(PipelineModel model, Workspace workspace, IReadOnlyList<string> arguments, IReadOnlyList<NodeSelector> requested)
+    public static UpToDateSnapshot? TryLoad(PipelineModel model, Workspace workspace, IReadOnlyList<string> arguments, IReadOnlyList<NodeSelector> requested) =>
+        TryLoad(model, workspace, Prefetch(workspace, arguments), requested);
+
+    public static UpToDateSnapshot? TryLoad(PipelineModel model, Workspace workspace, Pending pending, IReadOnlyList<NodeSelector> requested)
     {
-        var fs = workspace.FileSystem;
-        var path = PathFor(workspace, arguments);
-        if (fs.Stat(path) is not { IsDirectory: false } file) return null;
-        // The check allocates about what it reads plus a few hundred bytes per partition, all of it garbage at exit:
-        // collecting it would only cost time (at 100k partitions, several gen2 collections triggered by large arrays).
-        var noGc = false;
-        try { noGc = GC.TryStartNoGCRegion(Math.Min(4 * file.Size + (64L << 20), 512L << 20)); }
-        catch (Exception e) when (e is ArgumentOutOfRangeException or InvalidOperationException) { }
         try
         {
-            return Check(model, workspace, arguments, requested, path);
+            if (pending.WaitRead() is not { } read) return null;
+            // Evaluate the declarations here while the prefetch thread stats, then help it finish.
+            var same = Digest(model, workspace, requested, read.DynamicKeys, read.Rows).ToString() == read.Digest;
+            if (!same) pending.Cancel();
+            var unchanged = pending.WaitWitnesses();
+            if (!same)
+            {
+                Diagnostics.Timings.Mark("snapshot declined: the declarations changed");
+                return null;
+            }
+            Diagnostics.Timings.Mark(unchanged ? "declarations and witnesses checked" : "snapshot declined: a witnessed file or listing changed");
+            return unchanged ? new UpToDateSnapshot { RunId = read.RunId, Rows = read.Rows, OutputLines = read.OutputLines, Witnesses = read.Witnesses.Count } : null;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Pipeline code that now throws: the full build runs, and says what is wrong.
+            pending.Cancel();
+            pending.WaitWitnesses();
+            Diagnostics.Timings.Mark($"snapshot declined: {e.GetType().Name}: {e.Message}");
+            return null;
         }
         finally
         {
-            if (noGc && System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.NoGCRegion) GC.EndNoGCRegion();
+            pending.EndNoGcRegion();
         }
     }
 
-    private static UpToDateSnapshot? Check(PipelineModel model, Workspace workspace, IReadOnlyList<string> arguments, IReadOnlyList<NodeSelector> requested, string path)
+    /// <summary>What a snapshot file holds, read.</summary>
+    internal sealed record Contents(string Digest, long RunId, List<TargetCount> Rows, Dictionary<string, List<PartitionKey>> DynamicKeys,
+        string[] OutputLines, WitnessTable Witnesses);
+
+    /// <summary>
+    /// A snapshot being read and its witnesses re-stated: by its own thread, joined by the thread that evaluates the
+    /// declarations once that is done (and by more threads on a machine with more cores), chunk by chunk.
+    /// </summary>
+    public sealed class Pending : IDisposable
     {
-        var fs = workspace.FileSystem;
-        try
+        private const int Chunk = 512;
+        private readonly Workspace _workspace;
+        private readonly IReadOnlyList<string> _arguments;
+        private readonly ManualResetEventSlim _read = new();
+        private readonly Thread _thread;
+        private Contents? _contents;
+        private bool _noGc;
+        private int _nextChunk, _chunks, _busy;
+        private volatile bool _stop;
+        private volatile bool _changed;
+
+        internal Pending(Workspace workspace, IReadOnlyList<string> arguments)
         {
+            (_workspace, _arguments) = (workspace, arguments);
+            _thread = new Thread(Run) { IsBackground = true, Name = "DataBuild snapshot" };
+            _thread.Start();
+        }
+
+        private void Run()
+        {
+            try
+            {
+                _contents = Read();
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // A damaged snapshot: the full build runs.
+                Diagnostics.Timings.Mark($"snapshot declined: {e.GetType().Name}: {e.Message}");
+            }
+            finally
+            {
+                _read.Set();
+            }
+            if (_contents is null) return;
+            var helpers = Math.Min(Environment.ProcessorCount, 8) - 2;
+            for (var i = 0; i < helpers && (i + 2) * 8 * Chunk < _contents.Witnesses.Count; i++)
+                new Thread(Stat) { IsBackground = true, Name = "DataBuild snapshot stat" }.Start();
+            Stat();
+        }
+
+        private Contents? Read()
+        {
+            var fs = _workspace.FileSystem;
+            var path = PathFor(_workspace, _arguments);
+            if (fs.Stat(path) is not { IsDirectory: false } file) return null;
+            // The check allocates about what it reads plus a few hundred bytes per partition, all of it garbage at
+            // exit: collecting it would only cost time (at 100k partitions, several gen2 collections triggered by large arrays).
+            try { _noGc = GC.TryStartNoGCRegion(Math.Min(4 * file.Size + (64L << 20), 512L << 20)); }
+            catch (Exception e) when (e is ArgumentOutOfRangeException or InvalidOperationException) { }
             using var stream = fs.OpenRead(path);
             using var r = new BinaryReader(new BufferedStream(stream, 1 << 16), Encoding.UTF8);
             if (r.ReadString() != Magic || r.ReadInt32() != FormatVersion || r.ReadString() != ProgramStamp().ToString()) return null;
             var count = r.ReadInt32();
-            if (count != arguments.Count) return null;
+            if (count != _arguments.Count) return null;
             for (var i = 0; i < count; i++)
-                if (r.ReadString() != arguments[i]) return null;
+                if (r.ReadString() != _arguments[i]) return null;
             var digest = r.ReadString();
             var runId = r.ReadInt64();
-            var rows = new List<(string, int)>();
+            var rows = new List<TargetCount>();
             var dynamicKeys = new Dictionary<string, List<PartitionKey>>(StringComparer.Ordinal);
             for (var targets = r.ReadInt32(); targets > 0; targets--)
             {
                 var name = r.ReadString();
                 var nodes = r.ReadInt32();
                 if (nodes < 0 || nodes > r.BaseStream.Length) throw new FormatException("impossible node count");
-                rows.Add((name, nodes));
+                rows.Add(new TargetCount(name, nodes));
                 if (!r.ReadBoolean()) continue;
                 var keys = new List<PartitionKey>(nodes);
                 for (var i = 0; i < nodes; i++) keys.Add(PartitionKey.Parse(r.ReadString()));
@@ -174,26 +261,65 @@ public sealed class UpToDateSnapshot
             var lines = new string[r.ReadInt32()];
             for (var i = 0; i < lines.Length; i++) lines[i] = r.ReadString();
             var witnesses = WitnessTable.Read(r);
+            _chunks = (witnesses.Count + Chunk - 1) / Chunk;
             Diagnostics.Timings.Mark("snapshot read");
-            if (!witnesses.Unchanged(fs))
-            {
-                Diagnostics.Timings.Mark("snapshot declined: a witnessed file or listing changed");
-                return null;
-            }
-            Diagnostics.Timings.Mark("witnesses checked", witnesses.Count);
-            if (Digest(model, workspace, requested, dynamicKeys, rows).ToString() != digest)
-            {
-                Diagnostics.Timings.Mark("snapshot declined: the declarations changed");
-                return null;
-            }
-            Diagnostics.Timings.Mark("declarations checked");
-            return new UpToDateSnapshot { RunId = runId, Rows = rows, OutputLines = lines, Witnesses = witnesses.Count };
+            return new Contents(digest, runId, rows, dynamicKeys, lines, witnesses);
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+
+        /// <summary>Re-observes chunks of witnesses until none is left or one has changed.</summary>
+        private void Stat()
         {
-            // A damaged snapshot, or pipeline code that now throws: the full build runs, and says what is wrong.
-            Diagnostics.Timings.Mark($"snapshot declined: {e.GetType().Name}: {e.Message}");
-            return null;
+            Interlocked.Increment(ref _busy);
+            try
+            {
+                var table = _contents!.Witnesses;
+                int chunk;
+                while (!_stop && (chunk = Interlocked.Increment(ref _nextChunk) - 1) < _chunks)
+                    if (!table.Unchanged(_workspace.FileSystem, chunk * Chunk, Math.Min(table.Count, (chunk + 1) * Chunk)))
+                        _changed = _stop = true;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                Diagnostics.Timings.Mark($"snapshot declined: {e.GetType().Name}: {e.Message}");
+                _changed = _stop = true;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _busy);
+            }
+        }
+
+        internal Contents? WaitRead()
+        {
+            _read.Wait();
+            return _contents;
+        }
+
+        internal void Cancel() => _stop = true;
+
+        /// <summary>Helps re-observe what is left, waits for every thread, and says whether all witnesses held.</summary>
+        internal bool WaitWitnesses()
+        {
+            _read.Wait();
+            if (_contents is null) return false;
+            Stat();
+            var spin = new SpinWait();
+            while (Volatile.Read(ref _busy) > 0 || (!_stop && Volatile.Read(ref _nextChunk) < _chunks)) spin.SpinOnce();
+            return !_changed;
+        }
+
+        internal void EndNoGcRegion()
+        {
+            _read.Wait();
+            if (_noGc && System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.NoGCRegion) GC.EndNoGCRegion();
+            _noGc = false;
+        }
+
+        /// <summary>Stops the work when the snapshot is not wanted after all (another command, --verbose).</summary>
+        public void Dispose()
+        {
+            Cancel();
+            EndNoGcRegion();
         }
     }
 
@@ -216,7 +342,7 @@ public sealed class UpToDateSnapshot
                 }
             }
         }
-        return digest.Build();
+        return digest.BuildDigest();
     }
 
     /// <summary>
@@ -224,7 +350,7 @@ public sealed class UpToDateSnapshot
     /// they do not depend on the partition) and mapped dependencies (in parallel when they do).
     /// </summary>
     private static Hash128 Digest(PipelineModel model, Workspace workspace, IReadOnlyList<NodeSelector> requested,
-        Dictionary<string, List<PartitionKey>> dynamicKeys, List<(string Target, int Nodes)> rows)
+        Dictionary<string, List<PartitionKey>> dynamicKeys, List<TargetCount> rows)
     {
         var (order, filters) = TargetSelection.Resolve(model, requested);
         if (order.Count != rows.Count) return Hash128.Empty;
@@ -260,7 +386,7 @@ public sealed class UpToDateSnapshot
                 foreach (var ups in perNode[i].Mapped) AddMapped(digest, ups);
             }
         }
-        return digest.Build();
+        return digest.BuildDigest();
     }
 
     private static void AddNode(HashBuilder digest, PartitionKey partition, Hash128 declared) => digest.Add(partition.ToString()).Add(declared);
@@ -281,7 +407,7 @@ public sealed class UpToDateSnapshot
         foreach (var o in spec.Outputs) builder.Add(o.Name).Add(o.Template).Add(o.IsDirectory ? 1 : 0);
         builder.Add(spec.Dependencies.Count);
         foreach (var d in spec.Dependencies) builder.Add(d.Target).Add(d.UpstreamOf is null ? 0 : 1);
-        return builder.Build();
+        return builder.BuildDigest();
     }
 
     /// <summary>The program that decides: the files next to it (its code and the pipeline's) and the runtime.</summary>
@@ -296,7 +422,7 @@ public sealed class UpToDateSnapshot
             var stat = disk.Stat(file) ?? default;
             builder.Add(file).Add(stat.Size).Add(stat.MtimeNs).Add(stat.CtimeNs).Add(stat.Inode);
         }
-        return builder.Build();
+        return builder.BuildDigest();
     }
 
     private static bool IsState(Workspace workspace, string path) => path.StartsWith(workspace.StatePath, StringComparison.Ordinal);

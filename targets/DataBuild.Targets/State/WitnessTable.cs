@@ -70,7 +70,7 @@ internal sealed class WitnessTable
         if (count < 0 || 33L * count > r.BaseStream.Length) throw new FormatException("impossible witness count");
         var kinds = ReadExactly(r, count);
         var numbers = new long[4 * count];
-        r.BaseStream.ReadExactly(MemoryMarshal.AsBytes(numbers.AsSpan()));
+        ReadNumbers(r.BaseStream, numbers);
         var paths = ReadExactly(r, r.ReadInt32());
         var starts = new int[count];
         var at = 0;
@@ -84,29 +84,19 @@ internal sealed class WitnessTable
         return new WitnessTable(kinds, numbers, paths, starts);
     }
 
-    /// <summary>Whether every witness still holds, re-observed on all cores; stops at the first that does not.</summary>
-    public bool Unchanged(IFileSystem fs)
+    /// <summary>Whether witnesses <paramref name="from"/> to <paramref name="to"/> (exclusive) still hold; stops at the first that does not.</summary>
+    public bool Unchanged(IFileSystem fs, int from, int to)
     {
-        var changed = 0;
-        var chunk = Math.Max(256, Count / (8 * Environment.ProcessorCount));
-        Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, Count, chunk), (range, loop) =>
-        {
-            for (var i = range.Item1; i < range.Item2; i++)
-            {
-                if (Holds(i, fs)) continue;
-                Interlocked.Exchange(ref changed, 1);
-                loop.Stop();
-                return;
-            }
-        });
-        return changed == 0;
+        for (var i = from; i < to; i++)
+            if (!Holds(i, fs)) return false;
+        return true;
     }
 
     private bool Holds(int i, IFileSystem fs)
     {
         var end = i + 1 < Count ? _starts[i + 1] : _paths.Length;
         var path = _paths.AsSpan(_starts[i], end - _starts[i]);
-        var n = _numbers.AsSpan(4 * i, 4);
+        var n = new ReadOnlySpan<long>(_numbers, 4 * i, 4); // not AsSpan<long>: a generic method, compiled at run time
         switch (_kinds[i])
         {
             case Absent:
@@ -121,6 +111,11 @@ internal sealed class WitnessTable
                 var hash = Witness.HashOf(listed);
                 return (long)hash.High == n[0] && (long)hash.Low == n[1];
         }
+    }
+
+    private static unsafe void ReadNumbers(Stream stream, long[] numbers)
+    {
+        fixed (long* p = numbers) stream.ReadExactly(new Span<byte>(p, 8 * numbers.Length));
     }
 
     private static byte[] ReadExactly(BinaryReader r, int count)

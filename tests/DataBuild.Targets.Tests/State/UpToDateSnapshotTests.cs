@@ -87,7 +87,7 @@ public sealed class UpToDateSnapshotTests
         var snapshot = Answer(w, new Survey(w.Files));
         Assert.NotNull(snapshot);
         Assert.Equal(noOp.Nodes.Count, snapshot.NodeCount);
-        Assert.Equal(noOp.Targets.Select(t => (t.Name, t.Nodes.Count)), snapshot.Rows);
+        Assert.Equal(noOp.Targets.Select(t => new UpToDateSnapshot.TargetCount(t.Name, t.Nodes.Count)), snapshot.Rows);
         Assert.Equal(["Release outputs (1): catalog.txt"], snapshot.OutputLines);
         Assert.Equal(noOp.RunId, snapshot.RunId);
     }
@@ -123,6 +123,26 @@ public sealed class UpToDateSnapshotTests
         }
 
         Assert.Null(Answer(w, pipeline, arguments));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(777)]
+    [InlineData(1499)]
+    public async Task Witnesses_are_checked_in_chunks_by_several_threads_and_every_chunk_counts(int touched)
+    {
+        // 1500 fields: about 3000 witnesses, several chunks shared between the reading thread and the caller.
+        using var w = Workspace();
+        var fields = Enumerable.Range(0, 1500).Select(i => $"f{i}").ToList();
+        w.Files.WriteAllText("fields.txt", string.Join(' ', fields));
+        foreach (var f in fields) w.Files.WriteAllText($"raw/{f}.txt", f + "\n");
+        await BuildAndSnapshot(w, new Survey(w.Files));
+        Assert.Null((await BuildAndSnapshot(w, new Survey(w.Files))).WhyNot);
+        Assert.NotNull(Answer(w, new Survey(w.Files)));
+
+        w.Files.Touch($"raw/f{touched}.txt");
+
+        Assert.Null(Answer(w, new Survey(w.Files)));
     }
 
     [Fact]
