@@ -51,18 +51,23 @@ public sealed partial class RealFileSystem(string root) : IFileSystem
     public Stream OpenRead(string path) =>
         new FileStream(FullPath(path), FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
 
-    public Stream Create(string path)
-    {
-        var full = FullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        return new FileStream(full, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16);
-    }
+    // Parents are created when the first attempt finds them missing, not before every call: a cold build creates,
+    // appends to and renames several files per task, and a mkdir plus a stat before each was a tenth of its syscalls.
+    public Stream Create(string path) => WithParent(FullPath(path), full => new FileStream(full, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16));
 
-    public Stream Append(string path)
+    public Stream Append(string path) => WithParent(FullPath(path), full => new FileStream(full, FileMode.Append, FileAccess.Write, FileShare.ReadWrite));
+
+    private static T WithParent<T>(string full, Func<string, T> open) where T : class
     {
-        var full = FullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        return new FileStream(full, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
+        try
+        {
+            return open(full);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            return open(full);
+        }
     }
 
     public void CreateDirectory(string path) => Directory.CreateDirectory(FullPath(path));
@@ -90,13 +95,17 @@ public sealed partial class RealFileSystem(string root) : IFileSystem
     {
         var src = FullPath(source);
         var dst = FullPath(destination);
-        Directory.CreateDirectory(Path.GetDirectoryName(dst)!);
         if (!Directory.Exists(src))
         {
+            // rename(2), atomic on one file system, called directly: File.Move stats both paths first. When it
+            // fails (no parent yet, a directory in the way, another file system), the general path below handles it.
+            if (OperatingSystem.IsLinux() && renameat2(AtFdCwd, src, AtFdCwd, dst, 0) == 0) return;
+            Directory.CreateDirectory(Path.GetDirectoryName(dst)!);
             if (Directory.Exists(dst)) Directory.Delete(dst, recursive: true); // a file replaces an old directory output
-            File.Move(src, dst, overwrite: true); // rename(2): atomic on one file system
+            File.Move(src, dst, overwrite: true); // also says which path is missing, if one is
             return;
         }
+        Directory.CreateDirectory(Path.GetDirectoryName(dst)!);
         if (!Directory.Exists(dst) && !File.Exists(dst))
         {
             Directory.Move(src, dst);

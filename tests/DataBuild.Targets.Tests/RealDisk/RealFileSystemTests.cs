@@ -103,6 +103,46 @@ public sealed class RealFileSystemTests : IDisposable
     }
 
     [Fact]
+    public void Replace_creates_the_missing_parents_of_a_new_output()
+    {
+        Write("staging/out.txt", "new");
+
+        _fs.Replace("staging/out.txt", "a/b/out.txt");
+
+        Assert.Equal("new", File.ReadAllText(_dir.File("a/b/out.txt")));
+    }
+
+    [Fact]
+    public void Replace_puts_a_file_in_place_of_an_old_directory_output()
+    {
+        Write("staging/out", "file now");
+        Write("out/old.txt", "a directory before");
+
+        _fs.Replace("staging/out", "out");
+
+        Assert.Equal("file now", File.ReadAllText(_dir.File("out")));
+    }
+
+    [Fact]
+    public void Replace_of_a_missing_file_says_so_and_leaves_the_old_output()
+    {
+        Write("out.txt", "old");
+
+        Assert.ThrowsAny<IOException>(() => _fs.Replace("staging/missing.txt", "out.txt"));
+        Assert.Equal("old", File.ReadAllText(_dir.File("out.txt")));
+    }
+
+    [Fact]
+    public void Create_and_append_make_the_missing_directories()
+    {
+        using (var s = _fs.Create("logs/a/x.log")) s.WriteByte((byte)'x');
+        using (var s = _fs.Append("logs/b/y.log")) s.WriteByte((byte)'y');
+
+        Assert.Equal("x", File.ReadAllText(_dir.File("logs/a/x.log")));
+        Assert.Equal("y", File.ReadAllText(_dir.File("logs/b/y.log")));
+    }
+
+    [Fact]
     public void Replace_exchanges_a_directory_with_the_old_tree_and_removes_the_old_files()
     {
         Write("staging/tree/new.txt", "new");
