@@ -24,6 +24,16 @@ public sealed class FanoutBuildTests : IDisposable
     }
 
     [Fact]
+    public async Task Version_prints_the_engine_and_runtime_versions_and_builds_nothing()
+    {
+        var result = await Driver.RunAsync(_ws.Path, "--version");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Matches(@"^DataBuild \S+ \(\.NET 10\.", Assert.Single(result.Stdout));
+        Assert.False(Directory.Exists(_ws.File(".databuild")));
+    }
+
+    [Fact]
     public async Task A_rerun_prints_nothing_to_do()
     {
         await _ws.Build();

@@ -28,6 +28,11 @@ public static class DataBuildHost
         try
         {
             var line = CommandLine.Parse(args, parameters.Where(p => p.ElementType == typeof(bool) && !p.IsList).Select(p => p.Option).ToHashSet());
+            if (line.Has("version"))
+            {
+                output.WriteLine(Version);
+                return Ok;
+            }
             var pipeline = new TPipeline();
             if (line.Command == "help" || line.Has("help"))
             {
@@ -74,6 +79,18 @@ public static class DataBuildHost
                 ? e.ToString()
                 : "Finished nodes are recorded; rerun to continue. For the stack trace, rerun with DATABUILD_DEBUG=1.");
             return BuildFailed;
+        }
+    }
+
+    /// <summary>What <c>--version</c> prints: the engine's version and the runtime it runs on.</summary>
+    public static string Version
+    {
+        get
+        {
+            var assembly = typeof(DataBuildHost).Assembly;
+            var version = System.Reflection.CustomAttributeExtensions.GetCustomAttribute<System.Reflection.AssemblyInformationalVersionAttribute>(assembly)?.InformationalVersion
+                ?? assembly.GetName().Version?.ToString() ?? "unknown";
+            return $"DataBuild {version} (.NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier})";
         }
     }
 

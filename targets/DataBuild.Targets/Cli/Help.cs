@@ -42,6 +42,7 @@ internal static class Help
         o.WriteLine("  --params FILE          parameters from a YAML or JSON file");
         o.WriteLine("  -v, --verbose          list every node in plans and reports");
         o.WriteLine("  --no-progress          plain progress lines even on a terminal");
+        o.WriteLine("  --version              DataBuild's version and the .NET runtime it runs on");
         if (parameters.Count == 0) return;
         o.WriteLine();
         o.WriteLine("Parameters (command line > DATABUILD_* environment > --params file > default):");
