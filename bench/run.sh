@@ -213,6 +213,9 @@ touch "$work/logs/plan.log"
 date="$(date -u +%Y-%m-%d)"
 suffix=""; [[ $quick -eq 1 ]] && suffix="-quick"; [[ $smoke -eq 1 ]] && suffix="-smoke"; [[ $slurm_only -eq 1 ]] && suffix="$suffix-slurm"
 out="$repo/bench/results/$date$suffix.md"
+# Never over an earlier run's figures of the same day (they are cited in bench/README.md): -2, -3, ...
+for n in 2 3 4 5 6 7 8 9; do [[ -e "$out" ]] || break; out="$repo/bench/results/$date$suffix-$n.md"; done
+[[ -e "$out" ]] && out="$repo/bench/results/$date$suffix-$(date -u +%H%M%S).md"
 versions="DataBuild $commit (.NET $(dotnet --version), program \`${exe#$src/}\`), $(ninja --version | sed 's/^/Ninja /'), Snakemake $(snakemake --version)"
 machine="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(free -g | awk '/Mem:/ { print $2 }') GiB"
 python3 "$here/fanout/table.py" "$results" "$date" "$versions" "$machine" "$reps" "$plan_n" "$probe" "$(cat "$work/logs/plan.log" | grep -v '^RESULT')" > "$out"

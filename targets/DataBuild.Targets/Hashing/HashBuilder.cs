@@ -59,9 +59,8 @@ public sealed class HashBuilder
     /// <summary>The hash of everything added; the builder must not be used afterwards.</summary>
     public Hash128 Build()
     {
-        var hash = Hash128.Of(_buffer.AsSpan(0, _length));
-        ArrayPool<byte>.Shared.Return(_buffer);
-        _buffer = [];
+        var hash = Hash128.Of(Written);
+        Release();
         return hash;
     }
 
@@ -69,18 +68,24 @@ public sealed class HashBuilder
     /// A 128-bit digest of everything added, from two seeded XxHash64 passes, for values only ever compared with
     /// each other (an up-to-date snapshot's name, program stamp and declarations). XxHash128 of more than 240 bytes
     /// runs vector code that every process compiles at run time (the assembly's precompiled code for it is not
-    /// used); XxHash64 is scalar and precompiled, which saves a no-op build a few milliseconds.
+    /// used on this hardware); XxHash64 is scalar and precompiled, which saves a no-op build a few milliseconds.
     /// </summary>
     public Hash128 BuildDigest()
     {
-        var bytes = _buffer.AsSpan(0, _length);
-        var hash = new Hash128(XxHash64.HashToUInt64(bytes), XxHash64.HashToUInt64(bytes, DigestSeed));
-        ArrayPool<byte>.Shared.Return(_buffer);
-        _buffer = [];
+        var hash = new Hash128(XxHash64.HashToUInt64(Written), XxHash64.HashToUInt64(Written, DigestSeed));
+        Release();
         return hash;
     }
 
     private const long DigestSeed = 0x5DA7AB01D;
+
+    private ReadOnlySpan<byte> Written => _buffer.AsSpan(0, _length);
+
+    private void Release()
+    {
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = [];
+    }
 
     private Span<byte> Reserve(int count)
     {

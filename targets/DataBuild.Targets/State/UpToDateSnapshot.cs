@@ -182,7 +182,7 @@ public sealed class UpToDateSnapshot
         string[] OutputLines, WitnessTable Witnesses);
 
     /// <summary>
-    /// A snapshot being read and its witnesses re-stated: by its own thread, joined by the thread that evaluates the
+    /// A snapshot being read and its witnesses re-observed: by its own thread, joined by the thread that evaluates the
     /// declarations once that is done (and by more threads on a machine with more cores), chunk by chunk.
     /// </summary>
     public sealed class Pending : IDisposable
@@ -303,8 +303,9 @@ public sealed class UpToDateSnapshot
             _read.Wait();
             if (_contents is null) return false;
             Stat();
+            // Every chunk is claimed now (or the check stopped): wait for the ones other threads are still on.
             var spin = new SpinWait();
-            while (Volatile.Read(ref _busy) > 0 || (!_stop && Volatile.Read(ref _nextChunk) < _chunks)) spin.SpinOnce();
+            while (Volatile.Read(ref _busy) > 0) spin.SpinOnce();
             return !_changed;
         }
 
