@@ -20,13 +20,15 @@ public static class DataBuildHost
     public static int Run<TPipeline>(string[] args, params HostCommand[] extraCommands) where TPipeline : Pipeline, new()
     {
         Diagnostics.Timings.Mark("main");
-        var workspace = Workspace.OnDisk(Directory.GetCurrentDirectory());
-        // An up-to-date snapshot of this very command line is read and checked while the pipeline loads.
-        using var snapshot = Environment.GetEnvironmentVariable("DATABUILD_SNAPSHOT") != "0" ? UpToDateSnapshot.Prefetch(workspace, args) : null;
         var output = Console.Out;
-        var parameters = ParameterDescriptor.For(typeof(TPipeline));
         try
         {
+            var workspace = Workspace.OnDisk(Directory.GetCurrentDirectory());
+            // An up-to-date snapshot of this very command line is read and checked while the pipeline loads. Only builds
+            // save one: why, status, graph, worker (on every compute node) and the rest start no thread for it.
+            using var snapshot = Environment.GetEnvironmentVariable("DATABUILD_SNAPSHOT") != "0" && !(args.Length > 0 && CommandLine.Commands.Contains(args[0]))
+                ? UpToDateSnapshot.Prefetch(workspace, args) : null;
+            var parameters = ParameterDescriptor.For(typeof(TPipeline));
             var line = CommandLine.Parse(args, parameters.Where(p => p.ElementType == typeof(bool) && !p.IsList).Select(p => p.Option).ToHashSet());
             if (line.Has("version"))
             {

@@ -191,7 +191,6 @@ public sealed class UpToDateSnapshot
         private readonly Workspace _workspace;
         private readonly IReadOnlyList<string> _arguments;
         private readonly ManualResetEventSlim _read = new();
-        private readonly Thread _thread;
         private Contents? _contents;
         private bool _noGc;
         private int _nextChunk, _chunks, _busy;
@@ -201,8 +200,7 @@ public sealed class UpToDateSnapshot
         internal Pending(Workspace workspace, IReadOnlyList<string> arguments)
         {
             (_workspace, _arguments) = (workspace, arguments);
-            _thread = new Thread(Run) { IsBackground = true, Name = "DataBuild snapshot" };
-            _thread.Start();
+            new Thread(Run) { IsBackground = true, Name = "DataBuild snapshot" }.Start();
         }
 
         private void Run()
