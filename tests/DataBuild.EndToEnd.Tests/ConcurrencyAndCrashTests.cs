@@ -26,7 +26,8 @@ public sealed class ConcurrencyAndCrashTests
     {
         using var clean = new FanoutWorkspace(200);
         using var crashed = new FanoutWorkspace(200);
-        Assert.Equal(0, (await clean.Build()).ExitCode);
+        var reference = await clean.Build();
+        Assert.True(reference.ExitCode == 0, $"the clean build failed ({reference.ExitCode}):\n{reference.Output}\n{reference.Stderr}");
 
         // 20 ms per copy on one job: at least a second of work remains after the last kill point, so the kill
         // always lands mid-build (with plain cp the whole build can finish before the signal does).

@@ -135,7 +135,8 @@ public sealed class FanoutBuildTests : IDisposable
     [Fact]
     public async Task An_output_edited_by_hand_is_rebuilt_and_restored()
     {
-        await _ws.Build();
+        var first = await _ws.Build();
+        Assert.True(first.ExitCode == 0, $"the first build failed ({first.ExitCode}):\n{string.Join("\n", first.Stdout)}\n{first.Stderr}");
         var original = File.ReadAllText(_ws.File("groups/g2"));
         File.WriteAllText(_ws.File("groups/g2"), "edited by hand\n");
 

@@ -63,7 +63,9 @@ public sealed partial class RealFileSystem(string root) : IFileSystem
         {
             return open(full);
         }
-        catch (DirectoryNotFoundException)
+        // .NET tells a missing directory from a missing file by looking again after the open failed: when another
+        // thread creates the directory in between (two tasks' first logs), a missing parent says FileNotFound.
+        catch (IOException e) when (e is DirectoryNotFoundException or FileNotFoundException)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(full)!);
             return open(full);

@@ -143,6 +143,37 @@ public sealed class RealFileSystemTests : IDisposable
     }
 
     [Fact]
+    public void Threads_creating_files_in_the_same_new_directory_all_succeed()
+    {
+        // Each round, threads released together create and append to files in one directory none of them has made
+        // yet: the losers of the mkdir race must still get their file (a task's first log line once failed this way).
+        const int rounds = 2000, threads = 4;
+        using var start = new Barrier(threads);
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var workers = Enumerable.Range(0, threads).Select(i => new Thread(() =>
+        {
+            for (var round = 0; round < rounds; round++)
+            {
+                start.SignalAndWait();
+                try
+                {
+                    using var s = i % 2 == 0 ? _fs.Create($"logs/r{round}/t{i}.log") : _fs.Append($"logs/r{round}/t{i}.log");
+                    s.WriteByte((byte)'x');
+                }
+                catch (IOException e)
+                {
+                    errors.Enqueue(e.Message);
+                }
+            }
+        })).ToList();
+        workers.ForEach(t => t.Start());
+        workers.ForEach(t => t.Join());
+
+        Assert.Empty(errors);
+        Assert.Equal(rounds * threads, Directory.GetFiles(_dir.File("logs"), "*.log", SearchOption.AllDirectories).Length);
+    }
+
+    [Fact]
     public void Replace_exchanges_a_directory_with_the_old_tree_and_removes_the_old_files()
     {
         Write("staging/tree/new.txt", "new");
