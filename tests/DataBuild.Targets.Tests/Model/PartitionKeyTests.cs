@@ -34,4 +34,26 @@ public sealed class PartitionKeyTests
         Assert.Equal(key, PartitionKey.Parse(key.ToString()));
         Assert.Equal("3", key["ccd"]);
     }
+
+    [Fact]
+    public void Numbers_strings_and_values_longer_than_the_stack_buffer_format_as_name_value_pairs()
+    {
+        var longValue = new string('x', 300);
+
+        Assert.Equal("field=-3,tag=a.b", PartitionKey.Of(("field", -3), ("tag", "a.b")).ToString());
+        Assert.Equal("run=12345678901,band=g", PartitionKey.Of(("run", 12345678901L), ("band", 'g')).ToString());
+        var key = PartitionKey.Of(("brick", longValue), ("n", 7));
+        Assert.Equal($"brick={longValue},n=7", key.ToString());
+        Assert.Equal(longValue, key["brick"]);
+        Assert.Equal("7", key["n"]);
+    }
+
+    [Fact]
+    public void Names_are_checked_whatever_the_value()
+    {
+        var error = Assert.Throws<ArgumentException>(() => PartitionKey.Of(("field id", 296)));
+
+        Assert.Contains("Partition dimension name 'field id'", error.Message);
+        Assert.Throws<ArgumentException>(() => PartitionKey.Of(("quad", 1), ("quad", 2)));
+    }
 }
