@@ -15,7 +15,7 @@ namespace DataBuild.Pipelines;
 public sealed partial class Pipelines
 {
     [Parameter("ZTF fields to process")]
-    readonly int[] Fields = [.. ZtfFixture.Fields];
+    readonly int[] Fields = ZtfFixture.DefaultFields();
 
     [Parameter("ZTF classifier tags (periodic, vnv)")]
     readonly string[] Tags = [.. ZtfTags.All];

@@ -3,7 +3,7 @@ using DataBuild.Parameters;
 using DataBuild.Pipelines;
 using DataBuild.Products.Parquet;
 
-return DataBuildHost.Run<Pipelines>(args, Inspect);
+return DataBuildHost.Run(args, () => new Pipelines(), Inspect);
 
 partial class Program
 {

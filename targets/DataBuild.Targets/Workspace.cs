@@ -8,8 +8,11 @@ public sealed record Workspace
 {
     public required IFileSystem FileSystem { get; init; }
     public IClock Clock { get; init; } = SystemClock.Instance;
-    public IProcessRunner Processes { get; init; } = PosixProcessRunner.Instance;
-    public IReadOnlyDictionary<string, string?> Environment { get; init; } = CurrentEnvironment();
+    // Both are made when first used: a no-op build starts its snapshot check before it needs either.
+    public IProcessRunner Processes { get => _processes ??= PosixProcessRunner.Instance; init => _processes = value; }
+    public IReadOnlyDictionary<string, string?> Environment { get => _environment ??= CurrentEnvironment(); init => _environment = value; }
+    private IProcessRunner? _processes;
+    private IReadOnlyDictionary<string, string?>? _environment;
 
     /// <summary>State, logs and staging, relative to the workspace root.</summary>
     public string StateDirectory { get; init; } = ".databuild";

@@ -45,6 +45,7 @@ internal static partial class Commands
         if (snapshots && UpToDateSnapshot.TryLoad(model, workspace, snapshot!, selectors) is { } upToDate)
         {
             Report.UpToDate(o, upToDate, workspace.Clock.Elapsed);
+            Diagnostics.Timings.Mark("reported");
             return DataBuildHost.Ok;
         }
         snapshot?.Dispose();

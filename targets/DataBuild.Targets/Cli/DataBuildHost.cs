@@ -17,25 +17,36 @@ public static class DataBuildHost
 {
     public const int Ok = 0, BuildFailed = 1, UsageError = 2, Interrupted = 130;
 
-    public static int Run<TPipeline>(string[] args, params HostCommand[] extraCommands) where TPipeline : Pipeline, new()
+    public static int Run<TPipeline>(string[] args, params HostCommand[] extraCommands) where TPipeline : Pipeline, new() =>
+        Run(args, () => new TPipeline(), extraCommands);
+
+    /// <summary>
+    /// The same, with the pipeline made by <paramref name="create"/>: <c>DataBuildHost.Run(args, () =&gt; new Pipelines())</c>.
+    /// A generic <c>new()</c> goes through the runtime's activator cache, whose code is compiled at run time at every start.
+    /// </summary>
+    public static int Run<TPipeline>(string[] args, Func<TPipeline> create, params HostCommand[] extraCommands) where TPipeline : Pipeline
     {
         Diagnostics.Timings.Mark("main");
-        var output = Console.Out;
         try
         {
-            var workspace = Workspace.OnDisk(Directory.GetCurrentDirectory());
-            // An up-to-date snapshot of this very command line is read and checked while the pipeline loads. Only builds
-            // save one: why, status, graph, worker (on every compute node) and the rest start no thread for it.
+            // An up-to-date snapshot of this very command line is read and checked while the pipeline loads, on a thread
+            // started first of all, which also opens the workspace: until it runs, a no-op build keeps one core busy,
+            // and the first run of the runtime's text and file code is milliseconds better spent beside the pipeline's
+            // reflection. Only builds save a snapshot: why, status, graph, worker (on every compute node) and the rest
+            // start no thread for it.
             using var snapshot = Environment.GetEnvironmentVariable("DATABUILD_SNAPSHOT") != "0" && !(args.Length > 0 && CommandLine.Commands.Contains(args[0]))
-                ? UpToDateSnapshot.Prefetch(workspace, args) : null;
+                ? UpToDateSnapshot.Prefetch(OpenWorkspace, args) : null;
             var parameters = ParameterDescriptor.For(typeof(TPipeline));
             var line = CommandLine.Parse(args, parameters.Where(p => p.ElementType == typeof(bool) && !p.IsList).Select(p => p.Option).ToHashSet());
+            var output = StandardOutput();
             if (line.Has("version"))
             {
                 output.WriteLine(Version);
                 return Ok;
             }
-            var pipeline = new TPipeline();
+            // When the snapshot's thread could not open it, opening it again here reports why.
+            var workspace = snapshot?.Workspace ?? OpenWorkspace();
+            var pipeline = create();
             if (line.Command == "help" || line.Has("help"))
             {
                 Help.Write(output, pipeline, parameters, extraCommands);
@@ -82,6 +93,28 @@ public static class DataBuildHost
                 : "Finished nodes are recorded; rerun to continue. For the stack trace, rerun with DATABUILD_DEBUG=1.");
             return BuildFailed;
         }
+    }
+
+    private static Workspace OpenWorkspace() => Workspace.OnDisk(Directory.GetCurrentDirectory());
+
+    /// <summary>
+    /// The process's standard output as a writer. Where the locale's character set is UTF-8 (or unset), a plain UTF-8
+    /// writer over file descriptor 1: <see cref="Console.Out"/> first sets up the terminal and its signal handling, and
+    /// compiles code at run time, a few milliseconds of a no-op build that never reads the terminal. Every write goes
+    /// out at once, as with Console.Out.
+    /// </summary>
+    private static TextWriter StandardOutput()
+    {
+        // The variables .NET reads for the console's encoding, in its order: the first one set names the locale.
+        var locale = Environment.GetEnvironmentVariable("LC_ALL") is { Length: > 0 } all ? all
+            : Environment.GetEnvironmentVariable("LC_MESSAGES") is { Length: > 0 } messages ? messages
+            : Environment.GetEnvironmentVariable("LANG") ?? "";
+        var dot = locale.IndexOf('.');
+        var charset = dot < 0 ? "" : locale[(dot + 1)..].Split('@')[0];
+        if (!OperatingSystem.IsLinux() || !(charset.Length == 0 || charset.Equals("UTF-8", StringComparison.OrdinalIgnoreCase)
+            || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase)))
+            return Console.Out;
+        return TextWriter.Synchronized(new StreamWriter(new IO.FileDescriptorStream(1), new System.Text.UTF8Encoding(false), 4096) { AutoFlush = true });
     }
 
     /// <summary>What <c>--version</c> prints: the engine's version and the runtime it runs on.</summary>

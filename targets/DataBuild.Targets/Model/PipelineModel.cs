@@ -17,11 +17,20 @@ public sealed class PipelineModel
     /// <summary>All target names, upstream before downstream, ties in declaration order.</summary>
     public IReadOnlyList<string> Order { get; }
 
-    public static IReadOnlyList<PropertyInfo> TargetProperties(Type pipelineType) =>
-        pipelineType.GetProperties(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)
-            .Where(p => p.PropertyType == typeof(Target))
-            .OrderBy(p => p.MetadataToken)
-            .ToList();
+    /// <summary>The pipeline's <see cref="Target"/> properties in declaration (metadata) order.</summary>
+    public static IReadOnlyList<PropertyInfo> TargetProperties(Type pipelineType)
+    {
+        var targets = new List<PropertyInfo>();
+        foreach (var p in pipelineType.GetProperties(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
+        {
+            if (p.PropertyType != typeof(Target)) continue;
+            // Insertion by metadata token, not LINQ's OrderBy: its sort over int keys is compiled at run time, at every start.
+            var at = targets.Count;
+            while (at > 0 && targets[at - 1].MetadataToken > p.MetadataToken) at--;
+            targets.Insert(at, p);
+        }
+        return targets;
+    }
 
     public static PipelineModel Load(object pipeline)
     {

@@ -136,7 +136,10 @@ public sealed class UpToDateSnapshot
     /// parsed command line, so it overlaps with loading them. <see cref="TryLoad(PipelineModel, Workspace, Pending, IReadOnlyList{NodeSelector})"/>
     /// finishes the check. Reading never fails: any problem declines the snapshot.
     /// </summary>
-    public static Pending Prefetch(Workspace workspace, IReadOnlyList<string> arguments) => new(workspace, arguments);
+    public static Pending Prefetch(Workspace workspace, IReadOnlyList<string> arguments) => new(() => workspace, arguments);
+
+    /// <summary>The same, with the workspace opened by the prefetch thread (<see cref="Pending.Workspace"/>).</summary>
+    public static Pending Prefetch(Func<Workspace> open, IReadOnlyList<string> arguments) => new(open, arguments);
 
     /// <summary>
     /// The snapshot of this command line when it still holds: same program, same declarations, every witness
@@ -188,18 +191,20 @@ public sealed class UpToDateSnapshot
     public sealed class Pending : IDisposable
     {
         private const int Chunk = 512;
-        private readonly Workspace _workspace;
+        private readonly Func<Workspace> _open;
+        private Workspace _workspace = null!;
+        private bool _opened;
         private readonly IReadOnlyList<string> _arguments;
-        private readonly ManualResetEventSlim _read = new();
+        private readonly ManualResetEventSlim _ready = new(), _read = new();
         private Contents? _contents;
         private bool _noGc;
         private int _nextChunk, _chunks, _busy;
         private volatile bool _stop;
         private volatile bool _changed;
 
-        internal Pending(Workspace workspace, IReadOnlyList<string> arguments)
+        internal Pending(Func<Workspace> open, IReadOnlyList<string> arguments)
         {
-            (_workspace, _arguments) = (workspace, arguments);
+            (_open, _arguments) = (open, arguments);
             new Thread(Run) { IsBackground = true, Name = "DataBuild snapshot" }.Start();
         }
 
@@ -207,7 +212,20 @@ public sealed class UpToDateSnapshot
         {
             try
             {
-                _contents = Read();
+                _workspace = _open();
+                _opened = true;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                Diagnostics.Timings.Mark($"snapshot declined: {e.GetType().Name}: {e.Message}");
+            }
+            finally
+            {
+                _ready.Set();
+            }
+            try
+            {
+                if (_opened) _contents = Read();
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -284,6 +302,16 @@ public sealed class UpToDateSnapshot
             finally
             {
                 Interlocked.Decrement(ref _busy);
+            }
+        }
+
+        /// <summary>The workspace the thread opened, or null when opening it failed (the caller opens it again to say why).</summary>
+        public Workspace? Workspace
+        {
+            get
+            {
+                _ready.Wait();
+                return _opened ? _workspace : null;
             }
         }
 
@@ -415,13 +443,21 @@ public sealed class UpToDateSnapshot
         var builder = new HashBuilder().Add(RuntimeInformation.FrameworkDescription).Add(RuntimeInformation.RuntimeIdentifier);
         var disk = new RealFileSystem("/");
         var files = Directory.GetFiles(AppContext.BaseDirectory);
-        Array.Sort(files, StringComparer.Ordinal);
+        Array.Sort(files, Ordinal); // not StringComparer.Ordinal: its vector compare is compiled at run time
         foreach (var file in files.Append(AppContext.BaseDirectory).Append(typeof(object).Assembly.Location))
         {
             var stat = disk.Stat(file) ?? default;
             builder.Add(file).Add(stat.Size).Add(stat.MtimeNs).Add(stat.CtimeNs).Add(stat.Inode);
         }
         return builder.BuildDigest();
+    }
+
+    private static int Ordinal(string a, string b)
+    {
+        var n = Math.Min(a.Length, b.Length);
+        for (var i = 0; i < n; i++)
+            if (a[i] != b[i]) return a[i] - b[i];
+        return a.Length - b.Length;
     }
 
     private static bool IsState(Workspace workspace, string path) => path.StartsWith(workspace.StatePath, StringComparison.Ordinal);

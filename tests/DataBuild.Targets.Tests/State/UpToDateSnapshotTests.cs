@@ -162,6 +162,26 @@ public sealed class UpToDateSnapshotTests
     }
 
     [Fact]
+    public async Task The_prefetch_thread_opens_the_workspace_itself_and_one_it_cannot_open_declines()
+    {
+        using var w = Workspace();
+        await BuildAndSnapshot(w, new Survey(w.Files));
+        await BuildAndSnapshot(w, new Survey(w.Files));
+        var requested = new[] { NodeSelector.Parse("Release") };
+
+        using (var pending = UpToDateSnapshot.Prefetch(() => w.Workspace, Arguments))
+        {
+            Assert.Same(w.Workspace, pending.Workspace);
+            Assert.NotNull(UpToDateSnapshot.TryLoad(PipelineModel.Load(new Survey(w.Files)), w.Workspace, pending, requested));
+        }
+        using (var failing = UpToDateSnapshot.Prefetch(() => throw new FileNotFoundException("the working directory is gone"), Arguments))
+        {
+            Assert.Null(failing.Workspace); // the caller opens it again, and reports why it cannot
+            Assert.Null(UpToDateSnapshot.TryLoad(PipelineModel.Load(new Survey(w.Files)), w.Workspace, failing, requested));
+        }
+    }
+
+    [Fact]
     public async Task A_damaged_snapshot_is_declined_without_an_error()
     {
         using var w = Workspace();
