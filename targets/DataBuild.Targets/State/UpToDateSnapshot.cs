@@ -390,7 +390,7 @@ public sealed class UpToDateSnapshot
             if (spec.Name != rows[t].Target) return Hash128.Empty;
             var keys = spec.IsDynamic
                 ? dynamicKeys.GetValueOrDefault(spec.Name) ?? []
-                : TargetSelection.StaticPartitions(spec, filters[spec.Name]);
+                : TargetSelection.StaticPartitions(spec, filters[spec.Name], rows[t].Nodes);
             Diagnostics.Timings.Mark("partitions of " + spec.Name, keys.Count);
             digest.Add(TargetHash(spec)).Add(keys.Count);
             var mapped = spec.Dependencies.Where(d => d.UpstreamOf is not null).ToList();
