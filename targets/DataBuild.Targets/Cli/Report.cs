@@ -122,7 +122,7 @@ internal static class Report
 
     /// <summary>Two spaces, then <paramref name="text"/> right-aligned in <paramref name="width"/> (wider text is not cut).</summary>
     private static System.Text.StringBuilder Right(System.Text.StringBuilder line, string text, int width) =>
-        Pad(line, 2 + width - text.Length < 2 ? 2 : 2 + width - text.Length).Append(text);
+        Pad(line, 2 + Math.Max(0, width - text.Length)).Append(text);
 
     private static System.Text.StringBuilder Pad(System.Text.StringBuilder line, int spaces)
     {

@@ -25,7 +25,8 @@ public sealed partial class FileDescriptorStream(int fd) : Stream
             while (at < buffer.Length && !_closedByReader)
             {
                 var written = write(fd, start + at, (nuint)(buffer.Length - at));
-                if (written >= 0)
+                if (written == 0) throw new IOException($"Cannot write to file descriptor {fd}: it accepts no more bytes.");
+                if (written > 0)
                 {
                     at += (int)written;
                     continue;

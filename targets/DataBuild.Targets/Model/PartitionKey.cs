@@ -44,7 +44,7 @@ public sealed class PartitionKey : IEquatable<PartitionKey>
         {
             var (name, value) = (array[i].Key, array[i].Value);
             ValidateName(name);
-            if ((numbers & (1 << i)) == 0 || i >= 32) ValidateValue(name, value);
+            if (i >= 32 || (numbers & (1 << i)) == 0) ValidateValue(name, value);
             for (var j = 0; j < i; j++)
                 if (ReferenceEquals(array[j].Key, name) || array[j].Key == name)
                     throw new ArgumentException($"Partition dimension '{name}' appears twice in {Format(array)}.");
