@@ -126,13 +126,13 @@ public sealed partial class BuildSession
     {
         var reasons = new List<Reason>();
         var names = node.Target.Outputs;
-        var combined = new HashBuilder().Add("outputs");
+        var combined = FileHasher.OutputsBuilder(); // FileHasher.CombineOutputs, without an enumerator per node
         for (var i = 0; i < outputs.Length; i++)
         {
-            combined.Add(names[i].Name).Add(outputs[i].Hash ?? Hash128.Empty);
+            FileHasher.AddOutput(combined, names[i].Name, outputs[i].Hash ?? Hash128.Empty);
             if (outputs[i].Hash is null) reasons.Add(new OutputMissing(outputs[i].Path));
         }
-        currentOutputHash = combined.Build(); // FileHasher.CombineOutputs, without an enumerator per node
+        currentOutputHash = combined.Build();
         var record = Records.GetValueOrDefault(node.Name);
         if (node.Target.BuildOnlyWhenMissing)
         {

@@ -79,8 +79,16 @@ public sealed class FileHasher(IFileSystem fileSystem, Task<Dictionary<string, F
     /// <summary>A node's output hash: what dependents see, and what early cutoff compares.</summary>
     public static Hash128 CombineOutputs(IEnumerable<(string Name, Hash128 Hash)> outputs)
     {
-        var builder = new HashBuilder().Add("outputs");
-        foreach (var (name, hash) in outputs) builder.Add(name).Add(hash);
+        var builder = OutputsBuilder();
+        foreach (var (name, hash) in outputs) AddOutput(builder, name, hash);
         return builder.Build();
     }
+
+    /// <summary>
+    /// <see cref="CombineOutputs"/> piece by piece, for a caller that has the outputs in arrays: start with this, add
+    /// each output in declared order with <see cref="AddOutput"/>, then <see cref="HashBuilder.Build"/>.
+    /// </summary>
+    public static HashBuilder OutputsBuilder() => new HashBuilder().Add("outputs");
+
+    public static HashBuilder AddOutput(HashBuilder outputs, string name, Hash128 hash) => outputs.Add(name).Add(hash);
 }
