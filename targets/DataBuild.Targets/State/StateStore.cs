@@ -25,10 +25,12 @@ public sealed partial class StateStore : IDisposable
 
     static StateStore() => SQLitePCL.Batteries_V2.Init();
 
+    private static bool IsInMemory(string path) => path == ":memory:";
+
     /// <summary>Opens (creating if absent) the state at <paramref name="path"/>; ":memory:" for tests.</summary>
     public static StateStore Open(string path)
     {
-        if (path != ":memory:") Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        if (!IsInMemory(path)) Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         try
         {
@@ -118,7 +120,7 @@ public sealed partial class StateStore : IDisposable
     /// </summary>
     public (Task<Dictionary<string, NodeRecord>> Nodes, Task<Dictionary<string, FileRecord>> Files) LoadInBackground()
     {
-        if (_path == ":memory:") return (Task.FromResult(LoadNodes()), Task.FromResult(LoadFiles()));
+        if (IsInMemory(_path)) return (Task.FromResult(LoadNodes()), Task.FromResult(LoadFiles()));
         // One reader connection each: the two tables load at once, on both cores of a login-node allocation.
         return (Task.Run(() => { using var r = OpenReader(); return r.LoadNodes(); }),
                 Task.Run(() => { using var r = OpenReader(); return r.LoadFiles(); }));
@@ -171,7 +173,7 @@ public sealed partial class StateStore : IDisposable
     /// <summary>Starts a run; first deletes the up-to-date snapshots, which this run's writes will make stale.</summary>
     public long BeginRun(string command, DateTimeOffset started)
     {
-        if (_path != ":memory:" && Directory.Exists(UpToDateSnapshot.DirectoryOf(_path))) Directory.Delete(UpToDateSnapshot.DirectoryOf(_path), recursive: true);
+        if (!IsInMemory(_path) && Directory.Exists(UpToDateSnapshot.DirectoryOf(_path))) Directory.Delete(UpToDateSnapshot.DirectoryOf(_path), recursive: true);
         using var cmd = Command("INSERT INTO runs(started, pid, host, command, status) VALUES ($s, $p, $h, $c, 'running') RETURNING id",
             ("$s", started.ToString("O")), ("$p", Environment.ProcessId), ("$h", Environment.MachineName), ("$c", command));
         return (long)cmd.ExecuteScalar()!;
@@ -312,7 +314,7 @@ public sealed partial class StateStore : IDisposable
         RunId = r.IsDBNull(1) ? 0 : r.GetInt64(1),
         Node = r.GetString(2),
         Target = r.GetString(3),
-        Status = Enum.Parse<BuildStatus>(r.GetString(4)),
+        Status = ParseStatus(r.GetString(4)),
         TaskKey = ReadHash(r, 5),
         OutputHash = ReadHash(r, 6),
         Inputs = ParseInputs(r.IsDBNull(7) ? "" : r.GetString(7)),
