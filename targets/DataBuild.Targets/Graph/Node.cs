@@ -25,7 +25,23 @@ public sealed class Node(int index, TargetSpec target, PartitionKey partition)
     public string Name { get; } = partition.Count == 0 ? target.Name : $"{target.Name}[{partition}]";
 
     /// <summary>Upstream node indices, one array per declared dependency of the target (same order).</summary>
-    public int[][] Dependencies { get; set; } = [];
+    public int[][] Dependencies
+    {
+        get => _dependencies;
+        set
+        {
+            _dependencies = value;
+            // Merged once here: materializing, probing and deciding each walk it.
+            AllDependencies = value.Length switch
+            {
+                0 => [],
+                1 => value[0],
+                _ => value.SelectMany(d => d).Distinct().ToArray(),
+            };
+        }
+    }
+
+    private int[][] _dependencies = [];
 
     public List<int>? Dependents { get; set; }
     public NodeState State { get; set; }
@@ -56,12 +72,8 @@ public sealed class Node(int index, TargetSpec target, PartitionKey partition)
 
     public bool IsDone => State is NodeState.UpToDate or NodeState.Built;
 
-    public IReadOnlyList<int> AllDependencies => Dependencies.Length switch
-    {
-        0 => [],
-        1 => Dependencies[0],
-        _ => Dependencies.SelectMany(d => d).Distinct().ToArray(),
-    };
+    /// <summary>Every upstream node index once, over all dependencies.</summary>
+    public IReadOnlyList<int> AllDependencies { get; private set; } = [];
 
     private (string Name, string Path, bool IsDirectory)[]? _outputPaths;
 
