@@ -36,11 +36,7 @@ public sealed class SlurmExecutorTests
 
         var run = await ws.Build(OneTaskPastItsMemory(sideLog));
 
-        Assert.True(run.ExitCode == 0, run.Output + run.Stderr);
-        Assert.Contains("OutOfMemory SlurmDemo[task=0]: OOM: ", run.Output);
-        Assert.Contains("retrying with --mem=200M (100M x 2)", run.Output);
-        Assert.Equal(["0", "0"], File.ReadAllLines(sideLog));
-        Assert.Equal("task 0\n", File.ReadAllText(ws.File("out/slurmdemo/0.txt")));
+        AssertKilledOnceThenBuiltWithMoreMemory(ws, run, sideLog);
     }
 
     [Fact]
@@ -53,16 +49,21 @@ public sealed class SlurmExecutorTests
         {
             var run = await ws.Build(OneTaskPastItsMemory(sideLog));
 
-            Assert.True(run.ExitCode == 0, run.Output + run.Stderr);
-            Assert.Contains("OutOfMemory SlurmDemo[task=0]: OOM: ", run.Output);
-            Assert.Contains("retrying with --mem=200M (100M x 2)", run.Output);
-            Assert.Equal(["0", "0"], File.ReadAllLines(sideLog));
-            Assert.Equal("task 0\n", File.ReadAllText(ws.File("out/slurmdemo/0.txt")));
+            AssertKilledOnceThenBuiltWithMoreMemory(ws, run, sideLog);
         }
         finally
         {
             SlurmCluster.Restart(accounting: true);
         }
+    }
+
+    private static void AssertKilledOnceThenBuiltWithMoreMemory(PipelineWorkspace ws, DriverResult run, string sideLog)
+    {
+        Assert.True(run.ExitCode == 0, run.Output + run.Stderr);
+        Assert.Contains("OutOfMemory SlurmDemo[task=0]: OOM: ", run.Output);
+        Assert.Contains("retrying with --mem=200M (100M x 2)", run.Output);
+        Assert.Equal(["0", "0"], File.ReadAllLines(sideLog));
+        Assert.Equal("task 0\n", File.ReadAllText(ws.File("out/slurmdemo/0.txt")));
     }
 
     /// <summary>One SlurmDemo task that asks for 100 MB and holds 150 MB: killed once, then built with 200 MB.</summary>
