@@ -37,7 +37,11 @@ public static class DataBuildHost
             using var snapshot = Environment.GetEnvironmentVariable("DATABUILD_SNAPSHOT") != "0" && !(args.Length > 0 && CommandLine.Commands.Contains(args[0]))
                 ? UpToDateSnapshot.Prefetch(OpenWorkspace, args) : null;
             var parameters = ParameterDescriptor.For(typeof(TPipeline));
-            var line = CommandLine.Parse(args, parameters.Where(p => p.ElementType == typeof(bool) && !p.IsList).Select(p => p.Option).ToHashSet());
+            // Loops, not LINQ, on the way to a no-op build: each LINQ shape's first use costs the runtime type loads.
+            var switches = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var p in parameters)
+                if (p.ElementType == typeof(bool) && !p.IsList) switches.Add(p.Option);
+            var line = CommandLine.Parse(args, switches);
             var output = StandardOutput();
             if (line.Has("version"))
             {
@@ -52,7 +56,8 @@ public static class DataBuildHost
                 Help.Write(output, pipeline, parameters, extraCommands);
                 return Ok;
             }
-            if (extraCommands.FirstOrDefault(c => c.Name == line.Command) is { } extra) return extra.Run(line, output);
+            foreach (var extra in extraCommands)
+                if (extra.Name == line.Command) return extra.Run(line, output);
             if (line.Command == "inspect") throw new UsageException("This pipeline program has no inspect command.");
             RejectUnknownOptions(line, parameters);
             ParameterBinder.Bind(pipeline, parameters, line.Value("params"), workspace.Environment, line.Options);
@@ -131,12 +136,19 @@ public static class DataBuildHost
 
     private static void RejectUnknownOptions(CommandLine line, IReadOnlyList<ParameterDescriptor> parameters)
     {
-        var known = CommandLine.Flags.Concat(CommandLine.SingleValued).Concat(parameters.Select(p => p.Option)).ToList();
         foreach (var option in line.Options.Keys)
         {
-            if (known.Contains(option)) continue;
+            if (CommandLine.Flags.Contains(option) || CommandLine.SingleValued.Contains(option) || IsParameter(option)) continue;
+            var known = CommandLine.Flags.Concat(CommandLine.SingleValued).Concat(parameters.Select(p => p.Option)).ToList();
             var near = known.OrderBy(k => Distance(k, option)).First();
             throw new UsageException($"Unknown option --{option}." + (Distance(near, option) <= 3 ? $" Did you mean --{near}?" : "") + " Run ./build.sh --help for the options.");
+        }
+
+        bool IsParameter(string option)
+        {
+            foreach (var p in parameters)
+                if (p.Option == option) return true;
+            return false;
         }
     }
 

@@ -74,14 +74,18 @@ public sealed class PipelineModel
     public IReadOnlyList<TargetSpec> Closure(IEnumerable<string> requested)
     {
         var needed = new HashSet<string>(StringComparer.Ordinal);
-        var stack = new Stack<string>(requested.Select(r => Get(r).Name));
+        var stack = new Stack<string>();
+        foreach (var r in requested) stack.Push(Get(r).Name);
         while (stack.Count > 0)
         {
             var name = stack.Pop();
             if (!needed.Add(name)) continue;
             foreach (var up in Targets[name].Upstream) stack.Push(up);
         }
-        return Order.Where(needed.Contains).Select(n => Targets[n]).ToList();
+        var closure = new List<TargetSpec>(needed.Count);
+        foreach (var name in Order)
+            if (needed.Contains(name)) closure.Add(Targets[name]);
+        return closure;
     }
 
     private static List<string> TopologicalOrder(IReadOnlyDictionary<string, TargetSpec> specs, List<string> declared)

@@ -21,9 +21,19 @@ public sealed class TargetSpec
 
     public bool IsDynamic => DynamicSource is not null;
 
-    /// <summary>Every target this one needs built first: its dependencies and its partition source.</summary>
-    public IEnumerable<string> Upstream =>
-        Dependencies.Select(d => d.Target).Concat(DynamicSource is null ? [] : [DynamicSource]).Distinct();
+    /// <summary>Every target this one needs built first: its dependencies and its partition source, each once.</summary>
+    public IEnumerable<string> Upstream
+    {
+        get
+        {
+            // A loop, not LINQ: every command walks this, a no-op build included, and LINQ's first use costs type loads.
+            var names = new List<string>(Dependencies.Count + 1);
+            foreach (var d in Dependencies)
+                if (!names.Contains(d.Target)) names.Add(d.Target);
+            if (DynamicSource is not null && !names.Contains(DynamicSource)) names.Add(DynamicSource);
+            return names;
+        }
+    }
 
     public override string ToString() => Name;
 }

@@ -1,0 +1,40 @@
+using DataBuild.Model;
+
+namespace DataBuild.Targets.Tests.Model;
+
+public sealed class PipelineModelTests
+{
+    private static TargetSpec Spec(string name, string[] dependencies, string? dynamicSource = null) => new()
+    {
+        Name = name,
+        Dependencies = dependencies.Select(d => new DependencySpec(d, null)).ToList(),
+        DynamicSource = dynamicSource,
+    };
+
+    [Fact]
+    public void Upstream_names_each_dependency_once_in_declaration_order_then_the_partition_source()
+    {
+        Assert.Equal(["B", "A"], Spec("T", ["B", "A", "B"]).Upstream);
+        Assert.Equal(["B", "A", "C"], Spec("T", ["B", "A"], dynamicSource: "C").Upstream);
+        Assert.Equal(["B", "A"], Spec("T", ["B", "A"], dynamicSource: "A").Upstream);
+        Assert.Empty(Spec("T", []).Upstream);
+    }
+
+    [Fact]
+    public void A_closure_is_the_requested_targets_and_everything_upstream_in_build_order()
+    {
+        var model = PipelineModel.FromSpecs([
+            Spec("Report", ["Features", "Catalog"]),
+            Spec("Features", ["Raw"]),
+            Spec("Raw", []),
+            Spec("Catalog", [], dynamicSource: "Raw"),
+            Spec("Unrelated", ["Raw"]),
+        ]);
+
+        Assert.Equal(["Raw", "Features", "Catalog", "Report"], model.Closure(["Report"]).Select(s => s.Name));
+        Assert.Equal(["Raw", "Catalog"], model.Closure(["Catalog"]).Select(s => s.Name));
+        Assert.Equal(["Raw", "Unrelated"], model.Closure(["Unrelated"]).Select(s => s.Name));
+        var error = Assert.Throws<DataBuild.Parameters.UsageException>(() => model.Closure(["Report", "unrelated"]));
+        Assert.Equal("Unknown target 'unrelated'. Did you mean 'Unrelated'?", error.Message);
+    }
+}
