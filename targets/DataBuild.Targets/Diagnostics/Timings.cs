@@ -17,7 +17,7 @@ public static class Timings
     private static readonly bool Enabled = Setting is "1" or "alloc";
     private static readonly AllocationSampler? Sampler = Setting == "alloc" ? new AllocationSampler() : null;
     private static readonly List<Entry>? Entries = Enabled ? Start() : null;
-    private static readonly Lock Gate = new();
+    private static readonly Lock? Gate = Enabled ? new() : null; // the first Lock made costs a no-op build 0.5 ms
 
     // A class: a list of a struct of ours would be compiled at run time, at every start, even with timings off.
     private sealed record Entry(string Phase, DateTime At, TimeSpan Cpu, int Gen0, int Gen1, int Gen2, long Allocated, long Compiled, TimeSpan Compiling);
@@ -33,7 +33,7 @@ public static class Timings
         if (!Enabled) return;
         var entry = new Entry(phase, DateTime.UtcNow, Environment.CpuUsage.TotalTime, GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
             GC.GetTotalAllocatedBytes(), System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
-        lock (Gate) Entries!.Add(entry);
+        lock (Gate!) Entries!.Add(entry);
     }
 
     private static List<Entry> Start()
@@ -47,7 +47,7 @@ public static class Timings
         Sampler?.Report(error);
         var start = Process.GetCurrentProcess().StartTime.ToUniversalTime();
         double previousMs = 0, previousCpuMs = 0;
-        lock (Gate)
+        lock (Gate!)
         {
             foreach (var e in Entries!)
             {
