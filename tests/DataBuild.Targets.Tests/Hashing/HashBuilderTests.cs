@@ -68,3 +68,20 @@ public sealed class HashBuilderTests
         Assert.Equal(Expected(["next"], 3), Build(["next"], 3));
     }
 }
+
+public sealed class Hash128Tests
+{
+    [Theory]
+    [InlineData(0UL, 0UL)]
+    [InlineData(ulong.MaxValue, 1UL)]
+    [InlineData(0x0123456789abcdefUL, 0xfedcba9876543210UL)]
+    [InlineData(0x8000000000000000UL, 0x000000000000000fUL)]
+    public void Text_is_32_lowercase_hex_digits_high_half_first_and_parses_back(ulong high, ulong low)
+    {
+        var hash = new Hash128(high, low);
+
+        Assert.Equal(high.ToString("x16") + low.ToString("x16"), hash.ToString());
+        Assert.Equal(hash, Hash128.Parse(hash.ToString()));
+        Assert.Equal(hash.ToString()[..12], hash.Short);
+    }
+}
