@@ -17,6 +17,15 @@ public interface IFileSystem
 
     Stream OpenRead(string path);
 
+    /// <summary>A whole file's bytes.</summary>
+    byte[] ReadAllBytes(string path)
+    {
+        using var stream = OpenRead(path);
+        using var bytes = new MemoryStream();
+        stream.CopyTo(bytes);
+        return bytes.ToArray();
+    }
+
     /// <summary>Creates or truncates a file, creating its parent directories.</summary>
     Stream Create(string path);
 

@@ -253,8 +253,7 @@ public sealed class UpToDateSnapshot
             // exit: collecting it would only cost time (at 100k partitions, several gen2 collections triggered by large arrays).
             try { _noGc = GC.TryStartNoGCRegion(Math.Min(4 * file.Size + (64L << 20), 512L << 20)); }
             catch (Exception e) when (e is ArgumentOutOfRangeException or InvalidOperationException) { }
-            using var stream = fs.OpenRead(path);
-            using var r = new BinaryReader(new BufferedStream(stream, 1 << 16), Encoding.UTF8);
+            using var r = new BinaryReader(new MemoryStream(fs.ReadAllBytes(path), writable: false), Encoding.UTF8);
             if (r.ReadString() != Magic || r.ReadInt32() != FormatVersion || r.ReadString() != ProgramStamp().ToString()) return null;
             var count = r.ReadInt32();
             if (count != _arguments.Count) return null;
@@ -443,9 +442,12 @@ public sealed class UpToDateSnapshot
     {
         var builder = new HashBuilder().Add(RuntimeInformation.FrameworkDescription).Add(RuntimeInformation.RuntimeIdentifier);
         var disk = new RealFileSystem("/");
-        var files = Directory.GetFiles(AppContext.BaseDirectory);
-        Array.Sort(files, Ordinal); // not StringComparer.Ordinal: its vector compare is compiled at run time
-        foreach (var file in files.Append(AppContext.BaseDirectory).Append(typeof(object).Assembly.Location))
+        var paths = RealFileSystem.Names(AppContext.BaseDirectory);
+        for (var i = 0; i < paths.Count; i++) paths[i] = AppContext.BaseDirectory + paths[i];
+        paths.Sort(Ordinal); // not StringComparer.Ordinal: its vector compare is compiled at run time
+        paths.Add(AppContext.BaseDirectory);
+        paths.Add(typeof(object).Assembly.Location);
+        foreach (var file in paths)
         {
             var stat = disk.Stat(file) ?? default;
             builder.Add(file).Add(stat.Size).Add(stat.MtimeNs).Add(stat.CtimeNs).Add(stat.Inode);

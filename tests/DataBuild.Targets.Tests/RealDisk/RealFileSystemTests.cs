@@ -37,6 +37,53 @@ public sealed class RealFileSystemTests : IDisposable
     }
 
     [Fact]
+    public void ReadAllBytes_reads_whole_files_of_any_size_relative_or_absolute()
+    {
+        Write("empty", "");
+        var big = new byte[200_000];
+        new Random(7).NextBytes(big);
+        File.WriteAllBytes(_dir.File("big.bin"), big);
+
+        Assert.Empty(_fs.ReadAllBytes("empty"));
+        Assert.Equal(big, _fs.ReadAllBytes("big.bin"));
+        Assert.Equal(big, _fs.ReadAllBytes(_dir.File("big.bin")));
+    }
+
+    [Fact]
+    public void ReadAllBytes_reads_past_a_size_the_file_does_not_report()
+    {
+        // /proc files stat as empty and still have content: the read goes on until the end, not to the stat's size.
+        var status = _fs.ReadAllBytes("/proc/self/status");
+
+        Assert.Equal(0, _fs.Stat("/proc/self/status")!.Value.Size);
+        Assert.Contains("Pid:", System.Text.Encoding.ASCII.GetString(status));
+    }
+
+    [Fact]
+    public void ReadAllBytes_of_a_missing_file_or_a_directory_names_it()
+    {
+        Directory.CreateDirectory(_dir.File("adir"));
+
+        var missing = Assert.Throws<FileNotFoundException>(() => _fs.ReadAllBytes("nope"));
+        var directory = Assert.ThrowsAny<IOException>(() => _fs.ReadAllBytes("adir"));
+
+        Assert.Contains(_dir.File("nope"), missing.Message);
+        Assert.Contains(_dir.File("adir"), directory.Message);
+    }
+
+    [Fact]
+    public void Names_lists_files_and_directories_of_one_level_without_dot_entries()
+    {
+        Write("a.txt", "a");
+        Write("sub/b.txt", "b");
+        Write("ünïcode name", "c");
+
+        Assert.Equal(["a.txt", "sub", "ünïcode name"], RealFileSystem.Names(_dir.Path).Order(StringComparer.Ordinal));
+        Assert.Equal(["b.txt"], RealFileSystem.Names(_dir.File("sub")));
+        Assert.Throws<FileNotFoundException>(() => RealFileSystem.Names(_dir.File("missing")));
+    }
+
+    [Fact]
     public void Stat_works_for_a_root_that_did_not_exist_when_the_file_system_was_made()
     {
         var root = _dir.File("later");
