@@ -3,19 +3,19 @@ using System.Text;
 
 namespace DataBuild.Parameters;
 
-/// <summary>One pipeline parameter: its member, option name, environment variable and type.</summary>
+/// <summary>One pipeline parameter: its field, option name, environment variable and type.</summary>
 public sealed class ParameterDescriptor
 {
-    private ParameterDescriptor(MemberInfo member, string description)
+    private ParameterDescriptor(FieldInfo field, string description)
     {
-        Member = member;
+        Field = field;
         Description = description;
-        Option = ToKebab(member.Name);
+        Option = ToKebab(field.Name);
         EnvironmentVariable = "DATABUILD_" + Option.Replace('-', '_').ToUpperInvariant();
-        Type = member is FieldInfo f ? f.FieldType : ((PropertyInfo)member).PropertyType;
+        Type = field.FieldType;
     }
 
-    public MemberInfo Member { get; }
+    public FieldInfo Field { get; }
     public string Description { get; }
     public string Option { get; }
     public string EnvironmentVariable { get; }
@@ -25,13 +25,9 @@ public sealed class ParameterDescriptor
 
     public Type ElementType => Type.IsArray ? Type.GetElementType()! : IsList ? Type.GetGenericArguments()[0] : Nullable.GetUnderlyingType(Type) ?? Type;
 
-    public object? GetValue(object pipeline) => Member is FieldInfo f ? f.GetValue(pipeline) : ((PropertyInfo)Member).GetValue(pipeline);
+    public object? GetValue(object pipeline) => Field.GetValue(pipeline);
 
-    public void SetValue(object pipeline, object? value)
-    {
-        if (Member is FieldInfo f) f.SetValue(pipeline, value);
-        else ((PropertyInfo)Member).SetValue(pipeline, value);
-    }
+    public void SetValue(object pipeline, object? value) => Field.SetValue(pipeline, value);
 
     /// <summary>The value as text for --help and explanations: lists joined by spaces.</summary>
     public string Format(object pipeline) => GetValue(pipeline) switch
@@ -46,20 +42,13 @@ public sealed class ParameterDescriptor
     {
         const BindingFlags flags = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic;
         var result = new List<ParameterDescriptor>();
-        // Fields and properties only, and IsDefined before the attribute is built: a pipeline class has hundreds of
-        // compiler-generated methods, and reflecting over them all cost a no-op build several milliseconds.
+        // Fields only (see ParameterAttribute), and IsDefined before the attribute is built: a pipeline class has hundreds
+        // of compiler-generated methods, and reflecting over all its members cost a no-op build several milliseconds.
         for (var t = pipelineType; t is not null && t != typeof(object); t = t.BaseType)
-        {
-            foreach (var property in t.GetProperties(flags | BindingFlags.DeclaredOnly)) Add(property); // GetMembers' order
-            foreach (var field in t.GetFields(flags | BindingFlags.DeclaredOnly)) Add(field);
-        }
+            foreach (var field in t.GetFields(flags | BindingFlags.DeclaredOnly))
+                if (field.IsDefined(typeof(ParameterAttribute), inherit: true))
+                    result.Add(new ParameterDescriptor(field, ((ParameterAttribute)field.GetCustomAttributes(typeof(ParameterAttribute), true)[0]).Description));
         return result;
-
-        void Add(MemberInfo member)
-        {
-            if (member.IsDefined(typeof(ParameterAttribute), inherit: true))
-                result.Add(new ParameterDescriptor(member, ((ParameterAttribute)member.GetCustomAttributes(typeof(ParameterAttribute), true)[0]).Description));
-        }
     }
 
     public static string ToKebab(string name)

@@ -37,4 +37,27 @@ public sealed class PipelineModelTests
         var error = Assert.Throws<DataBuild.Parameters.UsageException>(() => model.Closure(["Report", "unrelated"]));
         Assert.Equal("Unknown target 'unrelated'. Did you mean 'Unrelated'?", error.Message);
     }
+
+    private class SharedTargets : Pipeline
+    {
+        protected Target Fetch => _ => _.Output("fetched.txt").Executes("write", "{out}", "x");
+    }
+
+    private sealed class Survey : SharedTargets
+    {
+        Target Report => _ => _.DependsOn(Fetch, Clean).Output("report.txt").Executes("cat", "{out}", "{deps:Fetch}");
+        Target Clean => _ => _.DependsOn(Fetch).Output("clean.txt").Executes("cat", "{out}", "{deps:Fetch}");
+        string Note => "not a target";
+        Target this[int i] => _ => _; // an indexer is not a target
+    }
+
+    [Fact]
+    public void Targets_are_the_Target_properties_of_the_pipeline_and_its_bases_in_declaration_order()
+    {
+        var model = PipelineModel.Load(new Survey());
+
+        Assert.Equal(["Fetch", "Clean", "Report"], model.Order);
+        Assert.Equal(["Clean", "Fetch", "Report"], model.Targets.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["Fetch", "Clean"], model.Get("Report").Upstream);
+    }
 }
