@@ -10,20 +10,42 @@ public sealed class PartitionKey : IEquatable<PartitionKey>
 {
     public static readonly PartitionKey None = new([]);
 
-    private readonly KeyValuePair<string, string>[] _dims;
+    // Our own pair, not KeyValuePair: precompiled code inlines the accessors of a struct of this assembly, not of a
+    // framework generic, and pipeline code makes a key per partition (100k at a time).
+    private readonly record struct Dim(string Name, string Value);
+
+    private readonly Dim[] _dims;
     private readonly string _text;
 
-    private PartitionKey(KeyValuePair<string, string>[] dims)
+    private PartitionKey(Dim[] dims)
     {
         _dims = dims;
         _text = Format(dims);
     }
 
+    /// <summary>
+    /// A key of numbers, text and characters, as pipeline code writes it: <c>Of(("field", 296), ("ccd", "03"))</c>.
+    /// No array and no boxing: a fan-out makes one key per partition.
+    /// </summary>
+    public static PartitionKey Of(params ReadOnlySpan<(string Name, PartitionValue Value)> dims)
+    {
+        if (dims.Length == 0) return None;
+        var array = new Dim[dims.Length];
+        var numbers = 0; // bit i: value i is a formatted integer, which is a safe value by construction
+        for (var i = 0; i < array.Length; i++)
+        {
+            if (dims[i].Value.IsNumber && i < 32) numbers |= 1 << i;
+            array[i] = new(dims[i].Name, dims[i].Value.ToText(dims[i].Name));
+        }
+        return Validated(array, numbers);
+    }
+
+    /// <summary>A key of any values (enums, floating point, ...): each formatted with the invariant culture.</summary>
     public static PartitionKey Of(params (string Name, object Value)[] dims)
     {
         if (dims.Length == 0) return None;
-        var array = new KeyValuePair<string, string>[dims.Length];
-        var numbers = 0; // bit i: value i is a formatted integer, which is a safe value by construction
+        var array = new Dim[dims.Length];
+        var numbers = 0;
         for (var i = 0; i < array.Length; i++)
         {
             var value = dims[i].Value;
@@ -33,20 +55,23 @@ public sealed class PartitionKey : IEquatable<PartitionKey>
         return Validated(array, numbers);
     }
 
+    public static PartitionKey Of(string name, PartitionValue value) => Of((name, value));
+
     public static PartitionKey Of(string name, object value) => Of((name, value));
 
-    public static PartitionKey Create(IEnumerable<KeyValuePair<string, string>> dims) => Validated(dims.ToArray(), 0);
+    public static PartitionKey Create(IEnumerable<KeyValuePair<string, string>> dims) =>
+        Validated(dims.Select(d => new Dim(d.Key, d.Value)).ToArray(), 0);
 
-    private static PartitionKey Validated(KeyValuePair<string, string>[] array, int numbers)
+    private static PartitionKey Validated(Dim[] array, int numbers)
     {
         if (array.Length == 0) return None;
         for (var i = 0; i < array.Length; i++)
         {
-            var (name, value) = (array[i].Key, array[i].Value);
+            var (name, value) = (array[i].Name, array[i].Value);
             ValidateName(name);
             if (i >= 32 || (numbers & (1 << i)) == 0) ValidateValue(name, value);
             for (var j = 0; j < i; j++)
-                if (ReferenceEquals(array[j].Key, name) || array[j].Key == name)
+                if (ReferenceEquals(array[j].Name, name) || array[j].Name == name)
                     throw new ArgumentException($"Partition dimension '{name}' appears twice in {Format(array)}.");
         }
         return new PartitionKey(array);
@@ -69,9 +94,9 @@ public sealed class PartitionKey : IEquatable<PartitionKey>
 
     public int Count => _dims.Length;
 
-    public IReadOnlyList<KeyValuePair<string, string>> Dimensions => _dims;
+    public IReadOnlyList<KeyValuePair<string, string>> Dimensions => _dims.Select(d => KeyValuePair.Create(d.Name, d.Value)).ToArray();
 
-    public IEnumerable<string> Names => _dims.Select(d => d.Key);
+    public IEnumerable<string> Names => _dims.Select(d => d.Name);
 
     public bool Has(string name) => IndexOf(name) >= 0;
 
@@ -80,7 +105,7 @@ public sealed class PartitionKey : IEquatable<PartitionKey>
     {
         if (names.Count != _dims.Length) return false;
         for (var i = 0; i < _dims.Length; i++)
-            if (_dims[i].Key != names[i]) return false;
+            if (_dims[i].Name != names[i]) return false;
         return true;
     }
 
@@ -105,7 +130,7 @@ public sealed class PartitionKey : IEquatable<PartitionKey>
     public PartitionKey Project(IReadOnlyList<string> names)
     {
         if (names.Count == 0) return None;
-        var dims = new KeyValuePair<string, string>[names.Count];
+        var dims = new Dim[names.Count];
         for (var i = 0; i < names.Count; i++) dims[i] = new(names[i], this[names[i]]);
         return new PartitionKey(dims);
     }
@@ -118,10 +143,10 @@ public sealed class PartitionKey : IEquatable<PartitionKey>
         var dims = _dims.ToList();
         foreach (var d in other._dims)
         {
-            var i = IndexOf(d.Key);
+            var i = IndexOf(d.Name);
             if (i < 0) dims.Add(d);
             else if (dims[i].Value != d.Value)
-                throw new ArgumentException($"Partitions {this} and {other} disagree on '{d.Key}'.");
+                throw new ArgumentException($"Partitions {this} and {other} disagree on '{d.Name}'.");
         }
         return new PartitionKey(dims.ToArray());
     }
@@ -130,14 +155,14 @@ public sealed class PartitionKey : IEquatable<PartitionKey>
     public bool Matches(PartitionKey filter)
     {
         foreach (var d in filter._dims)
-            if (TryGet(d.Key, out var v) && v != d.Value) return false;
+            if (TryGet(d.Name, out var v) && v != d.Value) return false;
         return true;
     }
 
     private int IndexOf(ReadOnlySpan<char> name)
     {
         for (var i = 0; i < _dims.Length; i++)
-            if (name.SequenceEqual(_dims[i].Key)) return i;
+            if (name.SequenceEqual(_dims[i].Name)) return i;
         return -1;
     }
 
@@ -163,18 +188,18 @@ public sealed class PartitionKey : IEquatable<PartitionKey>
 
     // name=value,name=value in one allocation. Pipeline code makes a key per partition (100k at a time), and this
     // code is precompiled: a loop of our own beats the interpolation handler's pooled buffer here.
-    private static string Format(KeyValuePair<string, string>[] dims)
+    private static string Format(Dim[] dims)
     {
         if (dims.Length == 0) return "";
         var length = dims.Length * 2 - 1;
-        foreach (var (name, value) in dims) length += name.Length + value.Length;
+        foreach (var d in dims) length += d.Name.Length + d.Value.Length;
         Span<char> text = length <= 256 ? stackalloc char[length] : new char[length];
         var at = 0;
         for (var i = 0; i < dims.Length; i++)
         {
             if (i > 0) text[at++] = ',';
-            dims[i].Key.CopyTo(text[at..]);
-            at += dims[i].Key.Length;
+            dims[i].Name.CopyTo(text[at..]);
+            at += dims[i].Name.Length;
             text[at++] = '=';
             dims[i].Value.CopyTo(text[at..]);
             at += dims[i].Value.Length;

@@ -6,5 +6,9 @@ namespace DataBuild.Model;
 /// </summary>
 public abstract class Pipeline
 {
+    /// <summary>A partition key of numbers and text: <c>Key(("field", 296), ("ccd", "03"))</c>, without allocating for the arguments.</summary>
+    protected static PartitionKey Key(params ReadOnlySpan<(string Name, PartitionValue Value)> dimensions) => PartitionKey.Of(dimensions);
+
+    /// <summary>A partition key of any values (enums, floating point), each formatted with the invariant culture.</summary>
     protected static PartitionKey Key(params (string Name, object Value)[] dimensions) => PartitionKey.Of(dimensions);
 }

@@ -56,4 +56,41 @@ public sealed class PartitionKeyTests
         Assert.Contains("Partition dimension name 'field id'", error.Message);
         Assert.Throws<ArgumentException>(() => PartitionKey.Of(("quad", 1), ("quad", 2)));
     }
+
+    [Fact]
+    public void Numbers_text_and_characters_make_the_same_key_with_or_without_boxing()
+    {
+        var unboxed = PartitionKey.Of(("field", 296), ("run", 12345678901L), ("ccd", "03"), ("band", 'g'));
+        var boxed = PartitionKey.Of(new (string, object)[] { ("field", 296), ("run", 12345678901L), ("ccd", "03"), ("band", 'g') });
+
+        Assert.Equal("field=296,run=12345678901,ccd=03,band=g", unboxed.ToString());
+        Assert.Equal(boxed, unboxed);
+        Assert.Equal("day=Monday,scale=2.5", PartitionKey.Of(("day", (object)DayOfWeek.Monday), ("scale", 2.5)).ToString());
+    }
+
+    [Fact]
+    public void Numbers_and_text_are_passed_without_an_array_or_boxes()
+    {
+        static long Allocated(Func<PartitionKey> make)
+        {
+            make();
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            make();
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+
+        var unboxed = Allocated(() => PartitionKey.Of(("group", 2), ("quad", 12345)));
+        var boxed = Allocated(() => PartitionKey.Of(new (string, object)[] { ("group", 2), ("quad", 12345) }));
+
+        // The boxed form also allocates the argument array and a box per number.
+        Assert.True(unboxed + 2 * 24 + 40 <= boxed, $"unboxed {unboxed} bytes, boxed {boxed} bytes");
+    }
+
+    [Fact]
+    public void A_null_text_value_names_its_dimension()
+    {
+        var error = Assert.Throws<ArgumentNullException>(() => PartitionKey.Of(("field", 1), ("ccd", (string)null!)));
+
+        Assert.Contains("'ccd'", error.Message);
+    }
 }
