@@ -30,7 +30,7 @@ public sealed partial class BuildSession
 
     private bool TryMaterialize(TargetRun t)
     {
-        foreach (var upName in t.Spec.Upstream)
+        foreach (var upName in t.Spec.UpstreamNames())
         {
             var up = _targets[upName];
             if (up.Unavailable is not null)

@@ -6,13 +6,15 @@ namespace DataBuild.Model;
 /// <summary>A pipeline's evaluated targets and parameters. Target definitions are evaluated after parameters are bound.</summary>
 public sealed class PipelineModel
 {
-    private PipelineModel(IReadOnlyDictionary<string, TargetSpec> targets, IReadOnlyList<string> order)
+    private readonly Dictionary<string, TargetSpec> _targets;
+
+    private PipelineModel(Dictionary<string, TargetSpec> targets, IReadOnlyList<string> order)
     {
-        Targets = targets;
+        _targets = targets;
         Order = order;
     }
 
-    public IReadOnlyDictionary<string, TargetSpec> Targets { get; }
+    public IReadOnlyDictionary<string, TargetSpec> Targets => _targets;
 
     /// <summary>All target names, upstream before downstream, ties in declaration order.</summary>
     public IReadOnlyList<string> Order { get; }
@@ -57,7 +59,7 @@ public sealed class PipelineModel
             definition(builder);
             specs[name] = builder.Build();
         }
-        return new PipelineModel(specs, TopologicalOrder(specs, specs.Keys.ToList()));
+        return new PipelineModel(specs, TopologicalOrder(specs, new List<string>(specs.Keys)));
     }
 
     public static PipelineModel FromSpecs(IEnumerable<TargetSpec> specs)
@@ -70,7 +72,7 @@ public sealed class PipelineModel
     }
 
     public TargetSpec Get(string name) =>
-        Targets.TryGetValue(name, out var spec) ? spec
+        _targets.TryGetValue(name, out var spec) ? spec
             : Targets.Keys.FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase)) is { } near
                 ? throw new UsageException($"Unknown target '{name}'. Did you mean '{near}'?")
                 : throw new UsageException($"Unknown target '{name}'. Available targets are: {string.Join(", ", Order)}.");
@@ -85,15 +87,15 @@ public sealed class PipelineModel
         {
             var name = stack.Pop();
             if (!needed.Add(name)) continue;
-            foreach (var up in Targets[name].Upstream) stack.Push(up);
+            foreach (var up in _targets[name].UpstreamNames()) stack.Push(up);
         }
         var closure = new List<TargetSpec>(needed.Count);
         foreach (var name in Order)
-            if (needed.Contains(name)) closure.Add(Targets[name]);
+            if (needed.Contains(name)) closure.Add(_targets[name]);
         return closure;
     }
 
-    private static List<string> TopologicalOrder(IReadOnlyDictionary<string, TargetSpec> specs, List<string> declared)
+    private static List<string> TopologicalOrder(Dictionary<string, TargetSpec> specs, List<string> declared)
     {
         var order = new List<string>();
         var state = new Dictionary<string, int>(); // 1 = on the path, 2 = done
@@ -108,7 +110,7 @@ public sealed class PipelineModel
             }
             state[name] = 1;
             path.Add(name);
-            foreach (var up in specs[name].Upstream) Visit(up);
+            foreach (var up in specs[name].UpstreamNames()) Visit(up);
             path.RemoveAt(path.Count - 1);
             state[name] = 2;
             order.Add(name);

@@ -22,17 +22,20 @@ public sealed class TargetSpec
     public bool IsDynamic => DynamicSource is not null;
 
     /// <summary>Every target this one needs built first: its dependencies and its partition source, each once.</summary>
-    public IEnumerable<string> Upstream
+    public IEnumerable<string> Upstream => UpstreamNames();
+
+    /// <summary>
+    /// <see cref="Upstream"/> as a list of its own, which the engine's walks enumerate without interface calls: every
+    /// command walks the targets, a no-op build included, and each interface call site costs the runtime a stub on
+    /// first use (and LINQ, type loads).
+    /// </summary>
+    internal List<string> UpstreamNames()
     {
-        get
-        {
-            // A loop, not LINQ: every command walks this, a no-op build included, and LINQ's first use costs type loads.
-            var names = new List<string>(Dependencies.Count + 1);
-            foreach (var d in Dependencies)
-                if (!names.Contains(d.Target)) names.Add(d.Target);
-            if (DynamicSource is not null && !names.Contains(DynamicSource)) names.Add(DynamicSource);
-            return names;
-        }
+        var names = new List<string>(Dependencies.Count + 1);
+        for (var i = 0; i < Dependencies.Count; i++)
+            if (!names.Contains(Dependencies[i].Target)) names.Add(Dependencies[i].Target);
+        if (DynamicSource is not null && !names.Contains(DynamicSource)) names.Add(DynamicSource);
+        return names;
     }
 
     public override string ToString() => Name;

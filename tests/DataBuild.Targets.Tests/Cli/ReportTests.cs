@@ -32,6 +32,21 @@ public sealed class ReportTests
             ""), o.ToString());
     }
 
+    [Theory]
+    [InlineData(0, "0.00")]
+    [InlineData(31, "0.03")]
+    [InlineData(1050, "1.05")]
+    [InlineData(1996, "2.00")]
+    [InlineData(100_020, "100.02")]
+    public void The_up_to_date_verdict_gives_seconds_with_two_decimals(int milliseconds, string seconds)
+    {
+        var o = new StringWriter { NewLine = "\n" };
+
+        Report.UpToDate(o, new UpToDateSnapshot { RunId = 7, Rows = [new("A", 1)], OutputLines = [], Witnesses = 2 }, TimeSpan.FromMilliseconds(milliseconds));
+
+        Assert.Contains($"Nothing to do: all 1 nodes are up to date ({seconds} s; 2 files and directories unchanged since run 7 found them up to date).\n", o.ToString());
+    }
+
     [Fact]
     public void Table_columns_stay_aligned_and_a_number_wider_than_its_column_keeps_two_spaces_before_it()
     {
