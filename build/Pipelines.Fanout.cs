@@ -43,12 +43,12 @@ public sealed partial class Pipelines
     // workload is the one the no-op benchmarks time (bench/README.md, "what limits the 10k no-op").
     IEnumerable<PartitionKey> FanoutQuadKeys()
     {
-        for (var q = 0; q < FanoutQuads; q++) yield return Key(("group", q / FanoutGroupSize), ("quad", q));
+        for (var q = 0; q < FanoutQuads; q++) yield return Key("group", q / FanoutGroupSize, "quad", q);
     }
 
     IEnumerable<PartitionKey> FanoutGroupKeys()
     {
-        for (var g = 0; g * FanoutGroupSize < FanoutQuads; g++) yield return Key(("group", g));
+        for (var g = 0; g * FanoutGroupSize < FanoutQuads; g++) yield return Key("group", g);
     }
 
     Target FanoutAll => _ => _

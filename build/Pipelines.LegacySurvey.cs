@@ -38,7 +38,7 @@ public sealed partial class Pipelines
 
     Target Zeropoints => _ => _
         .Description("photometric zeropoint of each exposure, from its CCDs' stars matched to the reference catalog")
-        .PartitionsFrom(SurveyFixture, src => CcdsIn(src.Output("ccds")).Select(c => c.Exposure).Distinct().Select(e => Key(("exposure", e))))
+        .PartitionsFrom(SurveyFixture, src => CcdsIn(src.Output("ccds")).Select(c => c.Exposure).Distinct().Select(e => Key("exposure", e)))
         .InputGlob("ccds", SurveyCcds + "/exposure={exposure}_ccd=*.parquet")
         .Input("reference", SurveyReference)
         .Output("out/legacysurvey/zeropoints/exposure={exposure}.json")
@@ -58,7 +58,7 @@ public sealed partial class Pipelines
 
     Target Calibrations => _ => _
         .Description("each CCD calibrated: sky level and noise, PSF width, and its exposure's zeropoint")
-        .PartitionsFrom(SurveyFixture, src => CcdsIn(src.Output("ccds")).Select(c => Key(("exposure", c.Exposure), ("ccd", c.Ccd))))
+        .PartitionsFrom(SurveyFixture, src => CcdsIn(src.Output("ccds")).Select(c => Key("exposure", c.Exposure, "ccd", c.Ccd)))
         .DependsOn(Zeropoints)
         .Input("pixels", SurveyCcds + "/exposure={exposure}_ccd={ccd}.parquet")
         .Output("out/legacysurvey/calibrated/exposure={exposure}_ccd={ccd}.parquet")
@@ -86,9 +86,9 @@ public sealed partial class Pipelines
 
     Target Catalogs => _ => _
         .Description("per brick: sources detected and measured on the calibrated CCDs that touch it")
-        .PartitionsFrom(BrickList, src => SurveyFiles.ReadBrickList(src.Output()).Select(r => r.Brick).Distinct().Select(b => Key(("brick", b))))
+        .PartitionsFrom(BrickList, src => SurveyFiles.ReadBrickList(src.Output()).Select(r => r.Brick).Distinct().Select(b => Key("brick", b)))
         // Only the CCDs over this brick, from the brick list (built before any Catalogs node exists).
-        .DependsOn(Calibrations, k => SurveyPlan.CcdsOf(k["brick"]).Select(c => Key(("exposure", c.Exposure), ("ccd", c.Ccd))))
+        .DependsOn(Calibrations, k => SurveyPlan.CcdsOf(k["brick"]).Select(c => Key("exposure", c.Exposure, "ccd", c.Ccd)))
         .Output("out/legacysurvey/catalogs/{brick}.parquet")
         .Executes(ctx =>
         {
@@ -100,7 +100,7 @@ public sealed partial class Pipelines
     Target Sweeps => _ => _
         .Description("brick catalogs gathered into RA slices")
         .PartitionsFrom(BrickList, src => SweepKeys(src.Output()))
-        .DependsOn(Catalogs, k => SurveyPlan.BricksOf(k["sweep"]).Select(b => Key(("brick", b))))
+        .DependsOn(Catalogs, k => SurveyPlan.BricksOf(k["sweep"]).Select(b => Key("brick", b)))
         .Output("out/legacysurvey/sweeps/{sweep}.parquet")
         .Executes(ctx =>
         {
@@ -128,7 +128,7 @@ public sealed partial class Pipelines
         }, version: "1");
 
     static IEnumerable<PartitionKey> SweepKeys(string brickList) =>
-        SurveyPlan.SlicesOf(SurveyFiles.ReadBrickList(brickList)).Select(s => Key(("sweep", s.Slice.Name)));
+        SurveyPlan.SlicesOf(SurveyFiles.ReadBrickList(brickList)).Select(s => Key("sweep", s.Slice.Name));
 
     /// <summary>The (exposure, ccd) of every CCD file in a directory, in name order.</summary>
     static IEnumerable<(int Exposure, int Ccd)> CcdsIn(string directory) =>

@@ -27,7 +27,7 @@ public sealed partial class Pipelines
 
     Target SlurmDemo => _ => _
         .Description("Slurm executor test workload: tasks that log their executions, hold memory and sleep (--slurm-demo-tasks N)")
-        .Partitions(() => Enumerable.Range(0, SlurmDemoTasks).Select(i => Key(("task", i))))
+        .Partitions(() => Enumerable.Range(0, SlurmDemoTasks).Select(i => Key("task", i)))
         .MemoryMb(_ => SlurmDemoMemoryMb)
         .Parameter("hold", SlurmDemoHoldMb)
         .Parameter("seconds", SlurmDemoSeconds)

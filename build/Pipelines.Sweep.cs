@@ -64,7 +64,7 @@ public sealed partial class Pipelines
         .Description("one training run per planned config (partition: the config's hash): trains a model, writes scores")
         // Partitions only, no DependsOn: a run's key is its own config, not the whole plan, so --runs-limit 80
         // adds 40 runs and leaves the first 40 up to date.
-        .PartitionsFrom(SweepPlan, src => SweepPlanFile.Read(src.Output()).Select(p => Key(("run", p.RunId))))
+        .PartitionsFrom(SweepPlan, src => SweepPlanFile.Read(src.Output()).Select(p => Key("run", p.RunId)))
         .Parameter("config", k => SweepPlanFile.ConfigOf(k["run"]))
         .Output("out/sweep/runs/{run}.json")
         .Executes(ctx =>

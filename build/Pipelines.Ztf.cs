@@ -59,7 +59,7 @@ public sealed partial class Pipelines
 
     Target Features => _ => _
         .Description("per-source light-curve features (statistics and a Lomb-Scargle period) of each quad")
-        .PartitionsFrom(Quads, src => ZtfFiles.ReadQuadList(src.Output()).Select(q => Key(("ccd", CcdText(q.Ccd)), ("quad", q.Quad))))
+        .PartitionsFrom(Quads, src => ZtfFiles.ReadQuadList(src.Output()).Select(q => Key("ccd", CcdText(q.Ccd), "quad", q.Quad)))
         // This quad's file only: an edit elsewhere in the field does not touch this key.
         .Input("lightcurves", "data/ztf/field={field}/ccd={ccd}_quad={quad}.parquet")
         .Output("out/ztf/field={field}/features/ccd={ccd}_quad={quad}.parquet")
@@ -94,7 +94,7 @@ public sealed partial class Pipelines
 
     Target Models => _ => _
         .Description("one classifier per (tag, algorithm), scored on a held-out split")
-        .Partitions(() => from tag in Tags from algorithm in ClassifierAlgorithms.All select Key(("tag", tag), ("algorithm", algorithm.Name())))
+        .Partitions(() => from tag in Tags from algorithm in ClassifierAlgorithms.All select Key("tag", tag, "algorithm", algorithm.Name()))
         .DependsOn(TrainingFeatures)
         .Parameter("hyperparameters", k => HyperparametersOf(ClassifierAlgorithms.Parse(k["algorithm"])))
         .Output("model", "out/ztf/models/{tag}_{algorithm}.json")

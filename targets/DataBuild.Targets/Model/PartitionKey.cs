@@ -8,10 +8,11 @@ namespace DataBuild.Model;
 /// </summary>
 public sealed class PartitionKey : IEquatable<PartitionKey>
 {
-    public static readonly PartitionKey None = new([]);
+    public static readonly PartitionKey None = new(new Dim[0]); // not [], which is Array.Empty<Dim>: compiled at run time
 
     // Our own pair, not KeyValuePair: precompiled code inlines the accessors of a struct of this assembly, not of a
-    // framework generic, and pipeline code makes a key per partition (100k at a time).
+    // framework generic, and pipeline code makes a key per partition (100k at a time). No framework generic is
+    // instantiated over it either (List<Dim>, Select over Dim[], ...): those are compiled at run time, at every start.
     private readonly record struct Dim(string Name, string Value);
 
     private readonly Dim[] _dims;
@@ -24,20 +25,32 @@ public sealed class PartitionKey : IEquatable<PartitionKey>
     }
 
     /// <summary>
-    /// A key of numbers, text and characters, as pipeline code writes it: <c>Of(("field", 296), ("ccd", "03"))</c>.
-    /// No array and no boxing: a fan-out makes one key per partition.
+    /// A key of one to three numbers, texts or characters, as pipeline code writes it: <c>Of("field", 296, "ccd", "03")</c>.
+    /// No array and no boxing: a fan-out makes one key per partition. (A tuple form over PartitionValue would instantiate
+    /// framework generics over a struct of ours, which the runtime compiles at every start.)
     /// </summary>
-    public static PartitionKey Of(params ReadOnlySpan<(string Name, PartitionValue Value)> dims)
+    public static PartitionKey Of(string name, PartitionValue value)
     {
-        if (dims.Length == 0) return None;
-        var array = new Dim[dims.Length];
-        var numbers = 0; // bit i: value i is a formatted integer, which is a safe value by construction
-        for (var i = 0; i < array.Length; i++)
-        {
-            if (dims[i].Value.IsNumber && i < 32) numbers |= 1 << i;
-            array[i] = new(dims[i].Name, dims[i].Value.ToText(dims[i].Name));
-        }
-        return Validated(array, numbers);
+        var numbers = 0;
+        return Validated([Make(name, value, 0, ref numbers)], numbers);
+    }
+
+    public static PartitionKey Of(string name1, PartitionValue value1, string name2, PartitionValue value2)
+    {
+        var numbers = 0;
+        return Validated([Make(name1, value1, 0, ref numbers), Make(name2, value2, 1, ref numbers)], numbers);
+    }
+
+    public static PartitionKey Of(string name1, PartitionValue value1, string name2, PartitionValue value2, string name3, PartitionValue value3)
+    {
+        var numbers = 0;
+        return Validated([Make(name1, value1, 0, ref numbers), Make(name2, value2, 1, ref numbers), Make(name3, value3, 2, ref numbers)], numbers);
+    }
+
+    private static Dim Make(string name, PartitionValue value, int i, ref int numbers)
+    {
+        if (value.IsNumber) numbers |= 1 << i; // bit i: value i is a formatted integer, which is a safe value by construction
+        return new Dim(name, value.ToText(name));
     }
 
     /// <summary>A key of any values (enums, floating point, ...): each formatted with the invariant culture.</summary>
@@ -55,12 +68,15 @@ public sealed class PartitionKey : IEquatable<PartitionKey>
         return Validated(array, numbers);
     }
 
-    public static PartitionKey Of(string name, PartitionValue value) => Of((name, value));
-
     public static PartitionKey Of(string name, object value) => Of((name, value));
 
-    public static PartitionKey Create(IEnumerable<KeyValuePair<string, string>> dims) =>
-        Validated(dims.Select(d => new Dim(d.Key, d.Value)).ToArray(), 0);
+    public static PartitionKey Create(IEnumerable<KeyValuePair<string, string>> dims)
+    {
+        var pairs = dims.ToArray();
+        var array = new Dim[pairs.Length];
+        for (var i = 0; i < pairs.Length; i++) array[i] = new(pairs[i].Key, pairs[i].Value);
+        return Validated(array, 0);
+    }
 
     private static PartitionKey Validated(Dim[] array, int numbers)
     {
@@ -94,9 +110,25 @@ public sealed class PartitionKey : IEquatable<PartitionKey>
 
     public int Count => _dims.Length;
 
-    public IReadOnlyList<KeyValuePair<string, string>> Dimensions => _dims.Select(d => KeyValuePair.Create(d.Name, d.Value)).ToArray();
+    public IReadOnlyList<KeyValuePair<string, string>> Dimensions
+    {
+        get
+        {
+            var pairs = new KeyValuePair<string, string>[_dims.Length];
+            for (var i = 0; i < _dims.Length; i++) pairs[i] = new(_dims[i].Name, _dims[i].Value);
+            return pairs;
+        }
+    }
 
-    public IEnumerable<string> Names => _dims.Select(d => d.Name);
+    public IEnumerable<string> Names
+    {
+        get
+        {
+            var names = new string[_dims.Length];
+            for (var i = 0; i < _dims.Length; i++) names[i] = _dims[i].Name;
+            return names;
+        }
+    }
 
     public bool Has(string name) => IndexOf(name) >= 0;
 
@@ -140,15 +172,18 @@ public sealed class PartitionKey : IEquatable<PartitionKey>
     {
         if (other.Count == 0) return this;
         if (Count == 0) return other;
-        var dims = _dims.ToList();
+        var dims = new Dim[_dims.Length + other._dims.Length];
+        _dims.CopyTo(dims, 0);
+        var count = _dims.Length;
         foreach (var d in other._dims)
         {
             var i = IndexOf(d.Name);
-            if (i < 0) dims.Add(d);
+            if (i < 0) dims[count++] = d;
             else if (dims[i].Value != d.Value)
                 throw new ArgumentException($"Partitions {this} and {other} disagree on '{d.Name}'.");
         }
-        return new PartitionKey(dims.ToArray());
+        if (count < dims.Length) Array.Resize(ref dims, count);
+        return new PartitionKey(dims);
     }
 
     /// <summary>True when every dimension of <paramref name="filter"/> that this key has, has the same value.</summary>

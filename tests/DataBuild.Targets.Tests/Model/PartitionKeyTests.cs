@@ -60,12 +60,14 @@ public sealed class PartitionKeyTests
     [Fact]
     public void Numbers_text_and_characters_make_the_same_key_with_or_without_boxing()
     {
-        var unboxed = PartitionKey.Of(("field", 296), ("run", 12345678901L), ("ccd", "03"), ("band", 'g'));
-        var boxed = PartitionKey.Of(new (string, object)[] { ("field", 296), ("run", 12345678901L), ("ccd", "03"), ("band", 'g') });
+        var unboxed = PartitionKey.Of("field", 296, "run", 12345678901L, "band", 'g');
+        var boxed = PartitionKey.Of(("field", 296), ("run", 12345678901L), ("band", 'g'));
 
-        Assert.Equal("field=296,run=12345678901,ccd=03,band=g", unboxed.ToString());
+        Assert.Equal("field=296,run=12345678901,band=g", unboxed.ToString());
         Assert.Equal(boxed, unboxed);
-        Assert.Equal("day=Monday,scale=2.5", PartitionKey.Of(("day", (object)DayOfWeek.Monday), ("scale", 2.5)).ToString());
+        Assert.Equal(PartitionKey.Of(("ccd", "03"), ("quad", 2)), PartitionKey.Of("ccd", "03", "quad", 2));
+        Assert.Equal(PartitionKey.Of(("ccd", "03")), PartitionKey.Of("ccd", "03"));
+        Assert.Equal("day=Monday,scale=2.5", PartitionKey.Of(("day", DayOfWeek.Monday), ("scale", 2.5)).ToString());
     }
 
     [Fact]
@@ -79,18 +81,32 @@ public sealed class PartitionKeyTests
             return GC.GetAllocatedBytesForCurrentThread() - before;
         }
 
-        var unboxed = Allocated(() => PartitionKey.Of(("group", 2), ("quad", 12345)));
-        var boxed = Allocated(() => PartitionKey.Of(new (string, object)[] { ("group", 2), ("quad", 12345) }));
+        var unboxed = Allocated(() => PartitionKey.Of("group", 2, "quad", 12345));
+        var boxed = Allocated(() => PartitionKey.Of(("group", 2), ("quad", 12345)));
 
         // The boxed form also allocates the argument array and a box per number.
         Assert.True(unboxed + 2 * 24 + 40 <= boxed, $"unboxed {unboxed} bytes, boxed {boxed} bytes");
     }
 
     [Fact]
-    public void A_null_text_value_names_its_dimension()
+    public void The_unboxed_forms_check_names_values_and_duplicates_like_the_boxed_one()
     {
-        var error = Assert.Throws<ArgumentNullException>(() => PartitionKey.Of(("field", 1), ("ccd", (string)null!)));
-
+        Assert.Throws<ArgumentException>(() => PartitionKey.Of("field id", 296));
+        Assert.Throws<ArgumentException>(() => PartitionKey.Of("tag", "a/b", "quad", 1));
+        Assert.Throws<ArgumentException>(() => PartitionKey.Of("quad", 1, "ccd", 2, "quad", 3));
+        var error = Assert.Throws<ArgumentNullException>(() => PartitionKey.Of("field", 1, "ccd", (string)null!));
         Assert.Contains("'ccd'", error.Message);
+    }
+
+    [Fact]
+    public void A_key_joined_with_another_keeps_its_dimensions_first_and_refuses_disagreement()
+    {
+        var key = PartitionKey.Of("field", 296, "ccd", 3);
+
+        Assert.Equal("field=296,ccd=3,quad=2", key.With(PartitionKey.Of("ccd", 3, "quad", 2)).ToString());
+        Assert.Same(key, key.With(PartitionKey.None));
+        Assert.Throws<ArgumentException>(() => key.With(PartitionKey.Of("ccd", 4)));
+        Assert.Equal(["field", "ccd"], key.Names);
+        Assert.Equal([new KeyValuePair<string, string>("field", "296"), new("ccd", "3")], key.Dimensions);
     }
 }
