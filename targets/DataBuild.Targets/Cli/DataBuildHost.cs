@@ -36,7 +36,8 @@ public static class DataBuildHost
             // start no thread for it.
             using var snapshot = Environment.GetEnvironmentVariable("DATABUILD_SNAPSHOT") != "0" && !(args.Length > 0 && CommandLine.Commands.Contains(args[0]))
                 ? UpToDateSnapshot.Prefetch(OpenWorkspace, args) : null;
-            var parameters = ParameterDescriptor.For(typeof(TPipeline));
+            var pipeline = create();
+            var parameters = ParameterDescriptor.For(pipeline);
             // Loops, not LINQ, on the way to a no-op build: each LINQ shape's first use costs the runtime type loads.
             var switches = new HashSet<string>(StringComparer.Ordinal);
             foreach (var p in parameters)
@@ -50,7 +51,6 @@ public static class DataBuildHost
             }
             // When the snapshot's thread could not open it, opening it again here reports why.
             var workspace = snapshot?.Workspace ?? OpenWorkspace();
-            var pipeline = create();
             if (line.Command == "help" || line.Has("help"))
             {
                 Help.Write(output, pipeline, parameters, extraCommands);

@@ -19,4 +19,42 @@ public abstract class Pipeline
 
     /// <summary>A partition key of any values (enums, floating point): <c>Key(("band", Band.G), ("scale", 0.5))</c>, each formatted with the invariant culture.</summary>
     protected static PartitionKey Key(params (string Name, object Value)[] dimensions) => PartitionKey.Of(dimensions);
+
+    /// <summary>
+    /// The targets and parameters of a <c>partial</c> pipeline class that derives from this one directly, found at compile
+    /// time by the DataBuild.Generators source generator, which also writes the three accessors below. Null: they are
+    /// found by reflection, which costs a no-op build several milliseconds of the runtime's first use.
+    /// </summary>
+    protected virtual GeneratedMembers? Generated => null;
+
+    /// <summary>Target <paramref name="index"/> of <see cref="GeneratedMembers.Targets"/>.</summary>
+    protected virtual Target GeneratedTarget(int index) => throw new NotSupportedException("This pipeline has no generated members.");
+
+    /// <summary>The value of parameter <paramref name="index"/> of <see cref="GeneratedMembers.Parameters"/>.</summary>
+    protected virtual object? GeneratedGet(int index) => throw new NotSupportedException("This pipeline has no generated members.");
+
+    /// <summary>Sets parameter <paramref name="index"/> of <see cref="GeneratedMembers.Parameters"/> (readonly fields too).</summary>
+    protected virtual void GeneratedSet(int index, object? value) => throw new NotSupportedException("This pipeline has no generated members.");
+
+    // The engine's access to the generated members (protected, so that the generated overrides compile the same in
+    // every assembly).
+    internal GeneratedMembers? Members => Generated;
+    internal Target TargetAt(int index) => GeneratedTarget(index);
+    internal object? ParameterValue(int index) => GeneratedGet(index);
+    internal void SetParameterValue(int index, object? value) => GeneratedSet(index, value);
+}
+
+/// <summary>A pipeline's targets (property names, in declaration order) and parameters (fields), as the source generator found them.</summary>
+public sealed class GeneratedMembers(string[] targets, GeneratedParameter[] parameters)
+{
+    public string[] Targets { get; } = targets;
+    public GeneratedParameter[] Parameters { get; } = parameters;
+}
+
+/// <summary>A <c>[Parameter]</c> field: its name, type and description.</summary>
+public sealed class GeneratedParameter(string name, Type type, string description)
+{
+    public string Name { get; } = name;
+    public Type Type { get; } = type;
+    public string Description { get; } = description;
 }

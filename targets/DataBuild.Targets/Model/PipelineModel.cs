@@ -40,18 +40,26 @@ public sealed class PipelineModel
 
     public static PipelineModel Load(object pipeline)
     {
-        var getters = TargetGetters(pipeline.GetType());
-        var names = new Dictionary<MethodInfo, string>();
         var delegates = new List<(string Name, Target Definition)>();
-        foreach (var getter in getters)
+        if (pipeline is Pipeline { Members: { } generated } p)
         {
-            var target = (Target)getter.Invoke(pipeline, null)!;
-            var name = getter.Name["get_".Length..];
-            names[target.Method] = name;
-            delegates.Add((name, target));
+            for (var i = 0; i < generated.Targets.Length; i++) delegates.Add((generated.Targets[i], p.TargetAt(i)));
         }
-        string NameOf(Target t) => names.TryGetValue(t.Method, out var n) ? n
-            : throw new InvalidOperationException("A target depends on a delegate that is not a Target property of the pipeline.");
+        else
+        {
+            foreach (var getter in TargetGetters(pipeline.GetType()))
+                delegates.Add((getter.Name["get_".Length..], (Target)getter.Invoke(pipeline, null)!));
+        }
+        // A dependency is a Target property read again: an equal delegate (same object, same method). Delegate.Method
+        // is only asked for when none is (a property that makes a closure), as it costs reflection at every start.
+        string NameOf(Target t)
+        {
+            for (var i = delegates.Count - 1; i >= 0; i--)
+                if (delegates[i].Definition.Equals(t)) return delegates[i].Name;
+            for (var i = delegates.Count - 1; i >= 0; i--)
+                if (delegates[i].Definition.Method == t.Method) return delegates[i].Name;
+            throw new InvalidOperationException("A target depends on a delegate that is not a Target property of the pipeline.");
+        }
         var specs = new Dictionary<string, TargetSpec>(StringComparer.Ordinal);
         foreach (var (name, definition) in delegates)
         {

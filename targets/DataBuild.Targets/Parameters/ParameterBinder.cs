@@ -39,7 +39,7 @@ public static class ParameterBinder
     }
 
     private static bool Matches(string key, ParameterDescriptor p) =>
-        key == p.Option || key.Replace('_', '-') == p.Option || key == p.Field.Name || ParameterDescriptor.ToKebab(key) == p.Option;
+        key == p.Option || key.Replace('_', '-') == p.Option || key == p.Name || ParameterDescriptor.ToKebab(key) == p.Option;
 
     private static List<string> SplitList(ParameterDescriptor p, string text) =>
         p.IsList ? text.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries).ToList() : [text];

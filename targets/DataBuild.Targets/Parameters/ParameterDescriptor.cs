@@ -1,21 +1,30 @@
 using System.Reflection;
 using System.Text;
+using DataBuild.Model;
 
 namespace DataBuild.Parameters;
 
-/// <summary>One pipeline parameter: its field, option name, environment variable and type.</summary>
+/// <summary>
+/// One pipeline parameter: its field, option name, environment variable and type. The field is reached by reflection,
+/// or through the accessors the source generator wrote into the pipeline (<see cref="Pipeline.Members"/>).
+/// </summary>
 public sealed class ParameterDescriptor
 {
-    private ParameterDescriptor(FieldInfo field, string description)
+    private readonly FieldInfo? _field;
+    private readonly int _index;
+
+    private ParameterDescriptor(string name, Type type, string description, FieldInfo? field, int index)
     {
-        Field = field;
+        Name = name;
+        Type = type;
         Description = description;
-        Option = ToKebab(field.Name);
+        Option = ToKebab(name);
         EnvironmentVariable = "DATABUILD_" + Option.Replace('-', '_').ToUpperInvariant();
-        Type = field.FieldType;
+        (_field, _index) = (field, index);
     }
 
-    public FieldInfo Field { get; }
+    /// <summary>The field's name.</summary>
+    public string Name { get; }
     public string Description { get; }
     public string Option { get; }
     public string EnvironmentVariable { get; }
@@ -25,9 +34,13 @@ public sealed class ParameterDescriptor
 
     public Type ElementType => Type.IsArray ? Type.GetElementType()! : IsList ? Type.GetGenericArguments()[0] : Nullable.GetUnderlyingType(Type) ?? Type;
 
-    public object? GetValue(object pipeline) => Field.GetValue(pipeline);
+    public object? GetValue(object pipeline) => _field is not null ? _field.GetValue(pipeline) : ((Pipeline)pipeline).ParameterValue(_index);
 
-    public void SetValue(object pipeline, object? value) => Field.SetValue(pipeline, value);
+    public void SetValue(object pipeline, object? value)
+    {
+        if (_field is not null) _field.SetValue(pipeline, value);
+        else ((Pipeline)pipeline).SetParameterValue(_index, value);
+    }
 
     /// <summary>The value as text for --help and explanations: lists joined by spaces.</summary>
     public string Format(object pipeline) => GetValue(pipeline) switch
@@ -38,6 +51,20 @@ public sealed class ParameterDescriptor
         var v => Model.PartitionKey.ToText(v),
     };
 
+    /// <summary>The parameters of a pipeline: as its source generator found them, or by reflection.</summary>
+    public static IReadOnlyList<ParameterDescriptor> For(Pipeline pipeline)
+    {
+        if (pipeline.Members is not { } generated) return For(pipeline.GetType());
+        var result = new List<ParameterDescriptor>(generated.Parameters.Length);
+        for (var i = 0; i < generated.Parameters.Length; i++)
+        {
+            var p = generated.Parameters[i];
+            result.Add(new ParameterDescriptor(p.Name, p.Type, p.Description, null, i));
+        }
+        return result;
+    }
+
+    /// <summary>The <c>[Parameter]</c> fields of a type (and its bases), by reflection.</summary>
     public static IReadOnlyList<ParameterDescriptor> For(Type pipelineType)
     {
         const BindingFlags flags = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic;
@@ -47,7 +74,8 @@ public sealed class ParameterDescriptor
         for (var t = pipelineType; t is not null && t != typeof(object); t = t.BaseType)
             foreach (var field in t.GetFields(flags | BindingFlags.DeclaredOnly))
                 if (field.IsDefined(typeof(ParameterAttribute), inherit: true))
-                    result.Add(new ParameterDescriptor(field, ((ParameterAttribute)field.GetCustomAttributes(typeof(ParameterAttribute), true)[0]).Description));
+                    result.Add(new ParameterDescriptor(field.Name, field.FieldType,
+                        ((ParameterAttribute)field.GetCustomAttributes(typeof(ParameterAttribute), true)[0]).Description, field, -1));
         return result;
     }
 
