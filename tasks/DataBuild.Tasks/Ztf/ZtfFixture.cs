@@ -11,13 +11,6 @@ public static class ZtfFixture
 {
     public const ulong DefaultSeed = 20240296;
 
-    /// <summary>The fields of the example pipeline.</summary>
-    public static IReadOnlyList<int> Fields { get; } = DefaultFields();
-
-    /// <summary>A fresh array of <see cref="Fields"/>, for a pipeline's parameter default (copying the list with
-    /// generic collection code over <c>int</c> would be compiled at run time, at every start of the program).</summary>
-    public static int[] DefaultFields() => [296, 297, 487];
-
     private const double QuadSizeDeg = 0.85;
 
     public static IReadOnlyList<QuadLightCurves> GenerateField(int field, ulong seed = DefaultSeed, ZtfFixtureSpec? spec = null) =>

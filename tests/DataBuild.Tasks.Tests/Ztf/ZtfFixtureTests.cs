@@ -56,7 +56,8 @@ public class ZtfFixtureTests
     [Fact]
     public void Source_ids_are_unique_across_fields_and_encode_the_quad()
     {
-        var ids = ZtfFixture.Fields.SelectMany(f => ZtfFixture.GenerateField(f)).SelectMany(q => q.Sources).Select(s => s.Curve.SourceId).ToList();
+        int[] fields = [296, 297, 487]; // the example pipeline's
+        var ids = fields.SelectMany(f => ZtfFixture.GenerateField(f)).SelectMany(q => q.Sources).Select(s => s.Curve.SourceId).ToList();
         Assert.Equal(ids.Count, ids.Distinct().Count());
         Assert.Equal(296_16_4_00007L, new QuadId(296, 16, 4).SourceId(7));
     }
