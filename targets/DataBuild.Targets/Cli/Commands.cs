@@ -15,25 +15,27 @@ internal static partial class Commands
     {
         if (line.Positional.Count == 0)
             throw new UsageException($"Name a target to build. Available targets are: {string.Join(", ", model.Order)}. Run ./build.sh --help for more.");
-        var selectors = line.Positional.Select(NodeSelector.Parse).ToList();
+        var selectors = new List<NodeSelector>(line.Positional.Count);
+        foreach (var p in line.Positional) selectors.Add(NodeSelector.Parse(p));
         foreach (var s in selectors) model.Get(s.Target);
         var plan = line.Has("plan");
-        var options = new BuildOptions
+        var jobs = line.Value("jobs") is { } j ? (int.TryParse(j, out var n) && n > 0 ? n : throw new UsageException($"-j needs a positive number, got '{j}'.")) : Environment.ProcessorCount;
+        var executorName = line.Value("executor") ?? "local";
+        if (executorName is not ("local" or "slurm"))
+            throw new UsageException($"Unknown executor '{executorName}'. Available executors are: local, slurm.");
+        // Made after the up-to-date snapshot had its say: a no-op answered by it needs neither (the console's first
+        // use and the process's command line cost it start-up time).
+        BuildOptions Options() => new()
         {
             Selectors = selectors,
             Plan = plan,
             KeepGoing = line.Has("keep-going"),
             Command = "./build.sh " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1)),
         };
-        var jobs = line.Value("jobs") is { } j ? (int.TryParse(j, out var n) && n > 0 ? n : throw new UsageException($"-j needs a positive number, got '{j}'.")) : Environment.ProcessorCount;
-        var executorName = line.Value("executor") ?? "local";
-        if (executorName is not ("local" or "slurm"))
-            throw new UsageException($"Unknown executor '{executorName}'. Available executors are: local, slurm.");
-        var fancy = !Console.IsOutputRedirected && !line.Has("no-progress") && Environment.GetEnvironmentVariable("CI") is null;
 
         if (plan)
         {
-            using var planned = new ReadOnlyPlan(model, workspace, options);
+            using var planned = new ReadOnlyPlan(model, workspace, Options());
             var outcome = planned.Outcome;
             Report.Plan(o, outcome, line.Has("verbose"));
             return outcome.Nodes.Any(n => n.State == NodeState.Failed) ? DataBuildHost.BuildFailed : DataBuildHost.Ok;
@@ -49,7 +51,17 @@ internal static partial class Commands
             return DataBuildHost.Ok;
         }
         snapshot?.Dispose();
+        return BuildInFull(model, workspace, line, o, parameters, selectors, Options(), jobs, executorName, snapshots);
+    }
 
+    /// <summary>
+    /// The build itself: state, graph, executor. A method of its own, so that a no-op answered by the snapshot does not
+    /// load what it names (the console among them).
+    /// </summary>
+    private static int BuildInFull(PipelineModel model, Workspace workspace, CommandLine line, TextWriter o, IReadOnlyList<ParameterDescriptor> parameters,
+        List<NodeSelector> selectors, BuildOptions options, int jobs, string executorName, bool snapshots)
+    {
+        var fancy = !Console.IsOutputRedirected && !line.Has("no-progress") && Environment.GetEnvironmentVariable("CI") is null;
         using var buildLock = BuildLock.Acquire(workspace.FileSystem.FullPath(workspace.StateDirectory));
         using var store = StateStore.Open(workspace.StatePath);
         Diagnostics.Timings.Mark("state opened");
