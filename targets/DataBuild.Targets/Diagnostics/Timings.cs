@@ -15,7 +15,6 @@ public static class Timings
 {
     private static readonly string? Setting = Environment.GetEnvironmentVariable("DATABUILD_TIMINGS");
     private static readonly bool Enabled = Setting is "1" or "alloc";
-    private static readonly AllocationSampler? Sampler = Setting == "alloc" ? new AllocationSampler() : null;
     private static readonly List<Entry>? Entries = Enabled ? Start() : null;
     private static readonly Lock? Gate = Enabled ? new() : null; // the first Lock made costs a no-op build 0.5 ms
 
@@ -36,15 +35,27 @@ public static class Timings
         lock (Gate!) Entries!.Add(entry);
     }
 
+    // The sampler in a class of its own and the console in a lambda: named in this class's static constructor,
+    // EventSource's and the console's assemblies would be loaded with timings off too, at every start.
+    private static class Sampling
+    {
+        private static readonly AllocationSampler Sampler = new();
+
+        public static void Start() => GC.KeepAlive(Sampler);
+
+        public static void Report(TextWriter o) => Sampler.Report(o);
+    }
+
     private static List<Entry> Start()
     {
+        if (Setting == "alloc") Sampling.Start();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Print(Console.Error);
         return new List<Entry>(64);
     }
 
     private static void Print(TextWriter error)
     {
-        Sampler?.Report(error);
+        if (Setting == "alloc") Sampling.Report(error);
         var start = Process.GetCurrentProcess().StartTime.ToUniversalTime();
         double previousMs = 0, previousCpuMs = 0;
         lock (Gate!)
