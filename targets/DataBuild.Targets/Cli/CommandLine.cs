@@ -33,13 +33,16 @@ public sealed class CommandLine
     public static CommandLine Parse(IReadOnlyList<string> args, ISet<string> booleanParameters)
     {
         var i = 0;
-        var line = new CommandLine { Command = args.Count > 0 && Commands.Contains(args[0]) ? args[i++] : null, Arguments = [.. args] };
+        // A copy by hand, not [.. args]: spreading a list calls LINQ, and its assembly's load is on every command's way.
+        var arguments = new string[args.Count];
+        for (var k = 0; k < arguments.Length; k++) arguments[k] = args[k];
+        var line = new CommandLine { Command = args.Count > 0 && Commands.Contains(args[0]) ? args[i++] : null, Arguments = arguments };
         while (i < args.Count)
         {
             var token = args[i++];
             if (token == "--")
             {
-                line.Positional.AddRange(args.Skip(i));
+                while (i < args.Count) line.Positional.Add(args[i++]);
                 break;
             }
             if (!IsOption(token))

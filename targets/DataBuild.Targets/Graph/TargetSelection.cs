@@ -12,9 +12,19 @@ public static class TargetSelection
     /// <summary>The targets and, by name, their filters: null or empty means every partition.</summary>
     public static (IReadOnlyList<TargetSpec> Order, Dictionary<string, List<PartitionKey>?> Filters) Resolve(PipelineModel model, IReadOnlyList<NodeSelector> requested)
     {
-        var selectors = requested.Count > 0 ? requested : model.Order.Select(t => new NodeSelector(t, PartitionKey.None)).ToList();
-        var order = model.Closure(selectors.Select(s => s.Target));
-        var filters = order.ToDictionary(t => t.Name, _ => (List<PartitionKey>?)null, StringComparer.Ordinal);
+        // Loops, not LINQ: an up-to-date check passes here, and LINQ's first use costs it the assembly and type loads.
+        var selectors = requested;
+        if (selectors.Count == 0)
+        {
+            var all = new List<NodeSelector>(model.Order.Count);
+            foreach (var t in model.Order) all.Add(new NodeSelector(t, PartitionKey.None));
+            selectors = all;
+        }
+        var names = new List<string>(selectors.Count);
+        foreach (var s in selectors) names.Add(s.Target);
+        var order = model.Closure(names);
+        var filters = new Dictionary<string, List<PartitionKey>?>(order.Count, StringComparer.Ordinal);
+        foreach (var t in order) filters[t.Name] = null;
         foreach (var selector in selectors)
         {
             var name = model.Get(selector.Target).Name;
@@ -30,7 +40,8 @@ public static class TargetSelection
                 var t = model.Targets[stack.Pop()];
                 if (!seen.Add(t.Name)) continue;
                 if (filters[t.Name] is not { Count: 0 }) (filters[t.Name] ??= []).Add(selector.Filter);
-                foreach (var d in t.Dependencies.Where(d => d.UpstreamOf is null)) stack.Push(d.Target);
+                foreach (var d in t.Dependencies)
+                    if (d.UpstreamOf is null) stack.Push(d.Target);
                 if (t.DynamicSource is { } src) stack.Push(src);
             }
         }
@@ -45,11 +56,18 @@ public static class TargetSelection
     public static List<PartitionKey> StaticPartitions(TargetSpec target, List<PartitionKey>? filters, int expected = 0)
     {
         var all = target.StaticPartitions?.Invoke() ?? [PartitionKey.None];
-        if (filters is not { Count: > 0 } && all.TryGetNonEnumeratedCount(out var n)) expected = n;
+        if (filters is not { Count: > 0 } && all is IReadOnlyCollection<PartitionKey> known) expected = known.Count;
         var keys = new List<PartitionKey>(expected);
         var seen = new HashSet<PartitionKey>(expected);
         foreach (var key in all)
-            if ((filters is not { Count: > 0 } || filters.Any(key.Matches)) && seen.Add(key)) keys.Add(key);
+            if ((filters is not { Count: > 0 } || MatchesAny(key, filters)) && seen.Add(key)) keys.Add(key);
         return keys;
+    }
+
+    private static bool MatchesAny(PartitionKey key, List<PartitionKey> filters)
+    {
+        foreach (var f in filters)
+            if (key.Matches(f)) return true;
+        return false;
     }
 }

@@ -137,16 +137,20 @@ internal sealed class TargetBuilder(string name, Func<Target, string> nameOf) : 
 
     private TargetBuilder AddInput(InputSpec input)
     {
-        if (_inputs.Any(i => i.Kind == input.Kind && i.Name == input.Name))
-            throw new InvalidOperationException($"Target {name} declares {input.Kind.ToString().ToLowerInvariant()} input '{input.Name}' twice.");
+        // Loops, not LINQ's Any: every target definition of the pipeline passes here at every start, and LINQ's first
+        // use of a shape costs type loads.
+        foreach (var i in _inputs)
+            if (i.Kind == input.Kind && i.Name == input.Name)
+                throw new InvalidOperationException($"Target {name} declares {input.Kind.ToString().ToLowerInvariant()} input '{input.Name}' twice.");
         _inputs.Add(input);
         return this;
     }
 
     private TargetBuilder AddOutput(OutputSpec output)
     {
-        if (_outputs.Any(o => o.Name == output.Name))
-            throw new InvalidOperationException($"Target {name} declares output '{output.Name}' twice.");
+        foreach (var o in _outputs)
+            if (o.Name == output.Name)
+                throw new InvalidOperationException($"Target {name} declares output '{output.Name}' twice.");
         _outputs.Add(output);
         return this;
     }

@@ -78,7 +78,9 @@ public static class ArgvTemplate
                 parts.Add((text[i..open], text[(open + 1)..close]));
                 i = close + 1;
             }
-            elements[e] = new Element(text, null, parts.Any(p => p.Item2 is not null) ? parts.ToArray() : []);
+            var placeholders = false;
+            foreach (var p in parts) placeholders |= p.Item2 is not null;
+            elements[e] = new Element(text, null, placeholders ? parts.ToArray() : []);
         }
         return elements;
     }

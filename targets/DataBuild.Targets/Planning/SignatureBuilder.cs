@@ -81,7 +81,12 @@ public sealed class SignatureBuilder(FileHasher hasher, ToolIdentity tools, IRea
     }
 
     /// <summary>Whether <see cref="DeclaredHash"/> is the same for every partition of <paramref name="target"/>.</summary>
-    public static bool DeclaredPerTarget(TargetSpec target) => !target.Inputs.Any(i => i.PerPartition);
+    public static bool DeclaredPerTarget(TargetSpec target)
+    {
+        foreach (var i in target.Inputs)
+            if (i.PerPartition) return false;
+        return true;
+    }
 
     // Targets whose declared inputs do not depend on the partition: one hash for all their nodes. Boxed: R2R code
     // exists for dictionaries of references, one over Hash128 would be compiled at run time by every no-op.

@@ -393,27 +393,36 @@ public sealed class UpToDateSnapshot
                 : TargetSelection.StaticPartitions(spec, filters[spec.Name], rows[t].Nodes);
             Diagnostics.Timings.Mark("partitions of " + spec.Name, keys.Count);
             digest.Add(TargetHash(spec)).Add(keys.Count);
-            var mapped = spec.Dependencies.Where(d => d.UpstreamOf is not null).ToList();
+            var mapped = new List<DependencySpec>();
+            foreach (var d in spec.Dependencies)
+                if (d.UpstreamOf is not null) mapped.Add(d);
             if (spec.Task is null || SignatureBuilder.DeclaredPerTarget(spec))
             {
                 var declared = spec.Task is null ? Hash128.Empty : signatures.DeclaredHash(spec, PartitionKey.None);
                 foreach (var key in keys)
                 {
                     AddNode(digest, key, declared);
-                    foreach (var d in mapped) AddMapped(digest, d.UpstreamOf!(key).ToList());
+                    foreach (var d in mapped) AddMapped(digest, new List<PartitionKey>(d.UpstreamOf!(key)));
                 }
-                continue;
             }
-            // Per-partition values come from pipeline code, which may be slow: evaluate them on every core.
-            var perNode = new (Hash128 Declared, List<PartitionKey>[] Mapped)[keys.Count];
-            Parallel.For(0, keys.Count, i => perNode[i] = (signatures.DeclaredHash(spec, keys[i]), mapped.Select(d => d.UpstreamOf!(keys[i]).ToList()).ToArray()));
-            for (var i = 0; i < keys.Count; i++)
-            {
-                AddNode(digest, keys[i], perNode[i].Declared);
-                foreach (var ups in perNode[i].Mapped) AddMapped(digest, ups);
-            }
+            else AddPerPartition(digest, signatures, spec, keys, mapped);
         }
         return digest.BuildDigest();
+    }
+
+    /// <summary>
+    /// Per-partition declared values and mapped dependencies come from pipeline code, which may be slow: evaluated on
+    /// every core. A method of its own, so that a check without them loads neither Parallel nor its types.
+    /// </summary>
+    private static void AddPerPartition(HashBuilder digest, SignatureBuilder signatures, TargetSpec spec, List<PartitionKey> keys, List<DependencySpec> mapped)
+    {
+        var perNode = new (Hash128 Declared, List<PartitionKey>[] Mapped)[keys.Count];
+        Parallel.For(0, keys.Count, i => perNode[i] = (signatures.DeclaredHash(spec, keys[i]), mapped.Select(d => d.UpstreamOf!(keys[i]).ToList()).ToArray()));
+        for (var i = 0; i < keys.Count; i++)
+        {
+            AddNode(digest, keys[i], perNode[i].Declared);
+            foreach (var ups in perNode[i].Mapped) AddMapped(digest, ups);
+        }
     }
 
     private static void AddNode(HashBuilder digest, PartitionKey partition, Hash128 declared) => digest.Add(partition.ToString()).Add(declared);
