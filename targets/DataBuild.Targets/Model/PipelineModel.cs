@@ -106,21 +106,24 @@ public sealed class PipelineModel
     private static List<string> TopologicalOrder(Dictionary<string, TargetSpec> specs, List<string> declared)
     {
         var order = new List<string>();
-        var state = new Dictionary<string, int>(); // 1 = on the path, 2 = done
+        // Sets of strings, which every command makes anyway, rather than a Dictionary<string, int> of its own: each
+        // generic instantiation's first use costs the runtime type loads.
+        var done = new HashSet<string>(StringComparer.Ordinal);
+        var onPath = new HashSet<string>(StringComparer.Ordinal);
         var path = new List<string>();
         void Visit(string name)
         {
-            if (state.TryGetValue(name, out var s))
+            if (done.Contains(name)) return;
+            if (!onPath.Add(name))
             {
-                if (s == 2) return;
                 var cycle = path.Skip(path.IndexOf(name)).Append(name);
                 throw new InvalidOperationException($"Circular dependency: {string.Join(" -> ", cycle)}.");
             }
-            state[name] = 1;
             path.Add(name);
             foreach (var up in specs[name].UpstreamNames()) Visit(up);
             path.RemoveAt(path.Count - 1);
-            state[name] = 2;
+            onPath.Remove(name);
+            done.Add(name);
             order.Add(name);
         }
         foreach (var name in declared) Visit(name);

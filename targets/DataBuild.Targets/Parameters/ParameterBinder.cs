@@ -74,6 +74,10 @@ public static class ParameterBinder
                 _ => throw new FormatException(),
             };
             if (type == typeof(TimeSpan)) return TimeSpan.Parse(text, CultureInfo.InvariantCulture);
+            // The common types parsed directly, as Convert.ChangeType would (without its IConvertible detour).
+            if (type == typeof(int)) return int.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture);
+            if (type == typeof(long)) return long.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture);
+            if (type == typeof(double)) return double.Parse(text, NumberStyles.Float | NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
             return System.Convert.ChangeType(text, type, CultureInfo.InvariantCulture);
         }
         catch (Exception e) when (e is FormatException or InvalidCastException or OverflowException or ArgumentException)

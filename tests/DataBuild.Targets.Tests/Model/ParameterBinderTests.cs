@@ -79,4 +79,19 @@ public sealed class ParameterBinderTests : IDisposable
 
         Assert.StartsWith("Parameters file not found:", error.Message);
     }
+
+    private sealed class Names
+    {
+        [Parameter] public double LrL2 = 0;
+        [Parameter] public int GbsRounds = 0;
+        [Parameter] public string? ZTFField = null;
+    }
+
+    [Fact]
+    public void Options_are_kebab_case_and_environment_variables_upper_snake_case_of_the_field_name()
+    {
+        var names = ParameterDescriptor.For(typeof(Names)).Select(p => (p.Name, p.Option, p.EnvironmentVariable));
+
+        Assert.Equal([("LrL2", "lr-l2", "DATABUILD_LR_L2"), ("GbsRounds", "gbs-rounds", "DATABUILD_GBS_ROUNDS"), ("ZTFField", "ztf-field", "DATABUILD_ZTF_FIELD")], names);
+    }
 }
