@@ -7,22 +7,28 @@ namespace DataBuild.Hashing;
 /// <summary>
 /// Combines strings and hashes into one Hash128, each part length-prefixed or fixed-size so the encoding is
 /// unambiguous. The parts go into a buffer hashed in one shot by <see cref="Build"/>: the same hash as streaming them
-/// into an XxHash128, without its ~600-byte state per builder (planning makes several per node). A built builder's
-/// buffer is kept for the thread's next one: the shared ArrayPool's first use sets up per-core caches and calibrates
-/// a processor-number cache, a millisecond of a no-op build.
+/// into an XxHash128, without its ~600-byte state per builder (planning makes several per node, some alive at once).
+/// A built builder's buffer is kept for the thread's next ones, a few deep: the shared ArrayPool's first use sets up
+/// per-core caches and calibrates a processor-number cache, a millisecond of a no-op build.
 /// </summary>
 public sealed class HashBuilder
 {
-    private const int InitialSize = 256, LargestKept = 1 << 16;
-    [ThreadStatic] private static byte[]? t_spare;
+    private const int InitialSize = 256, LargestKept = 1 << 16, Kept = 4;
+    [ThreadStatic] private static byte[]?[]? t_spares;
     private byte[] _buffer = Take();
     private int _length;
 
     private static byte[] Take()
     {
-        var spare = t_spare;
-        t_spare = null;
-        return spare ?? new byte[InitialSize];
+        var spares = t_spares;
+        if (spares is not null)
+            for (var i = 0; i < spares.Length; i++)
+                if (spares[i] is { } spare)
+                {
+                    spares[i] = null;
+                    return spare;
+                }
+        return new byte[InitialSize];
     }
 
     public HashBuilder Add(string text)
@@ -93,7 +99,16 @@ public sealed class HashBuilder
 
     private void Release()
     {
-        if (_buffer.Length <= LargestKept) t_spare = _buffer;
+        if (_buffer.Length <= LargestKept)
+        {
+            var spares = t_spares ??= new byte[Kept][];
+            for (var i = 0; i < spares.Length; i++)
+                if (spares[i] is null)
+                {
+                    spares[i] = _buffer;
+                    break;
+                }
+        }
         _buffer = [];
     }
 

@@ -57,6 +57,18 @@ public sealed class HashBuilderTests
     }
 
     [Fact]
+    public void More_builders_alive_at_once_than_buffers_kept_each_hash_their_own_parts()
+    {
+        // Leave several spare buffers, then hold more builders than are kept, interleaving their parts.
+        for (var i = 0; i < 6; i++) Build([$"spare {i}"], i);
+        var builders = Enumerable.Range(0, 6).Select(i => new HashBuilder().Add($"builder {i}")).ToList();
+        for (var i = 0; i < builders.Count; i++) builders[i].Add(i);
+
+        for (var i = builders.Count - 1; i >= 0; i--) Assert.Equal(Expected([$"builder {i}"], i), builders[i].Build());
+        Assert.Equal(Expected(["after"], 9), Build(["after"], 9));
+    }
+
+    [Fact]
     public void A_built_builder_refuses_more_use_and_leaves_the_next_one_usable()
     {
         var builder = new HashBuilder().Add("once");
