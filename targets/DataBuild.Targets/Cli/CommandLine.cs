@@ -33,7 +33,7 @@ public sealed class CommandLine
     public static CommandLine Parse(IReadOnlyList<string> args, ISet<string> booleanParameters)
     {
         var i = 0;
-        // A copy by hand, not [.. args]: spreading a list calls LINQ, and its assembly's load is on every command's way.
+        // A copy by hand, not [.. args]: spreading a list calls LINQ's ToArray, whose first use costs every command type loads.
         var arguments = new string[args.Count];
         for (var k = 0; k < arguments.Length; k++) arguments[k] = args[k];
         var line = new CommandLine { Command = args.Count > 0 && Commands.Contains(args[0]) ? args[i++] : null, Arguments = arguments };

@@ -12,7 +12,7 @@ public static class TargetSelection
     /// <summary>The targets and, by name, their filters: null or empty means every partition.</summary>
     public static (IReadOnlyList<TargetSpec> Order, Dictionary<string, List<PartitionKey>?> Filters) Resolve(PipelineModel model, IReadOnlyList<NodeSelector> requested)
     {
-        // Loops, not LINQ: an up-to-date check passes here, and LINQ's first use costs it the assembly and type loads.
+        // Loops, not LINQ: an up-to-date check passes here, and each LINQ shape's first use costs it type loads.
         var selectors = requested;
         if (selectors.Count == 0)
         {

@@ -110,6 +110,7 @@ public sealed class PartitionKey : IEquatable<PartitionKey>
 
     public int Count => _dims.Length;
 
+    /// <summary>The dimensions as name/value pairs, in order (a copy).</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Dimensions
     {
         get

@@ -5,7 +5,8 @@ namespace DataBuild.Model;
 /// <summary>
 /// One partition value as pipeline code writes it, a number, text or a character, converted implicitly
 /// (<c>Key("field", 296, "ccd", "03")</c>): no boxing, and its text is made once, when the key is.
-/// Other values (enums, floating point) take <see cref="PartitionKey.Of(ValueTuple{string, object}[])"/>.
+/// Other values (enums, floating point) take <see cref="PartitionKey.Of(ValueTuple{string, object}[])"/>. The default value
+/// is the number 0.
 /// </summary>
 public readonly struct PartitionValue
 {
