@@ -61,7 +61,8 @@ public static class DataBuildHost
             if (line.Command == "inspect") throw new UsageException("This pipeline program has no inspect command.");
             RejectUnknownOptions(line, parameters);
             ParameterBinder.Bind(pipeline, parameters, line.Value("params"), workspace.Environment, line.Options);
-            var model = PipelineModel.Load(pipeline);
+            // A build evaluates the definitions of its targets and what they need; other commands see every target.
+            var model = PipelineModel.Load(pipeline, line.Command is null && line.Positional.Count > 0 ? TargetsNamed(line.Positional) : null);
             Diagnostics.Timings.Mark("model loaded");
             return line.Command switch
             {
@@ -98,6 +99,13 @@ public static class DataBuildHost
                 : "Finished nodes are recorded; rerun to continue. For the stack trace, rerun with DATABUILD_DEBUG=1.");
             return BuildFailed;
         }
+    }
+
+    private static List<string> TargetsNamed(IReadOnlyList<string> selectors)
+    {
+        var names = new List<string>(selectors.Count);
+        foreach (var s in selectors) names.Add(NodeSelector.Parse(s).Target);
+        return names;
     }
 
     private static Workspace OpenWorkspace() => Workspace.OnDisk(Directory.GetCurrentDirectory());

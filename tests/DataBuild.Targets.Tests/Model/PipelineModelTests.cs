@@ -60,4 +60,35 @@ public sealed class PipelineModelTests
         Assert.Equal(["Clean", "Fetch", "Report"], model.Targets.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(["Fetch", "Clean"], model.Get("Report").Upstream);
     }
+
+    private sealed class PartlyBroken : Pipeline
+    {
+        Target Raw => _ => _.Output("raw.txt").Executes("write", "{out}", "x");
+        Target Summary => _ => _.DependsOn(Raw).Output("summary.txt").Executes("cat", "{out}", "{deps:Raw}");
+        Target Broken => _ => throw new InvalidOperationException("a definition that fails");
+        Target Other => _ => _.Output("other.txt").Executes("write", "{out}", "y");
+    }
+
+    [Fact]
+    public void A_model_of_what_a_build_needs_evaluates_only_those_definitions()
+    {
+        var model = PipelineModel.Load(new PartlyBroken(), ["Summary"]);
+
+        Assert.Equal(["Raw", "Summary"], model.Order);
+        Assert.Equal(["Raw", "Summary"], model.Closure(["Summary"]).Select(t => t.Name));
+        Assert.Throws<InvalidOperationException>(() => model.Get("Other"));
+        var error = Assert.Throws<InvalidOperationException>(() => PipelineModel.Load(new PartlyBroken()));
+        Assert.Equal("a definition that fails", error.Message);
+    }
+
+    [Fact]
+    public void A_name_that_is_no_target_is_reported_with_every_declared_target()
+    {
+        var model = PipelineModel.Load(new PartlyBroken(), ["summary", "Nope"]);
+
+        Assert.Empty(model.Order);
+        Assert.Equal("Unknown target 'summary'. Did you mean 'Summary'?", Assert.Throws<DataBuild.Parameters.UsageException>(() => model.Get("summary")).Message);
+        Assert.Equal("Unknown target 'Nope'. Available targets are: Raw, Summary, Broken, Other.",
+            Assert.Throws<DataBuild.Parameters.UsageException>(() => model.Get("Nope")).Message);
+    }
 }
