@@ -45,7 +45,7 @@ public sealed class PipelineMembersGenerator : IIncrementalGenerator
         {
             if (member is IPropertySymbol { IsStatic: false, IsIndexer: false, GetMethod: not null } property && property.Type.ToDisplayString() == TargetType)
                 targets.Add(property.Name);
-            else if (member is IFieldSymbol { IsStatic: false, IsConst: false } field
+            else if (member is IFieldSymbol { IsStatic: false } field
                 && field.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == ParameterAttribute) is { } attribute)
             {
                 var description = attribute.ConstructorArguments.Length > 0 && attribute.ConstructorArguments[0].Value is string d ? d : "";
@@ -53,10 +53,8 @@ public sealed class PipelineMembersGenerator : IIncrementalGenerator
                 parameters.Add((field.Name, field.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), description));
             }
         }
-        return new Generated(Name(type) + ".DataBuild.g.cs", Source(type, targets, parameters));
+        return new Generated(type.ToDisplayString() + ".DataBuild.g.cs", Source(type, targets, parameters));
     }
-
-    private static string Name(INamedTypeSymbol type) => type.ToDisplayString().Replace('<', '_').Replace('>', '_');
 
     private static string Source(INamedTypeSymbol type, List<string> targets, List<(string Name, string Type, string Description)> parameters)
     {
