@@ -31,18 +31,15 @@ public sealed record ArrayFiles(string Directory)
 
     public static ArrayFiles OfManifest(string manifestPath) => new(Path.GetDirectoryName(manifestPath)!.Replace('\\', '/'));
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        Converters = { new Hash128Converter(), new JsonStringEnumConverter() },
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
+    /// <summary>The serializers, generated at compile time: the published program is trimmed, which turns off reflection-based JSON.</summary>
+    private static readonly SlurmJson Json = SlurmJson.Default;
 
     public void WriteManifest(IFileSystem fs, IReadOnlyList<Invocation> invocations, int pack)
     {
         var sb = new StringBuilder();
-        foreach (var invocation in invocations) sb.Append(JsonSerializer.Serialize(invocation, Json)).Append('\n');
+        foreach (var invocation in invocations) sb.Append(JsonSerializer.Serialize(invocation, Json.Invocation)).Append('\n');
         WriteAtomically(fs, Manifest, sb.ToString());
-        WriteAtomically(fs, PackFile, JsonSerializer.Serialize(new PackInfo(pack), Json));
+        WriteAtomically(fs, PackFile, JsonSerializer.Serialize(new PackInfo(pack), Json.PackInfo));
     }
 
     public IReadOnlyList<Invocation> ReadManifest(IFileSystem fs)
@@ -54,7 +51,7 @@ public sealed record ArrayFiles(string Directory)
         {
             number++;
             if (line.Length == 0) continue;
-            list.Add(JsonSerializer.Deserialize<Invocation>(line, Json)
+            list.Add(JsonSerializer.Deserialize(line, Json.Invocation)
                 ?? throw new InvalidDataException($"{Manifest}:{number} is not an invocation."));
         }
         return list;
@@ -63,17 +60,17 @@ public sealed record ArrayFiles(string Directory)
     public int ReadPack(IFileSystem fs)
     {
         using var stream = fs.OpenRead(PackFile);
-        return JsonSerializer.Deserialize<PackInfo>(stream, Json)?.Pack ?? throw new InvalidDataException($"{PackFile} has no pack size.");
+        return JsonSerializer.Deserialize(stream, Json.PackInfo)?.Pack ?? throw new InvalidDataException($"{PackFile} has no pack size.");
     }
 
     /// <summary>Writes a node's result so the driver sees all of it or nothing: a temporary file renamed into place.</summary>
     public static void WriteResult(IFileSystem fs, string path, RunResult result) =>
-        WriteAtomically(fs, path, JsonSerializer.Serialize(result, Json));
+        WriteAtomically(fs, path, JsonSerializer.Serialize(result, Json.RunResult));
 
     public static RunResult ReadResult(IFileSystem fs, string path)
     {
         using var stream = fs.OpenRead(path);
-        return JsonSerializer.Deserialize<RunResult>(stream, Json) ?? throw new InvalidDataException($"{path} is not a result file.");
+        return JsonSerializer.Deserialize(stream, Json.RunResult) ?? throw new InvalidDataException($"{path} is not a result file.");
     }
 
     private static void WriteAtomically(IFileSystem fs, string path, string text)
@@ -85,9 +82,9 @@ public sealed record ArrayFiles(string Directory)
         fs.Replace(temporary, path);
     }
 
-    private sealed record PackInfo(int Pack);
+    internal sealed record PackInfo(int Pack);
 
-    private sealed class Hash128Converter : JsonConverter<Hash128>
+    internal sealed class Hash128Converter : JsonConverter<Hash128>
     {
         public override Hash128 Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
             Hash128.Parse(reader.GetString() ?? throw new JsonException("A hash must be a hex string."));
@@ -95,3 +92,11 @@ public sealed record ArrayFiles(string Directory)
         public override void Write(Utf8JsonWriter writer, Hash128 value, JsonSerializerOptions options) => writer.WriteStringValue(value.ToString());
     }
 }
+
+/// <summary>The JSON of a job array's files: enums as names, nulls left out, hashes as hex.</summary>
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, UseStringEnumConverter = true,
+    Converters = [typeof(ArrayFiles.Hash128Converter)])]
+[JsonSerializable(typeof(Invocation))]
+[JsonSerializable(typeof(RunResult))]
+[JsonSerializable(typeof(ArrayFiles.PackInfo))]
+internal sealed partial class SlurmJson : JsonSerializerContext;
