@@ -1,11 +1,18 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace DataBuild.Model;
 
 /// <summary>
 /// Base class of a pipeline: declare targets as <c>Target X => _ => _...</c> properties and parameters as
 /// <c>[Parameter]</c> fields; run it with <c>DataBuild.Cli.DataBuildHost.Run&lt;MyPipeline&gt;(args)</c>.
 /// </summary>
+[DynamicallyAccessedMembers(ReflectedMembers)]
 public abstract class Pipeline
 {
+    /// <summary>What the engine reflects over when no generated accessors are there: target getters and parameter fields.</summary>
+    internal const DynamicallyAccessedMemberTypes ReflectedMembers = DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.NonPublicMethods
+        | DynamicallyAccessedMemberTypes.PublicFields | DynamicallyAccessedMemberTypes.NonPublicFields;
+
     /// <summary>A partition key of numbers and text: <c>Key("field", 296, "ccd", "03")</c>, without allocating for the arguments.</summary>
     protected static PartitionKey Key(string name, PartitionValue value) => PartitionKey.Of(name, value);
 

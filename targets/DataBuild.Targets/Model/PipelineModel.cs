@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using DataBuild.Parameters;
 
@@ -29,7 +30,7 @@ public sealed class PipelineModel
     /// methods, not with GetProperties: the runtime's first reflection over properties costs milliseconds of a no-op
     /// build, and a getter is all a target needs.
     /// </summary>
-    public static IReadOnlyList<MethodInfo> TargetGetters(Type pipelineType)
+    public static IReadOnlyList<MethodInfo> TargetGetters([DynamicallyAccessedMembers(Pipeline.ReflectedMembers)] Type pipelineType)
     {
         var targets = new List<MethodInfo>();
         foreach (var m in pipelineType.GetMethods(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
@@ -50,6 +51,7 @@ public sealed class PipelineModel
     /// null: only their definitions are evaluated. A build names its targets, and evaluating the definitions of all 23
     /// example targets was 7% of a no-op build. Names that are not targets are left for <see cref="Get"/> to report.
     /// </summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "A pipeline that is not a Pipeline has no annotation to carry, but pipeline assemblies are not trimmed (build/Build.csproj trims only the framework, TrimMode=partial).")]
     public static PipelineModel Load(object pipeline, IReadOnlyCollection<string>? needed)
     {
         var delegates = new List<(string Name, Target Definition)>();

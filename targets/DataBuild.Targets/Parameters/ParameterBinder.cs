@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Json;
 using YamlDotNet.RepresentationModel;
@@ -44,6 +45,9 @@ public static class ParameterBinder
     private static List<string> SplitList(ParameterDescriptor p, string text) =>
         p.IsList ? text.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries).ToList() : [text];
 
+    // A list parameter is an array or a List<T> (ParameterDescriptor.IsList), made from an array of its values.
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(List<>))]
+    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "List<T>'s constructors are kept by the DynamicDependency above.")]
     private static void Set(object pipeline, ParameterDescriptor p, List<string> raw, string source)
     {
         if (!p.IsList && raw.Count > 1)

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Text;
 using DataBuild.Model;
@@ -65,7 +66,8 @@ public sealed class ParameterDescriptor
     }
 
     /// <summary>The <c>[Parameter]</c> fields of a type (and its bases), by reflection.</summary>
-    public static IReadOnlyList<ParameterDescriptor> For(Type pipelineType)
+    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "The base types' private fields: pipeline assemblies are not trimmed (build/Build.csproj trims only the framework, TrimMode=partial).")]
+    public static IReadOnlyList<ParameterDescriptor> For([DynamicallyAccessedMembers(Pipeline.ReflectedMembers)] Type pipelineType)
     {
         const BindingFlags flags = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic;
         var result = new List<ParameterDescriptor>();
