@@ -181,4 +181,35 @@ public sealed class FanoutBuildTests : IDisposable
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("error: Unknown option --fanout-quad. Did you mean --fanout-quads?", result.Stderr);
     }
+
+    /// <summary>
+    /// The commands a user runs after a build, and parameters files, in the published program: it is trimmed
+    /// (build/Build.csproj), so reflection that trimming would break shows here, not in the in-process unit tests.
+    /// </summary>
+    [Fact]
+    public async Task After_a_build_status_why_graph_and_parameters_files_work_in_the_published_program()
+    {
+        var quads = Quads.ToString();
+        await _ws.Build();
+        File.WriteAllText(_ws.Raw(5), "quad five, edited\n");
+        File.WriteAllText(_ws.File("params.yaml"), $"fanout-quads: {Quads}\n");
+        File.WriteAllText(_ws.File("params.json"), $"{{\"fanout-quads\": {Quads}}}");
+
+        var status = await Driver.RunAsync(_ws.Path, "status", "FanoutAll", "--fanout-quads", quads);
+        var why = await Driver.RunAsync(_ws.Path, "why", FanoutWorkspace.FeaturesNode(5), "--fanout-quads", quads);
+        var dot = await Driver.RunAsync(_ws.Path, "graph", "FanoutAll", "--fanout-quads", quads);
+        var mermaid = await Driver.RunAsync(_ws.Path, "graph", "FanoutAll", "--format", "mermaid", "--fanout-quads", quads);
+        var yaml = await Driver.RunAsync(_ws.Path, "FanoutAll", "--params", "params.yaml", "--plan");
+        var json = await Driver.RunAsync(_ws.Path, "FanoutAll", "--params", "params.json", "--plan");
+
+        Assert.All(new[] { status, why, dot, mermaid, yaml, json }, r => Assert.True(r.ExitCode == 0, r.Stderr));
+        Assert.Matches(@"FanoutFeatures\s+199\s+1\s+0\s+0", status.Output);
+        Assert.Matches(@"FanoutAll\s+0\s+1\s+0\s+0", status.Output);
+        Assert.Contains("would rebuild:", why.Output);
+        Assert.Contains("input changed: file:raw/q5", why.Output);
+        Assert.Contains("\"FanoutGroups\" -> \"FanoutAll\";", dot.Output);
+        Assert.StartsWith("flowchart LR", mermaid.Output);
+        Assert.Contains("Plan: 3 node(s) would run", yaml.Output);
+        Assert.Contains("Plan: 3 node(s) would run", json.Output);
+    }
 }
