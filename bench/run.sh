@@ -12,6 +12,7 @@
 #   --slurm              also the Slurm row in a --quick/--smoke run (the full run always has it; --no-slurm drops it)
 #   --slurm-only         only the Slurm row (10k tasks; 1k with --smoke)
 #   --reps R             repetitions per timed figure (default 3; no-ops get R+2; Snakemake at >= 10k gets 1 per figure)
+#   --rounds R           rounds of the interleaved DataBuild/Ninja no-ops (default 20; 3 with --smoke)
 #   --in-place           measure this checkout as it is (default: a clone of HEAD, so edits made meanwhile do not leak in)
 #   --snakemake-max N    largest workload given to Snakemake (default 10000: its cold build at 100k takes hours here)
 #   --snakemake-cold-max N  largest cold build timed for Snakemake (default 1000: at 10k it takes > 900 s here); above
@@ -24,20 +25,21 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
-quick=0 smoke=0 reps=3 in_place=0 smk_max=10000 smk_cold_max=1000 smk_timeout=900 slurm="" slurm_only=0
+quick=0 smoke=0 reps=3 rounds=20 in_place=0 smk_max=10000 smk_cold_max=1000 smk_timeout=900 slurm="" slurm_only=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) quick=1 ;;
-    --smoke) smoke=1 quick=1 reps=1 smk_max=1000 smk_cold_max=200 ;;
+    --smoke) smoke=1 quick=1 reps=1 rounds=3 smk_max=1000 smk_cold_max=200 ;;
     --slurm) slurm=1 ;;
     --no-slurm) slurm=0 ;;
     --slurm-only) slurm=1 slurm_only=1 ;;
     --reps) reps="$2"; shift ;;
+    --rounds) rounds="$2"; shift ;;
     --in-place) in_place=1 ;;
     --snakemake-max) smk_max="$2"; shift ;;
     --snakemake-cold-max) smk_cold_max="$2"; shift ;;
     --snakemake-timeout) smk_timeout="$2"; shift ;;
-    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "error: unknown option $1 (bench/run.sh --help lists them)" >&2; exit 2 ;;
   esac
   shift
@@ -172,6 +174,15 @@ for n in "${sizes[@]}"; do
     python3 "$here/fanout/workload.py" check "$n" "$work/q$n/$tool" \
       || { echo "error: $tool's all.txt at $n quads is not the concatenation of raw/ in quad order" >&2; exit 1; }
   done
+  # The no-ops once more, interleaved (fanout/interleave.py): each round runs DataBuild's and Ninja's in a random
+  # order, so the drift of a shared machine falls on both alike. The no-op goals are judged on this ratio.
+  if [[ "$noop" == *" $n "* && -d "$work/q$n/databuild/.databuild" && -f "$work/q$n/ninja/.ninja_log" ]]; then
+    echo "  interleaved no-ops, $rounds rounds" >&2
+    python3 "$here/fanout/interleave.py" --rounds "$rounds" --log "$work/logs/interleaved.noop.$n.log" \
+      "databuild.noop_interleaved.$n=$work/q$n/databuild=$exe FanoutAll --fanout-quads $n -j 2" \
+      "ninja.noop_interleaved.$n=$work/q$n/ninja=ninja -j 2" >> "$results" \
+      || echo "warning: the interleaved no-ops at $n quads failed (see logs/interleaved.noop.$n.log)" >&2
+  fi
   # Workspaces of 100k quads hold ~700k files: keep only what a later step reads (the probe size).
   if [[ $n -ne $probe && -z "${BENCH_KEEP:-}" ]]; then rm -rf "$work/q$n"; fi
 done

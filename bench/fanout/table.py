@@ -82,6 +82,14 @@ for kind in ("cold", "noop", "edit", "touch"):
         x = x_ninja(kind, n)
         rows.append(f"| {LABEL[kind]}, {size(n)} quads | {' | '.join(cell(f'{t}.{kind}.{n}') for t in TOOLS)} | "
                     f"{'–' if x is None else f'{x:.2f}x'} |")
+for n in sizes:
+    d, nj = results.get(f"databuild.noop_interleaved.{n}"), results.get(f"ninja.noop_interleaved.{n}")
+    if d is None and nj is None:
+        continue
+    x = ratio(value(f"databuild.noop_interleaved.{n}"), value(f"ninja.noop_interleaved.{n}"))
+    shown = ["not measured" if r is None else f"failed: {r['error']}" if "error" in r else seconds(r["wall"]) for r in (d, nj)]
+    rows.append(f"| no-op, {size(n)} quads, interleaved ({(d or nj)['reps']} rounds, random order) | {shown[0]} | {shown[1]} | – | "
+                f"{'–' if x is None else f'{x:.2f}x'} |")
 for kind, what in (("noop", "no-op"), ("cold", "cold build")):
     for n in sizes:
         if f"databuild.{kind}.{n}" not in results or (kind == "cold" and n not in (1000, 10000)):
@@ -150,10 +158,20 @@ else:
 extra.append(f"| Slurm (tests/slurm/cluster.sh, one node, 2 CPUs), {slurm_size} trivial FanoutFeatures tasks (`cp`), "
              f"`--executor slurm` with default packing and polling | {slurm_text} | <= 10 sbatch calls | {slurm_goal} |")
 
+def noop_verdict(n, limit):
+    """Judged on the interleaved ratio when there is one (both tools timed in the same minutes); the ratio of the
+    blocks of runs is shown beside it."""
+    blocks = x_ninja("noop", n)
+    inter = ratio(value(f"databuild.noop_interleaved.{n}"), value(f"ninja.noop_interleaved.{n}"))
+    if inter is None:
+        return verdict(blocks, limit, lambda v: f"{v:.2f}x in blocks")
+    return verdict(inter, limit, lambda v: f"{v:.2f}x interleaved" + ("" if blocks is None else f"; {blocks:.2f}x in blocks"))
+
+
 # ---- every goal of issue 6, in its order ----
 goals = [
-    ("no-op, 100k quads", "<= 0.8x Ninja", verdict(x_ninja("noop", 100000), 0.8, lambda v: f"{v:.2f}x")),
-    ("no-op, 10k quads", "<= 1.0x Ninja", verdict(x_ninja("noop", 10000), 1.0, lambda v: f"{v:.2f}x")),
+    ("no-op, 100k quads", "<= 0.8x Ninja", noop_verdict(100000, 0.8)),
+    ("no-op, 10k quads", "<= 1.0x Ninja", noop_verdict(10000, 1.0)),
     ("cold build, 1k quads, 2 jobs", "<= 1.1x Ninja", verdict(x_ninja("cold", 1000), 1.1, lambda v: f"{v:.2f}x")),
     ("peak RSS, no-op, 100k quads", "<= 1.5x Ninja", verdict(x_ninja("noop", 100000, "rss_mb"), 1.5, lambda v: f"{v:.2f}x")),
 ]
