@@ -69,12 +69,13 @@ if [[ ! -x "$exe" || ! -f "$stamp" || "$(cat "$stamp")" != "$current" ]]; then
       }
       # Self-contained, trimmed and precompiled as one image (build/Build.csproj explains why); then, where that cannot be
       # had (no runtime pack in an offline NuGet cache), precompiled on the shared runtime; then plain IL, slower to start.
+      why=""
       if [[ -n "$rid" ]] && publish -r "$rid" -p:DataBuildStartup=composite $(instruction_set); then
         :
       elif grep -q ' error CS' "$log"; then
         fail  # the code does not compile: no fallback will
-      elif [[ -n "$rid" ]] && publish -r "$rid" --self-contained false -p:PublishReadyToRun=true; then
-        echo "note: compiled for the shared .NET runtime, not self-contained ($(grep -m1 -o 'error [A-Z]*[0-9]*.*' "$log" | cut -c1-160 || true)); a no-op build starts ~10 ms slower." >&2
+      elif why="$(grep -m1 -i 'error' "$log" | sed 's/^ *//' | cut -c1-200)"; [[ -n "$rid" ]] && publish -r "$rid" --self-contained false -p:PublishReadyToRun=true; then
+        echo "note: compiled for the shared .NET runtime, not self-contained (${why:-see 'dotnet publish build/Build.csproj -r $rid -p:DataBuildStartup=composite'}); a no-op build starts ~10 ms slower." >&2
       elif publish --self-contained false; then
         echo "note: compiled without ReadyToRun (${rid:-unknown platform $(uname -m)}); start-up is slower." >&2
       else
