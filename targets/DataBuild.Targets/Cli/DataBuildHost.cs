@@ -130,7 +130,10 @@ public static class DataBuildHost
         return TextWriter.Synchronized(new StreamWriter(new IO.FileDescriptorStream(1), new System.Text.UTF8Encoding(false), 4096) { AutoFlush = true });
     }
 
-    /// <summary>What <c>--version</c> prints: the engine's version and the runtime it runs on.</summary>
+    /// <summary>
+    /// What <c>--version</c> prints: the engine's version and the runtime it runs on, self-contained (the runtime is
+    /// next to the program, as ./build.sh publishes it) or shared (its fallback, or a test host).
+    /// </summary>
     public static string Version
     {
         get
@@ -138,7 +141,9 @@ public static class DataBuildHost
             var assembly = typeof(DataBuildHost).Assembly;
             var version = System.Reflection.CustomAttributeExtensions.GetCustomAttribute<System.Reflection.AssemblyInformationalVersionAttribute>(assembly)?.InformationalVersion
                 ?? assembly.GetName().Version?.ToString() ?? "unknown";
-            return $"DataBuild {version} (.NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier})";
+            var runtime = Path.GetDirectoryName(typeof(object).Assembly.Location) == Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)
+                ? "self-contained" : "shared runtime";
+            return $"DataBuild {version} (.NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier}, {runtime})";
         }
     }
 
