@@ -36,7 +36,16 @@ instruction_set() {
   echo "-p:DataBuildInstructionSet=x86-64-v3"
 }
 
-current="$(sources_hash)"
+# DATABUILD_COMPILE=quick compiles for the shared runtime instead: about half the compile time (~25 s against ~45 s
+# here), for a session of editing pipeline code; each no-op then starts ~10 ms slower. Unset, the program is compiled
+# for start-up (build/Build.csproj). Switching recompiles.
+compile="${DATABUILD_COMPILE:-startup}"
+case "$compile" in
+  startup|quick) ;;
+  *) echo "error: DATABUILD_COMPILE='$compile' is not a compile mode; use 'startup' (the default) or 'quick'." >&2; exit 2 ;;
+esac
+
+current="$(sources_hash) $compile"
 if [[ ! -x "$exe" || ! -f "$stamp" || "$(cat "$stamp")" != "$current" ]]; then
   dotnet="$(find_dotnet)" || {
     want="$(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' "$root/global.json")"
@@ -69,13 +78,15 @@ if [[ ! -x "$exe" || ! -f "$stamp" || "$(cat "$stamp")" != "$current" ]]; then
       }
       # Self-contained, trimmed and precompiled as one image (build/Build.csproj explains why); then, where that cannot be
       # had (no runtime pack in an offline NuGet cache), precompiled on the shared runtime; then plain IL, slower to start.
+      # DATABUILD_COMPILE=quick starts at the second.
       why=""
-      if [[ -n "$rid" ]] && publish -r "$rid" -p:DataBuildStartup=composite $(instruction_set); then
+      if [[ "$compile" == startup && -n "$rid" ]] && publish -r "$rid" -p:DataBuildStartup=composite $(instruction_set); then
         :
       elif grep -q ' error CS' "$log"; then
         fail  # the code does not compile: no fallback will
       elif why="$(grep -m1 -i 'error' "$log" | sed 's/^ *//' | cut -c1-200)"; [[ -n "$rid" ]] && publish -r "$rid" --self-contained false -p:PublishReadyToRun=true; then
-        echo "note: compiled for the shared .NET runtime, not self-contained (${why:-see 'dotnet publish build/Build.csproj -r $rid -p:DataBuildStartup=composite'}); a no-op build starts ~10 ms slower." >&2
+        [[ "$compile" == quick ]] \
+          || echo "note: compiled for the shared .NET runtime, not self-contained (${why:-see 'dotnet publish build/Build.csproj -r $rid -p:DataBuildStartup=composite'}); a no-op build starts ~10 ms slower." >&2
       elif publish --self-contained false; then
         echo "note: compiled without ReadyToRun (${rid:-unknown platform $(uname -m)}); start-up is slower." >&2
       else

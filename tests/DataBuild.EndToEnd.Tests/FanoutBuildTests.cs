@@ -39,6 +39,16 @@ public sealed class FanoutBuildTests : IDisposable
     }
 
     [Fact]
+    public async Task An_unknown_compile_mode_exits_with_2_and_names_the_modes()
+    {
+        var result = await Driver.RunAsync(_ws.Path, new Dictionary<string, string> { ["DATABUILD_COMPILE"] = "fastest" }, "--version");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("DATABUILD_COMPILE='fastest' is not a compile mode; use 'startup' (the default) or 'quick'.", result.Stderr);
+        Assert.Empty(result.Stdout);
+    }
+
+    [Fact]
     public async Task A_rerun_prints_nothing_to_do()
     {
         await _ws.Build();
