@@ -86,8 +86,8 @@ if [[ ! -x "$exe" || ! -f "$stamp" || "$(cat "$stamp")" != "$current" ]]; then
         fail  # the code does not compile: no fallback will
       elif why="$(grep -m1 -i 'error' "$log" | sed 's/^ *//' | cut -c1-200)"; [[ -n "$rid" ]] && publish -r "$rid" --self-contained false -p:PublishReadyToRun=true; then
         [[ "$compile" == quick ]] \
-          || echo "note: compiled for the shared .NET runtime, not self-contained (${why:-see 'dotnet publish build/Build.csproj -r $rid -p:DataBuildStartup=composite'}); a no-op build starts ~10 ms slower." >&2
-      elif publish --self-contained false; then
+          || echo "note: compiled for the shared .NET runtime, not self-contained (${why:-see 'dotnet publish build/Build.csproj -r $rid -p:DataBuildStartup=composite'}); a no-op build starts ~10 ms slower. To try again: rm build/obj/.databuild-stamp" >&2
+      elif ! grep -q ' error CS' "$log" && publish --self-contained false; then
         echo "note: compiled without ReadyToRun (${rid:-unknown platform $(uname -m)}); start-up is slower." >&2
       else
         fail
