@@ -13,6 +13,7 @@
 #   --slurm-only         only the Slurm row (10k tasks; 1k with --smoke)
 #   --reps R             repetitions per timed figure (default 3; no-ops get R+2; Snakemake at >= 10k gets 1 per figure)
 #   --rounds R           rounds of the interleaved DataBuild/Ninja no-ops (default 20; 3 with --smoke)
+#   --plan N             partitions to plan in memory (default 1M; --quick 100k, --smoke 10k)
 #   --in-place           measure this checkout as it is (default: a clone of HEAD, so edits made meanwhile do not leak in)
 #   --snakemake-max N    largest workload given to Snakemake (default 10000: its cold build at 100k takes hours here)
 #   --snakemake-cold-max N  largest cold build timed for Snakemake (default 1000: at 10k it takes > 900 s here); above
@@ -25,7 +26,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
-quick=0 smoke=0 reps=3 rounds=20 in_place=0 smk_max=10000 smk_cold_max=1000 smk_timeout=900 slurm="" slurm_only=0
+quick=0 smoke=0 reps=3 rounds=20 plan="" in_place=0 smk_max=10000 smk_cold_max=1000 smk_timeout=900 slurm="" slurm_only=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) quick=1 ;;
@@ -35,11 +36,12 @@ while [[ $# -gt 0 ]]; do
     --slurm-only) slurm=1 slurm_only=1 ;;
     --reps) reps="$2"; shift ;;
     --rounds) rounds="$2"; shift ;;
+    --plan) plan="$2"; shift ;;
     --in-place) in_place=1 ;;
     --snakemake-max) smk_max="$2"; shift ;;
     --snakemake-cold-max) smk_cold_max="$2"; shift ;;
     --snakemake-timeout) smk_timeout="$2"; shift ;;
-    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "error: unknown option $1 (bench/run.sh --help lists them)" >&2; exit 2 ;;
   esac
   shift
@@ -99,6 +101,7 @@ slurm_n=10000
 if [[ $smoke -eq 1 ]]; then sizes=(200 1000); cold=" 200 "; noop=" 1000 "; edit=" 1000 "; plan_n=10000; probe=1000; slurm_n=1000
 elif [[ $quick -eq 1 ]]; then sizes=(1000 10000); cold=" 1000 10000 "; noop=" 10000 "; edit=" 10000 "; plan_n=100000
 else sizes=(1000 10000 100000); cold=" 1000 10000 "; noop=" 10000 100000 "; edit=" 10000 100000 "; plan_n=1000000; fi
+[[ -z "$plan" ]] || plan_n="$plan"
 [[ -n "$slurm" ]] || { [[ $quick -eq 1 ]] && slurm=0 || slurm=1; }
 if [[ $slurm_only -eq 1 ]]; then sizes=(); fi
 clean="rm -rf features groups all.txt"
