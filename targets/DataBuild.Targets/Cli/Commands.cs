@@ -10,13 +10,12 @@ namespace DataBuild.Cli;
 /// <summary>The build command (and --plan): runs a session and prints what happened, per target.</summary>
 internal static partial class Commands
 {
-    public static int Build(PipelineModel model, Workspace workspace, CommandLine line, TextWriter o, IReadOnlyList<ParameterDescriptor> parameters,
-        UpToDateSnapshot.Pending? snapshot)
+    /// <param name="selectors">The command line's positional arguments, parsed (by the host, which loads the model for them).</param>
+    public static int Build(PipelineModel model, Workspace workspace, CommandLine line, List<NodeSelector> selectors, TextWriter o,
+        IReadOnlyList<ParameterDescriptor> parameters, UpToDateSnapshot.Pending? snapshot)
     {
-        if (line.Positional.Count == 0)
+        if (selectors.Count == 0)
             throw new UsageException($"Name a target to build. Available targets are: {string.Join(", ", model.Order)}. Run ./build.sh --help for more.");
-        var selectors = new List<NodeSelector>(line.Positional.Count);
-        foreach (var p in line.Positional) selectors.Add(NodeSelector.Parse(p));
         foreach (var s in selectors) model.Get(s.Target);
         var plan = line.Has("plan");
         var jobs = line.Value("jobs") is { } j ? (int.TryParse(j, out var n) && n > 0 ? n : throw new UsageException($"-j needs a positive number, got '{j}'.")) : Environment.ProcessorCount;

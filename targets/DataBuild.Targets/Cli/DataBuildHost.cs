@@ -62,7 +62,8 @@ public static class DataBuildHost
             RejectUnknownOptions(line, parameters);
             ParameterBinder.Bind(pipeline, parameters, line.Value("params"), workspace.Environment, line.Options);
             // A build evaluates the definitions of its targets and what they need; other commands see every target.
-            var model = PipelineModel.Load(pipeline, line.Command is null && line.Positional.Count > 0 ? TargetsNamed(line.Positional) : null);
+            var selectors = line.Command is null ? Selectors(line.Positional) : [];
+            var model = PipelineModel.Load(pipeline, selectors.Count > 0 ? TargetsOf(selectors) : null);
             Diagnostics.Timings.Mark("model loaded");
             return line.Command switch
             {
@@ -70,7 +71,7 @@ public static class DataBuildHost
                 "status" => Commands.Status(model, workspace, line, output),
                 "graph" => Commands.Graph(model, workspace, line, output),
                 "worker" => Execution.Slurm.SlurmWorker.Run(model, workspace, line.Value, output),
-                _ => Commands.Build(model, workspace, line, output, parameters, snapshot),
+                _ => Commands.Build(model, workspace, line, selectors, output, parameters, snapshot),
             };
         }
         catch (UsageException e)
@@ -101,10 +102,17 @@ public static class DataBuildHost
         }
     }
 
-    private static List<string> TargetsNamed(IReadOnlyList<string> selectors)
+    private static List<NodeSelector> Selectors(IReadOnlyList<string> positional)
+    {
+        var selectors = new List<NodeSelector>(positional.Count);
+        foreach (var p in positional) selectors.Add(NodeSelector.Parse(p));
+        return selectors;
+    }
+
+    private static List<string> TargetsOf(List<NodeSelector> selectors)
     {
         var names = new List<string>(selectors.Count);
-        foreach (var s in selectors) names.Add(NodeSelector.Parse(s).Target);
+        foreach (var s in selectors) names.Add(s.Target);
         return names;
     }
 
