@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The one command that runs DataBuild's tests. It does its own set-up first: starts the local one-node Slurm
-# cluster (tests/slurm/cluster.sh, installing slurm-wlm/munge/MariaDB from Debian when absent) and installs
-# DuckDB from npm for the Parquet interop tests. A missing prerequisite is not skipped: the tests that need it
-# fail and say how to fix it.
+# cluster (tests/slurm/cluster.sh, installing slurm-wlm/munge/MariaDB from Debian when absent). DuckDB, the outside
+# reference for Parquet, runs in-process from its NuGet package. A missing prerequisite is not skipped: the tests that
+# need it fail and say how to fix it.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
@@ -10,13 +10,6 @@ cd "$root"
 echo "== set-up: local Slurm cluster (tests/slurm/cluster.sh start)"
 if ! tests/slurm/cluster.sh start; then
   echo "warning: the Slurm cluster did not start; the real-cluster tests will fail and say why." >&2
-fi
-
-echo "== set-up: DuckDB for Parquet interop (npm install --prefix tests/interop)"
-if ! command -v npm >/dev/null 2>&1; then
-  echo "warning: npm is not installed (apt-get install nodejs npm); the live DuckDB interop tests will fail." >&2
-elif ! npm install --prefix tests/interop --no-audit --no-fund --loglevel=error; then
-  echo "warning: could not install @duckdb/node-api; the live DuckDB interop tests will fail." >&2
 fi
 
 echo "== tests (dotnet test DataBuild.sln)"

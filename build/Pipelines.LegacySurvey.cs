@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using DataBuild.Model;
 using DataBuild.Parameters;
 using DataBuild.Pipelines.Products;
+using DataBuild.Products;
 using DataBuild.Tasks.LegacySurvey;
 
 namespace DataBuild.Pipelines;
@@ -32,8 +33,8 @@ public sealed partial class Pipelines
             var survey = Tasks.LegacySurvey.SurveyFixture.Generate();
             foreach (var ccd in survey.Exposures.SelectMany(e => e.Ccds))
                 SurveyFiles.WriteCcd(Path.Combine(ctx.Output("ccds"), SurveyFiles.CcdFileName(ccd.ExposureId, ccd.Ccd)), ccd,
-                    Provenance.Of(ctx, nameof(SurveyFixture), "1"));
-            SurveyFiles.WriteReference(ctx.Output("reference"), survey.ReferenceCatalog, Provenance.Of(ctx, nameof(SurveyFixture), "1"));
+                    ctx.Provenance(nameof(SurveyFixture), "1"));
+            SurveyFiles.WriteReference(ctx.Output("reference"), survey.ReferenceCatalog, ctx.Provenance(nameof(SurveyFixture), "1"));
         }, version: "1");
 
     Target Zeropoints => _ => _
@@ -67,7 +68,7 @@ public sealed partial class Pipelines
             var (image, _) = SurveyFiles.ReadCcd(ctx.Input("pixels"));
             var zp = JsonNode.Parse(File.ReadAllText(ctx.Upstream(nameof(Zeropoints))[0].Output()))!;
             var zeropoint = new ExposureZeropoint(image.ExposureId, (double)zp["zeropoint"]!, (double)zp["scatter"]!, (int)zp["matched_stars"]!);
-            SurveyFiles.WriteCalibratedCcd(ctx.Output(), image, CcdCalibrator.Calibrate(image), zeropoint, Provenance.Of(ctx, nameof(Calibrations), "1"));
+            SurveyFiles.WriteCalibratedCcd(ctx.Output(), image, CcdCalibrator.Calibrate(image), zeropoint, ctx.Provenance(nameof(Calibrations), "1"));
         }, version: "1");
 
     Target BrickList => _ => _
@@ -81,7 +82,7 @@ public sealed partial class Pipelines
                 .SelectMany(ccd => BrickGrid.Touching(ccd).Select(b => (Brick: b, ccd.ExposureId, ccd.Ccd)))
                 .OrderBy(r => r.Brick.Row).ThenBy(r => r.Brick.Column).ThenBy(r => r.ExposureId).ThenBy(r => r.Ccd)
                 .Select(r => (r.Brick.Name, r.ExposureId, r.Ccd)).ToList();
-            SurveyFiles.WriteBrickList(ctx.Output(), rows, Provenance.Of(ctx, nameof(BrickList), "1"));
+            SurveyFiles.WriteBrickList(ctx.Output(), rows, ctx.Provenance(nameof(BrickList), "1"));
         }, version: "1");
 
     Target Catalogs => _ => _
@@ -94,7 +95,7 @@ public sealed partial class Pipelines
         {
             var ccds = ctx.Upstream(nameof(Calibrations)).Select(u => SurveyFiles.ReadCalibratedCcd(u.Output())).ToList();
             var sources = BrickCatalogBuilder.Build(BrickGrid.ByName(ctx["brick"]), ccds);
-            SurveyFiles.WriteSources(ctx.Output(), sources, Provenance.Of(ctx, nameof(Catalogs), "1"));
+            SurveyFiles.WriteSources(ctx.Output(), sources, ctx.Provenance(nameof(Catalogs), "1"));
         }, version: "1");
 
     Target Sweeps => _ => _
@@ -106,7 +107,7 @@ public sealed partial class Pipelines
         {
             var slice = SurveyPlan.SliceNamed(ctx["sweep"]);
             var rows = Tasks.LegacySurvey.Sweeps.Gather(slice, ctx.Upstream(nameof(Catalogs)).Select(u => SurveyFiles.ReadSources(u.Output())));
-            SurveyFiles.WriteSources(ctx.Output(), rows, Provenance.Of(ctx, nameof(Sweeps), "1"));
+            SurveyFiles.WriteSources(ctx.Output(), rows, ctx.Provenance(nameof(Sweeps), "1"));
         }, version: "1");
 
     Target ExternalMatch => _ => _
@@ -124,7 +125,7 @@ public sealed partial class Pipelines
             new Table()
                 .Add("brickname", matches.Select(m => m.BrickName).ToArray()).Add("objid", matches.Select(m => m.ObjId).ToArray())
                 .Add("ref_id", matches.Select(m => m.ReferenceId).ToArray()).Add("separation_arcsec", matches.Select(m => m.SeparationArcsec).ToArray())
-                .Write(ctx.Output(), Provenance.Of(ctx, nameof(ExternalMatch), "1"));
+                .Write(ctx.Output(), ctx.Provenance(nameof(ExternalMatch), "1"));
         }, version: "1");
 
     static IEnumerable<PartitionKey> SweepKeys(string brickList) =>

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using DataBuild.Model;
 using DataBuild.Parameters;
 using DataBuild.Pipelines.Products;
+using DataBuild.Products;
 using DataBuild.Tasks.Ztf;
 
 namespace DataBuild.Pipelines;
@@ -41,7 +42,7 @@ public sealed partial class Pipelines
         {
             foreach (var quad in ZtfFixture.GenerateField(int.Parse(ctx["field"], CultureInfo.InvariantCulture)).Where(q => !q.IsEmpty))
                 ZtfFiles.WriteLightCurves(Path.Combine(ctx.Output("lightcurves"), QuadFileName(quad.Quad.Ccd, quad.Quad.Quadrant)),
-                    quad.Sources.Select(s => s.Curve).ToList(), Provenance.Of(ctx, nameof(Fixtures), "1"));
+                    quad.Sources.Select(s => s.Curve).ToList(), ctx.Provenance(nameof(Fixtures), "1"));
         }, version: "1");
 
     Target Quads => _ => _
@@ -56,7 +57,7 @@ public sealed partial class Pipelines
         {
             var files = ctx.Parameter("files");
             var quads = files[(files.IndexOf(':') + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(ParseQuadFileName).ToList();
-            ZtfFiles.WriteQuadList(ctx.Output(), quads, Provenance.Of(ctx, nameof(Quads), "1"));
+            ZtfFiles.WriteQuadList(ctx.Output(), quads, ctx.Provenance(nameof(Quads), "1"));
         }, version: "1");
 
     Target Features => _ => _
@@ -69,7 +70,7 @@ public sealed partial class Pipelines
         .Executes(ctx =>
         {
             var (curves, _) = ZtfFiles.ReadLightCurves(ctx.Input("lightcurves"));
-            ZtfFiles.WriteFeatures(ctx.Output(), FeatureExtractor.Compute(curves), Provenance.Of(ctx, nameof(Features), "1"));
+            ZtfFiles.WriteFeatures(ctx.Output(), FeatureExtractor.Compute(curves), ctx.Provenance(nameof(Features), "1"));
         }, version: "1");
 
     Target TrainingSet => _ => _
@@ -79,7 +80,7 @@ public sealed partial class Pipelines
         .Executes(ctx =>
         {
             var sources = ZtfTrainingSet.Generate();
-            ZtfFiles.WriteLightCurves(ctx.Output(), sources.Select(s => s.Curve).ToList(), Provenance.Of(ctx, nameof(TrainingSet), "1"),
+            ZtfFiles.WriteLightCurves(ctx.Output(), sources.Select(s => s.Curve).ToList(), ctx.Provenance(nameof(TrainingSet), "1"),
                 sources.Select(s => s.Truth.ToString()).ToList());
         }, version: "1");
 
@@ -91,7 +92,7 @@ public sealed partial class Pipelines
         {
             var (curves, classes) = ZtfFiles.ReadLightCurves(ctx.Upstream(nameof(TrainingSet))[0].Output());
             if (classes is null) throw new TaskFailedException("The training light curves have no 'class' column; a training set needs labels.");
-            ZtfFiles.WriteFeatures(ctx.Output(), FeatureExtractor.Compute(curves), Provenance.Of(ctx, nameof(TrainingFeatures), "1"), classes);
+            ZtfFiles.WriteFeatures(ctx.Output(), FeatureExtractor.Compute(curves), ctx.Provenance(nameof(TrainingFeatures), "1"), classes);
         }, version: "1");
 
     Target Models => _ => _
@@ -128,7 +129,7 @@ public sealed partial class Pipelines
                 foreach (var model in models) rows.AddRange(Inference.Predict(model, features));
             }
             var ordered = rows.OrderBy(p => p.SourceId).ThenBy(p => p.Tag, StringComparer.Ordinal).ThenBy(p => p.Algorithm).ToList();
-            ZtfFiles.WritePredictions(ctx.Output(), ordered, Provenance.Of(ctx, nameof(Predictions), "1"));
+            ZtfFiles.WritePredictions(ctx.Output(), ordered, ctx.Provenance(nameof(Predictions), "1"));
         }, version: "1");
 
     Target CombinedPredictions => _ => _
@@ -146,7 +147,7 @@ public sealed partial class Pipelines
                 .Add("mean_probability", combined.Select(c => c.MeanProbability).ToArray())
                 .Add("max_probability", combined.Select(c => c.MaxProbability).ToArray())
                 .Add("algorithms", combined.Select(c => c.AlgorithmCount).ToArray())
-                .Write(ctx.Output("parquet"), Provenance.Of(ctx, nameof(CombinedPredictions), "1"));
+                .Write(ctx.Output("parquet"), ctx.Provenance(nameof(CombinedPredictions), "1"));
             File.WriteAllText(ctx.Output("csv"), Csv.Write(["source_id", "tag", "mean_probability", "max_probability", "algorithms"],
                 combined.Select(c => new object[] { c.SourceId, c.Tag, c.MeanProbability, c.MaxProbability, c.AlgorithmCount })));
         }, version: "1");

@@ -1,7 +1,7 @@
 using DataBuild.Cli;
 using DataBuild.Parameters;
 using DataBuild.Pipelines;
-using DataBuild.Products.Parquet;
+using DataBuild.Products;
 
 return DataBuildHost.Run(args, () => new Pipelines(), Inspect);
 
@@ -20,7 +20,7 @@ partial class Program
                 ParquetInspector.Write(path, rows, output);
                 return DataBuildHost.Ok;
             }
-            catch (ParquetFormatException e)
+            catch (ProductFormatException e)
             {
                 Console.Error.WriteLine($"error: {e.Message}");
                 return DataBuildHost.BuildFailed;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using DataBuild.Products.Parquet;
+using DataBuild.Products;
 using DataBuild.Tasks.LegacySurvey;
 
 namespace DataBuild.Pipelines.Products;
@@ -30,18 +30,18 @@ internal static class SurveyFiles
     }
 
     /// <summary>A CCD with its pixels, or only its geometry (no pixel read) when <paramref name="pixels"/> is false.</summary>
-    public static (CcdImage Image, ParquetMetadata Metadata) ReadCcd(string path, bool pixels = true)
+    public static (CcdImage Image, IReadOnlyDictionary<string, string> Metadata) ReadCcd(string path, bool pixels = true)
     {
-        using var file = ParquetFile.Open(path);
+        using var file = ProductFile.Open(path);
         var m = file.Metadata;
-        double D(string key) => double.Parse(Get(m, key), CultureInfo.InvariantCulture);
-        int I(string key) => int.Parse(Get(m, key), CultureInfo.InvariantCulture);
+        double D(string key) => double.Parse(Get(path, m, key), CultureInfo.InvariantCulture);
+        int I(string key) => int.Parse(Get(path, m, key), CultureInfo.InvariantCulture);
         var (width, height) = (I("width"), I("height"));
         var wcs = new TangentPlaneWcs(D("crval1"), D("crval2"), D("crpix1"), D("crpix2"), D("cd1_1"), D("cd1_2"), D("cd2_1"), D("cd2_2"));
         var values = new float[pixels ? width * height : 0];
         if (pixels)
         {
-            var (x, y, counts) = (Columns.Read<int>(file, "x"), Columns.Read<int>(file, "y"), Columns.Read<float>(file, "counts"));
+            var (x, y, counts) = (file.Column<int>("x"), file.Column<int>("y"), file.Column<float>("counts"));
             if (counts.Length != width * height) throw new InvalidDataException($"{path}: {counts.Length} pixels for a {width}x{height} CCD.");
             for (var i = 0; i < counts.Length; i++) values[y[i] * width + x[i]] = counts[i];
         }
@@ -56,9 +56,9 @@ internal static class SurveyFiles
     public static CalibratedCcd ReadCalibratedCcd(string path)
     {
         var (image, m) = ReadCcd(path);
-        double D(string key) => double.Parse(Get(m, key), CultureInfo.InvariantCulture);
+        double D(string key) => double.Parse(Get(path, m, key), CultureInfo.InvariantCulture);
         var calibration = new CcdCalibration(image.ExposureId, image.Ccd, D("sky"), D("sky_sigma"), D("fwhm_pixels"), D("fwhm_arcsec"),
-            int.Parse(Get(m, "psf_stars"), CultureInfo.InvariantCulture));
+            int.Parse(Get(path, m, "psf_stars"), CultureInfo.InvariantCulture));
         return new CalibratedCcd(image, calibration, D("zeropoint"));
     }
 
@@ -70,8 +70,8 @@ internal static class SurveyFiles
 
     public static List<ReferenceStar> ReadReference(string path)
     {
-        using var file = ParquetFile.Open(path);
-        var (id, ra, dec, mag) = (Columns.Read<long>(file, "id"), Columns.Read<double>(file, "ra"), Columns.Read<double>(file, "dec"), Columns.Read<double>(file, "mag"));
+        using var file = ProductFile.Open(path);
+        var (id, ra, dec, mag) = (file.Column<long>("id"), file.Column<double>("ra"), file.Column<double>("dec"), file.Column<double>("mag"));
         return Enumerable.Range(0, id.Length).Select(i => new ReferenceStar(id[i], ra[i], dec[i], mag[i])).ToList();
     }
 
@@ -85,9 +85,9 @@ internal static class SurveyFiles
 
     public static List<BrickSource> ReadSources(string path)
     {
-        using var file = ParquetFile.Open(path);
-        var (brick, objId, nObs) = (Columns.Read<string>(file, "brickname"), Columns.Read<int>(file, "objid"), Columns.Read<int>(file, "nobs"));
-        double[] D(string name) => Columns.Read<double>(file, name);
+        using var file = ProductFile.Open(path);
+        var (brick, objId, nObs) = (file.StringColumn("brickname"), file.Column<int>("objid"), file.Column<int>("nobs"));
+        double[] D(string name) => file.Column<double>(name);
         var (ra, dec, flux, ivar, mag) = (D("ra"), D("dec"), D("flux"), D("flux_ivar"), D("mag"));
         return Enumerable.Range(0, brick.Length).Select(i => new BrickSource(brick[i], objId[i], ra[i], dec[i], flux[i], ivar[i], mag[i], nObs[i])).ToList();
     }
@@ -100,13 +100,13 @@ internal static class SurveyFiles
 
     public static List<(string Brick, int Exposure, int Ccd)> ReadBrickList(string path)
     {
-        using var file = ParquetFile.Open(path);
-        var (brick, exposure, ccd) = (Columns.Read<string>(file, "brickname"), Columns.Read<int>(file, "exposure"), Columns.Read<int>(file, "ccd"));
+        using var file = ProductFile.Open(path);
+        var (brick, exposure, ccd) = (file.StringColumn("brickname"), file.Column<int>("exposure"), file.Column<int>("ccd"));
         return Enumerable.Range(0, brick.Length).Select(i => (brick[i], exposure[i], ccd[i])).ToList();
     }
 
-    private static string Get(ParquetMetadata m, string key) =>
-        m.GetMetadata(key) ?? throw new InvalidDataException($"{m.Path}: no '{key}' in the key-value metadata; it is not a DataBuild CCD file.");
+    private static string Get(string path, IReadOnlyDictionary<string, string> m, string key) =>
+        m.GetValueOrDefault(key) ?? throw new InvalidDataException($"{path}: no '{key}' in the key-value metadata; it is not a DataBuild CCD file.");
 
     private static string Text(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 

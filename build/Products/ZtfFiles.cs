@@ -1,4 +1,4 @@
-using DataBuild.Products.Parquet;
+using DataBuild.Products;
 using DataBuild.Tasks.Ztf;
 
 namespace DataBuild.Pipelines.Products;
@@ -38,14 +38,14 @@ internal static class ZtfFiles
     /// <summary>The light curves of a file, in file order, and the "class" of each when the file has one.</summary>
     public static (List<LightCurve> Curves, List<string>? Classes) ReadLightCurves(string path)
     {
-        using var file = ParquetFile.Open(path);
-        var sourceId = Columns.Read<long>(file, "source_id");
-        var ra = Columns.Read<double>(file, "ra");
-        var dec = Columns.Read<double>(file, "dec");
-        var mjd = Columns.Read<double>(file, "mjd");
-        var mag = Columns.Read<double>(file, "mag");
-        var err = Columns.Read<double>(file, "magerr");
-        var label = file.Schema.Contains("class") ? Columns.Read<string>(file, "class") : null;
+        using var file = ProductFile.Open(path);
+        var sourceId = file.Column<long>("source_id");
+        var ra = file.Column<double>("ra");
+        var dec = file.Column<double>("dec");
+        var mjd = file.Column<double>("mjd");
+        var mag = file.Column<double>("mag");
+        var err = file.Column<double>("magerr");
+        var label = file.HasColumn("class") ? file.StringColumn("class") : null;
         var curves = new List<LightCurve>();
         var classes = label is null ? null : new List<string>();
         for (var start = 0; start < sourceId.Length;)
@@ -65,8 +65,8 @@ internal static class ZtfFiles
     /// <summary>(sources, epochs) from the source_id column alone: what the memory estimate of a quad needs.</summary>
     public static (int Sources, int Epochs) CountLightCurves(string path)
     {
-        using var file = ParquetFile.Open(path);
-        var ids = Columns.Read<long>(file, "source_id");
+        using var file = ProductFile.Open(path);
+        var ids = file.Column<long>("source_id");
         return (ids.Distinct().Count(), ids.Length);
     }
 
@@ -94,14 +94,14 @@ internal static class ZtfFiles
 
     public static (List<SourceFeatures> Features, List<string>? Classes) ReadFeatures(string path)
     {
-        using var file = ParquetFile.Open(path);
-        double[] D(string name) => Columns.Read<double>(file, name);
-        var (id, ra, dec, nObs) = (Columns.Read<long>(file, "source_id"), D("ra"), D("dec"), Columns.Read<int>(file, "n_obs"));
+        using var file = ProductFile.Open(path);
+        double[] D(string name) => file.Column<double>(name);
+        var (id, ra, dec, nObs) = (file.Column<long>("source_id"), D("ra"), D("dec"), file.Column<int>("n_obs"));
         var (median, wmean, std, mad, skew) = (D("median"), D("weighted_mean"), D("std"), D("mad"), D("skew"));
         var (amplitude, chi2, period, power) = (D("amplitude"), D("chi2_reduced"), D("period"), D("period_power"));
         var features = Enumerable.Range(0, id.Length).Select(i => new SourceFeatures(
             id[i], ra[i], dec[i], nObs[i], median[i], wmean[i], std[i], mad[i], skew[i], amplitude[i], chi2[i], period[i], power[i])).ToList();
-        var classes = file.Schema.Contains("class") ? Columns.Read<string>(file, "class").ToList() : null;
+        var classes = file.HasColumn("class") ? file.StringColumn("class").ToList() : null;
         return (features, classes);
     }
 
@@ -112,9 +112,9 @@ internal static class ZtfFiles
 
     public static IReadOnlyList<(int Ccd, int Quad)> ReadQuadList(string path)
     {
-        using var file = ParquetFile.Open(path);
-        var ccd = Columns.Read<int>(file, "ccd");
-        var quad = Columns.Read<int>(file, "quad");
+        using var file = ProductFile.Open(path);
+        var ccd = file.Column<int>("ccd");
+        var quad = file.Column<int>("quad");
         return ccd.Zip(quad).ToList();
     }
 
@@ -130,11 +130,11 @@ internal static class ZtfFiles
 
     public static List<Prediction> ReadPredictions(string path)
     {
-        using var file = ParquetFile.Open(path);
-        var id = Columns.Read<long>(file, "source_id");
-        var tag = Columns.Read<string>(file, "tag");
-        var algorithm = Columns.Read<string>(file, "algorithm");
-        var probability = Columns.Read<double>(file, "probability");
+        using var file = ProductFile.Open(path);
+        var id = file.Column<long>("source_id");
+        var tag = file.StringColumn("tag");
+        var algorithm = file.StringColumn("algorithm");
+        var probability = file.Column<double>("probability");
         return Enumerable.Range(0, id.Length)
             .Select(i => new Prediction(id[i], tag[i], ClassifierAlgorithms.Parse(algorithm[i]), probability[i])).ToList();
     }

@@ -1,38 +1,40 @@
-using DataBuild.Products.Parquet;
+using DataBuild.Products;
 
 namespace DataBuild.EndToEnd.Tests.Support;
 
-/// <summary>Rewrites a Parquet file as a user's tool would: same schema and metadata, one value changed.</summary>
+/// <summary>Rewrites a Parquet file as a user's tool would: same columns and metadata, one value changed.</summary>
 public static class ParquetEdit
 {
     /// <summary>Adds <paramref name="delta"/> to row <paramref name="row"/> of a double or float column <paramref name="column"/>.</summary>
     public static void AddTo(string path, string column, int row, double delta)
     {
-        ParquetSchema schema;
-        List<ParquetColumnData> columns;
-        List<KeyValuePair<string, string>> metadata;
-        using (var file = ParquetFile.Open(path))
+        var table = new Table();
+        Dictionary<string, string> metadata;
+        using (var file = ProductFile.Open(path))
         {
-            schema = new ParquetSchema(file.Schema.Columns.Select(c => new ParquetColumn(c.Name, c.Type, c.Nullable)));
-            columns = file.Schema.Columns.Select(c => Read(file, c)).ToList();
-            metadata = file.Metadata.KeyValueMetadata.Select(kv => new KeyValuePair<string, string>(kv.Key, kv.Value ?? "")).ToList();
+            if (!file.HasColumn(column))
+                throw new ArgumentException($"{path}: no column {column}.");
+            foreach (var field in file.Reader.Schema.DataFields)
+            {
+                var name = field.Name;
+                var t = field.ClrType;
+                if (t == typeof(double)) table.Add(name, Edit(file.Column<double>(name), name == column, v => v + delta));
+                else if (t == typeof(float)) table.Add(name, Edit(file.Column<float>(name), name == column, v => v + (float)delta));
+                else if (name == column) throw new ArgumentException($"{path}: column {column} is not a double or float column.");
+                else if (t == typeof(int)) table.Add(name, file.Column<int>(name));
+                else if (t == typeof(long)) table.Add(name, file.Column<long>(name));
+                else if (t == typeof(string) || t == typeof(ReadOnlyMemory<char>)) table.Add(name, file.StringColumn(name));
+                else throw new NotSupportedException($"{path}: column {name} holds {t.Name}, which this test helper does not rewrite.");
+            }
+            metadata = new Dictionary<string, string>(file.Metadata);
         }
-        switch (columns[schema.IndexOf(column)])
-        {
-            case ParquetColumnData<double> d: d.Values[row] += delta; break;
-            case ParquetColumnData<float> f: f.Values[row] += (float)delta; break;
-            default: throw new ArgumentException($"{path}: column {column} is not a double or float column.");
-        }
-        ParquetFileWriter.Write(path, schema, columns, keyValueMetadata: metadata);
-    }
+        using var output = File.Create(path);
+        table.Write(output, metadata);
 
-    private static ParquetColumnData Read(ParquetFile file, ParquetColumn column) => column.Type switch
-    {
-        ParquetType.Int32 => file.ReadColumn<int>(column.Name),
-        ParquetType.Int64 => file.ReadColumn<long>(column.Name),
-        ParquetType.Float => file.ReadColumn<float>(column.Name),
-        ParquetType.Double => file.ReadColumn<double>(column.Name),
-        ParquetType.String => file.ReadColumn<string>(column.Name),
-        _ => throw new NotSupportedException($"{file.Metadata.Path}: column {column.Name} has type {column.Type}, which this test helper does not rewrite."),
-    };
+        T[] Edit<T>(T[] values, bool edited, Func<T, T> change)
+        {
+            if (edited) values[row] = change(values[row]);
+            return values;
+        }
+    }
 }

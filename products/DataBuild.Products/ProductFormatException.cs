@@ -1,0 +1,9 @@
+namespace DataBuild.Products;
+
+/// <summary>A file that cannot be read as the product asked for: not Parquet, truncated, or without a needed column.</summary>
+public sealed class ProductFormatException(string path, string problem, Exception? inner = null)
+    : Exception($"{path}: {problem}", inner)
+{
+    /// <summary>The file that could not be read.</summary>
+    public string Path { get; } = path;
+}
