@@ -1,5 +1,6 @@
 using System.ComponentModel;
-using System.Diagnostics;
+using CliWrap;
+using CliWrap.Buffered;
 
 namespace DataBuild.Slurm;
 
@@ -11,43 +12,23 @@ public sealed class ProcessCommandRunner(TimeSpan? timeout = null) : ICommandRun
 
     public async Task<CommandResult> RunAsync(string program, IReadOnlyList<string> arguments, CancellationToken cancellationToken = default)
     {
-        var info = new ProcessStartInfo(program)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-            info.ArgumentList.Add(argument);
-
-        using var process = new Process { StartInfo = info };
-        try
-        {
-            process.Start();
-        }
-        catch (Win32Exception e) when (e.NativeErrorCode == 2) // ENOENT: not on PATH
-        {
-            throw new SlurmCommandNotFoundException(program, e);
-        }
-        process.StandardInput.Close();
-
+        // Escaped one by one and split back into the same argv by the runtime; stdin is closed at once (nothing piped in).
+        var command = Cli.Wrap(program).WithArguments(arguments, escape: true).WithValidation(CommandResultValidation.None);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_timeout);
-        // Read both pipes while waiting, or a chatty command blocks on a full pipe and never exits.
-        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
         try
         {
-            await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-            return new CommandResult(program, arguments, process.ExitCode,
-                await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
+            // Cancelling the token kills the process tree; both pipes are read while it runs.
+            var result = await command.ExecuteBufferedAsync(timeout.Token).ConfigureAwait(false);
+            return new CommandResult(program, arguments, result.ExitCode, result.StandardOutput, result.StandardError);
         }
-        catch (OperationCanceledException)
+        // CliWrap wraps the runtime's start failure in a Win32Exception of its own; ENOENT (2) is the program not on PATH.
+        catch (Win32Exception e) when (e.InnerException is Win32Exception { NativeErrorCode: 2 } notFound)
         {
-            process.Kill(entireProcessTree: true);
-            if (cancellationToken.IsCancellationRequested)
-                throw;
+            throw new SlurmCommandNotFoundException(program, notFound);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
             throw new TimeoutException(
                 $"`{ShellQuoting.Join([program, .. arguments])}` did not finish within {_timeout.TotalSeconds:0} s: is slurmctld responding? Try `scontrol ping`.");
         }
