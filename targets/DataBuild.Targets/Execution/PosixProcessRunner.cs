@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using CliWrap;
+using CliWrap.Buffered;
 
 namespace DataBuild.Execution;
 
@@ -29,6 +31,8 @@ public sealed unsafe partial class PosixProcessRunner : IProcessRunner
 
     private static readonly ExecutableSearch Programs = new(IsExecutableFile, path => File.Exists(path) || Directory.Exists(path));
 
+    // Not CliWrap (as Capture is): a task needs its own process group to kill as a whole, and wait4's rusage for its
+    // CPU time and peak RSS, which CliWrap does not give.
     public ProcessOutcome Run(ProcessSpec spec, CancellationToken cancellation)
     {
         if (!OperatingSystem.IsLinux()) return RunPortable(spec, cancellation);
@@ -78,21 +82,22 @@ public sealed unsafe partial class PosixProcessRunner : IProcessRunner
 
     public string Capture(IReadOnlyList<string> argv, string workingDirectory)
     {
-        var psi = new ProcessStartInfo(argv[0]) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
-        foreach (var a in argv.Skip(1)) psi.ArgumentList.Add(a);
+        var command = CliWrap.Cli.Wrap(argv[0]).WithArguments(argv.Skip(1), escape: true).WithWorkingDirectory(workingDirectory)
+            .WithValidation(CommandResultValidation.None);
+        BufferedCommandResult result;
         try
         {
-            using var p = Process.Start(psi)!;
-            var stderr = p.StandardError.ReadToEndAsync();
-            var output = p.StandardOutput.ReadToEnd() + stderr.Result;
-            p.WaitForExit();
-            return p.ExitCode == 0 ? output.Trim()
-                : throw new ProcessStartException($"'{string.Join(" ", argv)}' exited with code {p.ExitCode}: {output.Trim()}");
+            // Blocking is safe: the program is a console app, with no synchronization context to deadlock on.
+            result = command.ExecuteBufferedAsync().GetAwaiter().GetResult();
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            throw new ProcessStartException($"Cannot run '{argv[0]}': {e.Message}. Is it installed and on PATH?");
+            // CliWrap wraps the runtime's start failure, whose message names the program, working directory and errno.
+            throw new ProcessStartException($"Cannot run '{argv[0]}': {(e.InnerException ?? e).Message}. Is it installed and on PATH?");
         }
+        var output = (result.StandardOutput + result.StandardError).Trim();
+        return result.ExitCode == 0 ? output
+            : throw new ProcessStartException($"'{string.Join(" ", argv)}' exited with code {result.ExitCode}: {output}");
     }
 
     private static int Spawn(ProcessSpec spec)

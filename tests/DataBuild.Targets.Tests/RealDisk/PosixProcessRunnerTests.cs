@@ -67,6 +67,41 @@ public sealed class PosixProcessRunnerTests : IDisposable
         await WaitUntilGone(grandchild);
     }
 
+    [Fact]
+    public void Capture_returns_stdout_then_stderr_trimmed()
+    {
+        var output = PosixProcessRunner.Instance.Capture(["sh", "-c", "printf '  tool 1.2\\n'; echo 'built with gcc' >&2"], _dir.Path);
+
+        Assert.Equal("tool 1.2\nbuilt with gcc", output);
+    }
+
+    [Fact]
+    public void Capture_runs_in_the_working_directory_given()
+    {
+        var output = PosixProcessRunner.Instance.Capture(["pwd"], _dir.Path);
+
+        Assert.Equal(_dir.Path, output);
+    }
+
+    [Fact]
+    public void Capture_of_a_failing_command_throws_with_its_command_line_exit_code_and_output()
+    {
+        var error = Assert.Throws<ProcessStartException>(() =>
+            PosixProcessRunner.Instance.Capture(["sh", "-c", "echo 'no such option' >&2; exit 4"], _dir.Path));
+
+        Assert.Equal("'sh -c echo 'no such option' >&2; exit 4' exited with code 4: no such option", error.Message);
+    }
+
+    [Fact]
+    public void Capture_of_a_missing_program_asks_whether_it_is_installed()
+    {
+        var error = Assert.Throws<ProcessStartException>(() =>
+            PosixProcessRunner.Instance.Capture(["databuild-no-such-program", "--version"], _dir.Path));
+
+        Assert.Equal($"Cannot run 'databuild-no-such-program': An error occurred trying to start process 'databuild-no-such-program' " +
+            $"with working directory '{_dir.Path}'. No such file or directory. Is it installed and on PATH?", error.Message);
+    }
+
     private static async Task<int> WaitForPid(string path)
     {
         using var watcher = new FileSystemWatcher(Path.GetDirectoryName(path)!, Path.GetFileName(path)) { EnableRaisingEvents = true };
