@@ -1,17 +1,11 @@
 #!/usr/bin/env bash
-# Parquet codec benchmark: 10M rows x 4 numeric columns, uncompressed and snappy, our reader and
-# writer beside DuckDB (single-threaded) reading the same files. Not part of the test run.
-# Usage: bench/parquet/run.sh [rows]   (needs: npm ci --prefix tests/interop --no-audit --no-fund)
+# Parquet benchmark: our product layer (Table.Write, ProductFile) beside DuckDB in-process (DuckDB.NET), writing and
+# reading a 6-column light-curve table, in one process. Not part of the test run; see bench/parquet/README.md.
+# Usage: bench/parquet/run.sh [rows=1000000] [rounds=5]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
-rows="${1:-10000000}"
-out="$(mktemp -d)"
-trap 'rm -rf "$out"' EXIT
+rows="${1:-1000000}"
+rounds="${2:-5}"
 
-dotnet run -c Release --project "$here/DataBuild.Bench.Parquet.csproj" -- "$out" "$rows"
-megabytes=$(awk -v r="$rows" 'BEGIN { print r * 28 / 1e6 }')
-for f in "$out"/bench-*.parquet; do
-  seconds=$(node "$root/tests/interop/time-read.mjs" "$f")
-  printf '%-28s DuckDB 1 thread: read all %6.0f MB/s (%s s)\n' "$(basename "$f")" "$(awk -v m="$megabytes" -v s="$seconds" 'BEGIN { print m / s }')" "$seconds"
-done
+dotnet build "$here/DataBuild.Bench.Parquet.csproj" -c Release --nologo -v quiet >&2
+exec dotnet "$here/bin/Release/net10.0/DataBuild.Bench.Parquet.dll" "$rows" "$rounds"
