@@ -74,31 +74,34 @@ public static class DataBuildHost
                 _ => Commands.Build(model, workspace, line, selectors, output, parameters, snapshot),
             };
         }
-        catch (UsageException e)
-        {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return UsageError;
-        }
-        catch (Exception e) when (e is StateException or LockedException)
-        {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return BuildFailed;
-        }
-        catch (InvalidOperationException e) when (e.Message.StartsWith("Circular dependency", StringComparison.Ordinal)
-            || e.Message.StartsWith("Missing dependency", StringComparison.Ordinal) || e.Message.StartsWith("Target ", StringComparison.Ordinal))
-        {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return UsageError;
-        }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // Anything else is a bug or an environment problem (disk full, permissions): say what and where, not a
-            // stack trace, unless asked. Recorded state is consistent: each result is committed as it arrives.
-            Console.Error.WriteLine($"error: {e.GetType().Name}: {e.Message}");
-            Console.Error.WriteLine(Environment.GetEnvironmentVariable("DATABUILD_DEBUG") == "1"
-                ? e.ToString()
-                : "Finished nodes are recorded; rerun to continue. For the stack trace, rerun with DATABUILD_DEBUG=1.");
-            return BuildFailed;
+            return Report(e, Console.Error);
+        }
+    }
+
+    /// <summary>
+    /// Prints what went wrong and returns the exit code, chosen by the exception's type: 2 for what the user or the
+    /// pipeline author must change (a usage error, a wrong pipeline definition), 1 for everything else.
+    /// </summary>
+    public static int Report(Exception e, TextWriter error)
+    {
+        switch (e)
+        {
+            case UsageException or PipelineDefinitionException:
+                error.WriteLine($"error: {e.Message}");
+                return UsageError;
+            case StateException or LockedException:
+                error.WriteLine($"error: {e.Message}");
+                return BuildFailed;
+            default:
+                // A bug or an environment problem (disk full, permissions): say what and where, not a stack trace,
+                // unless asked. Recorded state is consistent: each result is committed as it arrives.
+                error.WriteLine($"error: {e.GetType().Name}: {e.Message}");
+                error.WriteLine(Environment.GetEnvironmentVariable("DATABUILD_DEBUG") == "1"
+                    ? e.ToString()
+                    : "Finished nodes are recorded; rerun to continue. For the stack trace, rerun with DATABUILD_DEBUG=1.");
+                return BuildFailed;
         }
     }
 

@@ -72,7 +72,7 @@ public sealed class PipelineModel
                 if (delegates[i].Definition.Equals(t)) return delegates[i].Name;
             for (var i = delegates.Count - 1; i >= 0; i--)
                 if (delegates[i].Definition.Method == t.Method) return delegates[i].Name;
-            throw new InvalidOperationException("A target depends on a delegate that is not a Target property of the pipeline.");
+            throw new PipelineDefinitionException("A target depends on a delegate that is not a Target property of the pipeline.");
         }
         var specs = new Dictionary<string, TargetSpec>(StringComparer.Ordinal);
         void Evaluate(int i)
@@ -112,14 +112,14 @@ public sealed class PipelineModel
         var map = specs.ToDictionary(s => s.Name, StringComparer.Ordinal);
         foreach (var s in map.Values)
             foreach (var up in s.Upstream)
-                if (!map.ContainsKey(up)) throw new InvalidOperationException($"Missing dependency: {up}, required by {s.Name}.");
+                if (!map.ContainsKey(up)) throw new PipelineDefinitionException($"Missing dependency: {up}, required by {s.Name}.");
         var names = map.Keys.ToList();
         return new PipelineModel(map, TopologicalOrder(map, names), names);
     }
 
     public TargetSpec Get(string name) =>
         _targets.TryGetValue(name, out var spec) ? spec
-            : _declared.Contains(name) ? throw new InvalidOperationException($"Target {name} was not evaluated: it is not upstream of what this command builds.")
+            : _declared.Contains(name) ? throw new PipelineDefinitionException($"Target {name} was not evaluated: it is not upstream of what this command builds.")
             : _declared.FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase)) is { } near
                 ? throw new UsageException($"Unknown target '{name}'. Did you mean '{near}'?")
                 : throw new UsageException($"Unknown target '{name}'. Available targets are: {string.Join(", ", _declared)}.");
@@ -156,7 +156,7 @@ public sealed class PipelineModel
             if (!onPath.Add(name))
             {
                 var cycle = path.Skip(path.IndexOf(name)).Append(name);
-                throw new InvalidOperationException($"Circular dependency: {string.Join(" -> ", cycle)}.");
+                throw new PipelineDefinitionException($"Circular dependency: {string.Join(" -> ", cycle)}.");
             }
             path.Add(name);
             foreach (var up in specs[name].UpstreamNames()) Visit(up);

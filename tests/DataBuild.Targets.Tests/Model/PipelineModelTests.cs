@@ -76,7 +76,7 @@ public sealed class PipelineModelTests
 
         Assert.Equal(["Raw", "Summary"], model.Order);
         Assert.Equal(["Raw", "Summary"], model.Closure(["Summary"]).Select(t => t.Name));
-        Assert.Throws<InvalidOperationException>(() => model.Get("Other"));
+        Assert.Throws<PipelineDefinitionException>(() => model.Get("Other"));
         var error = Assert.Throws<InvalidOperationException>(() => PipelineModel.Load(new PartlyBroken()));
         Assert.Equal("a definition that fails", error.Message);
     }
