@@ -22,23 +22,20 @@ public static class DataBuildHost
 
     /// <summary>
     /// The same, with the pipeline made by <paramref name="create"/>: <c>DataBuildHost.Run(args, () =&gt; new Pipelines())</c>.
-    /// A generic <c>new()</c> goes through the runtime's activator cache, whose code is compiled at run time at every start.
     /// </summary>
     public static int Run<TPipeline>(string[] args, Func<TPipeline> create, params HostCommand[] extraCommands) where TPipeline : Pipeline
     {
         Diagnostics.Timings.Mark("main");
         try
         {
-            // An up-to-date snapshot of this very command line is read and checked while the pipeline loads, on a thread
-            // started first of all, which also opens the workspace: until it runs, a no-op build keeps one core busy,
-            // and the first run of the runtime's text and file code is milliseconds better spent beside the pipeline's
-            // reflection. Only builds save a snapshot: why, status, graph, worker (on every compute node) and the rest
-            // start no thread for it.
+            // The up-to-date snapshot of this very command line is read and checked, and the workspace opened, on a
+            // thread started first of all, beside the pipeline's loading. Only builds save a snapshot: why, status,
+            // graph, worker (on every compute node) and the rest start no thread for it.
             using var snapshot = Environment.GetEnvironmentVariable("DATABUILD_SNAPSHOT") != "0" && !(args.Length > 0 && CommandLine.Commands.Contains(args[0]))
                 ? UpToDateSnapshot.Prefetch(OpenWorkspace, args) : null;
             var pipeline = create();
             var parameters = ParameterDescriptor.For(pipeline);
-            // Loops, not LINQ, on the way to a no-op build: each LINQ shape's first use costs the runtime type loads.
+            // Loops, not LINQ: every command passes here, the up-to-date check included.
             var switches = new HashSet<string>(StringComparer.Ordinal);
             foreach (var p in parameters)
                 if (p.ElementType == typeof(bool) && !p.IsList) switches.Add(p.Option);
@@ -123,9 +120,8 @@ public static class DataBuildHost
 
     /// <summary>
     /// The process's standard output as a writer. Where the locale's character set is UTF-8 (or unset), a plain UTF-8
-    /// writer over file descriptor 1: <see cref="Console.Out"/> first sets up the terminal and its signal handling, and
-    /// compiles code at run time, a few milliseconds of a no-op build that never reads the terminal. Every write goes
-    /// out at once, as with Console.Out.
+    /// writer over file descriptor 1: <see cref="Console.Out"/> first sets up the terminal and its signal handling,
+    /// which a build that only writes lines does not need. Every write goes out at once, as with Console.Out.
     /// </summary>
     private static TextWriter StandardOutput()
     {

@@ -26,13 +26,13 @@ public sealed class PipelineModel
     public IReadOnlyList<string> Order { get; }
 
     /// <summary>
-    /// The getters of the pipeline's <see cref="Target"/> properties, in declaration (metadata) order. Found among the
-    /// methods, not with GetProperties: the runtime's first reflection over properties costs milliseconds of a no-op
-    /// build, and a getter is all a target needs.
+    /// The getters of the pipeline's <see cref="Target"/> properties, in declaration (metadata) order, found among its
+    /// methods: a getter is all a target needs.
     /// </summary>
     public static IReadOnlyList<MethodInfo> TargetGetters([DynamicallyAccessedMembers(Pipeline.ReflectedMembers)] Type pipelineType)
     {
         var targets = new List<MethodInfo>();
+        // GetMethods, not GetProperties, whose first use costs start-up time (bench/README.md, round 6).
         foreach (var m in pipelineType.GetMethods(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
         {
             if (!m.IsSpecialName || m.ReturnType != typeof(Target) || !m.Name.StartsWith("get_", StringComparison.Ordinal) || m.GetParameters().Length != 0) continue;
@@ -48,8 +48,7 @@ public sealed class PipelineModel
 
     /// <summary>
     /// The model of the targets in <paramref name="needed"/> and of everything upstream of them, or of every target when
-    /// null: only their definitions are evaluated. A build names its targets, and evaluating the definitions of all 23
-    /// example targets was 7% of a no-op build. Names that are not targets are left for <see cref="Get"/> to report.
+    /// null: only their definitions are evaluated. Names that are not targets are left for <see cref="Get"/> to report.
     /// </summary>
     [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "A pipeline that is not a Pipeline has no annotation to carry, but pipeline assemblies are not trimmed (build/Build.csproj trims only the framework, TrimMode=partial).")]
     public static PipelineModel Load(object pipeline, IReadOnlyCollection<string>? needed)

@@ -88,8 +88,8 @@ public sealed class SignatureBuilder(FileHasher hasher, ToolIdentity tools, IRea
         return true;
     }
 
-    // Targets whose declared inputs do not depend on the partition: one hash for all their nodes. Boxed: R2R code
-    // exists for dictionaries of references, one over Hash128 would be compiled at run time by every no-op.
+    // Targets whose declared inputs do not depend on the partition: one hash for all their nodes. Boxed: a dictionary
+    // over Hash128, a value type of ours, would be compiled at run time at every start.
     private readonly ConcurrentDictionary<TargetSpec, DeclaredOnce> _declaredOnce = new();
 
     private sealed class DeclaredOnce(Hash128 hash)

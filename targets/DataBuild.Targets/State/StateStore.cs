@@ -95,7 +95,8 @@ public sealed partial class StateStore : IDisposable
 
     // ---- reads ----
 
-    // The two reads of every build, a no-op included: one pass each, no per-row parsing beyond the columns.
+    // The two reads of every build the up-to-date snapshot does not answer: one pass each, no per-row parsing beyond
+    // the columns.
     public Dictionary<string, NodeRecord> LoadNodes()
     {
         var result = new Dictionary<string, NodeRecord>(Count("nodes"), StringComparer.Ordinal);

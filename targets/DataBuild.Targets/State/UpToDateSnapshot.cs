@@ -132,8 +132,8 @@ public sealed class UpToDateSnapshot
 
     /// <summary>
     /// Starts reading the snapshot of this command line, if there is one, and re-observing its witnesses, on a thread
-    /// of its own: a no-op build is mostly fixed costs, and this work needs neither the pipeline model nor the
-    /// parsed command line, so it overlaps with loading them. <see cref="TryLoad(PipelineModel, Workspace, Pending, IReadOnlyList{NodeSelector})"/>
+    /// of its own: this work needs neither the pipeline model nor the parsed command line, so it overlaps with loading
+    /// them. <see cref="TryLoad(PipelineModel, Workspace, Pending, IReadOnlyList{NodeSelector})"/>
     /// finishes the check. Reading never fails: any problem declines the snapshot.
     /// </summary>
     public static Pending Prefetch(Workspace workspace, IReadOnlyList<string> arguments) => new(() => workspace, arguments);
