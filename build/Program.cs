@@ -2,6 +2,7 @@ using DataBuild.Cli;
 using DataBuild.Parameters;
 using DataBuild.Pipelines;
 using DataBuild.Products;
+using DataBuild.Model;
 
 return DataBuildHost.Run(args, () => new Pipelines(), Inspect);
 

@@ -1,4 +1,5 @@
 using DataBuild.Parameters;
+using DataBuild.Model;
 
 namespace DataBuild.Cli;
 

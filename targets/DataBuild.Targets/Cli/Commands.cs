@@ -4,6 +4,8 @@ using DataBuild.IO;
 using DataBuild.Model;
 using DataBuild.Parameters;
 using DataBuild.State;
+using DataBuild.Scheduling;
+using DataBuild.UpToDate;
 
 namespace DataBuild.Cli;
 
@@ -98,7 +100,7 @@ internal static partial class Commands
                 // The state's stat is a witness: take it with the state closed, and nothing left to write to it.
                 executor.Dispose();
                 store.Dispose();
-                var whyNot = UpToDateSnapshot.Save(workspace, line.Arguments, outcome, witnessing.Witnesses(), started, outcome.RunId, outputLines);
+                var whyNot = UpToDateSnapshot.Save(workspace, line.Arguments, outcome.Succeeded, outcome.Nodes, outcome.Targets, witnessing.Witnesses(), started, outcome.RunId, outputLines);
                 Diagnostics.Timings.Mark(whyNot is null ? "snapshot saved" : $"no snapshot: {whyNot}");
             }
             if (outcome.Cancelled) return DataBuildHost.Interrupted;

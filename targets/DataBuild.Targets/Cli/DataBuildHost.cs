@@ -2,6 +2,7 @@ using DataBuild.Graph;
 using DataBuild.Model;
 using DataBuild.Parameters;
 using DataBuild.State;
+using DataBuild.UpToDate;
 
 namespace DataBuild.Cli;
 

@@ -2,6 +2,7 @@ using DataBuild.Execution;
 using DataBuild.Graph;
 using DataBuild.Model;
 using Spectre.Console;
+using DataBuild.Scheduling;
 
 namespace DataBuild.Cli;
 

@@ -1,6 +1,7 @@
 using DataBuild.Graph;
 using DataBuild.Model;
 using DataBuild.State;
+using DataBuild.Scheduling;
 
 namespace DataBuild.Cli;
 

@@ -1,5 +1,7 @@
 using DataBuild.Graph;
 using DataBuild.State;
+using DataBuild.Scheduling;
+using DataBuild.UpToDate;
 
 namespace DataBuild.Cli;
 
@@ -20,7 +22,7 @@ internal static class Report
             o.WriteLine($"{t.Name}: {run.Count} to build, {nodes.Count(n => n.State == NodeState.UpToDate)} up to date" +
                 (failed.Count > 0 ? $", {failed.Count} cannot run" : ""));
             foreach (var n in (verbose ? run : run.Take(NodesShownPerTarget)))
-                o.WriteLine($"  {n.Name}: {string.Join("; ", n.Reasons.Select(r => r.Describe()))}");
+                o.WriteLine($"  {n.Name}: {string.Join("; ", outcome.ReasonsOf(n).Select(r => r.Describe()))}");
             if (!verbose && run.Count > NodesShownPerTarget) o.WriteLine($"  ... and {run.Count - NodesShownPerTarget} more (--verbose lists all)");
             foreach (var n in failed) o.WriteLine($"  {n.Name}: cannot run: {n.Error}");
         }

@@ -3,6 +3,7 @@ using DataBuild.Execution.Slurm;
 using DataBuild.Parameters;
 using DataBuild.Slurm;
 using DataBuild.State;
+using DataBuild.Model;
 
 namespace DataBuild.Cli;
 

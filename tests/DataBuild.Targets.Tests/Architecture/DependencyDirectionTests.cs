@@ -14,11 +14,10 @@ public class DependencyDirectionTests
         "DataBuild.Parameters",     // binding [Parameter] fields from options, environment and files
         "DataBuild.State",          // the state database: what was built, from what
         "DataBuild.Graph",          // nodes, materialized from targets and partitions
-        "DataBuild.Planning",
         "DataBuild.UpToDate",       // "is this node up to date, and if not, why": keys, reasons, the snapshot cache
         "DataBuild.Execution",      // running tasks: executors, the node runner
         "DataBuild.Execution.Slurm",
-        "DataBuild.Build",          // one build: scheduling ready nodes onto an executor, recording results
+        "DataBuild.Scheduling",     // one build: ready nodes onto an executor, retries, results recorded
         "DataBuild.Cli",            // commands, the host, reports
     ];
 

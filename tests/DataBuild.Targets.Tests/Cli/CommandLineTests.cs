@@ -1,5 +1,6 @@
 using DataBuild.Cli;
 using DataBuild.Parameters;
+using DataBuild.Model;
 
 namespace DataBuild.Targets.Tests.Cli;
 

@@ -3,6 +3,7 @@ using DataBuild.Execution.Slurm;
 using DataBuild.Hashing;
 using DataBuild.IO;
 using DataBuild.State;
+using DataBuild.Model;
 
 namespace DataBuild.Targets.Tests.Execution;
 

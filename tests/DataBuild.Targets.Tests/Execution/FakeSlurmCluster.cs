@@ -4,6 +4,7 @@ using DataBuild.IO;
 using DataBuild.Slurm;
 using DataBuild.State;
 using DataBuild.Targets.Tests.Support;
+using DataBuild.Model;
 
 namespace DataBuild.Targets.Tests.Execution;
 

@@ -1,5 +1,6 @@
 using DataBuild.Execution;
 using DataBuild.Targets.Tests.Support;
+using DataBuild.IO;
 
 namespace DataBuild.Targets.Tests.Execution;
 

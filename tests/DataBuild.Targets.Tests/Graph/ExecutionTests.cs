@@ -1,6 +1,7 @@
 using DataBuild.Graph;
 using DataBuild.Model;
 using DataBuild.Targets.Tests.Support;
+using DataBuild.Scheduling;
 
 namespace DataBuild.Targets.Tests.Graph;
 

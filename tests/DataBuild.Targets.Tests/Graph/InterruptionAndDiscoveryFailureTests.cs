@@ -2,6 +2,7 @@ using DataBuild.Execution;
 using DataBuild.Graph;
 using DataBuild.Model;
 using DataBuild.Targets.Tests.Support;
+using DataBuild.Scheduling;
 
 namespace DataBuild.Targets.Tests.Graph;
 

@@ -2,6 +2,7 @@ using DataBuild.Graph;
 using DataBuild.IO;
 using DataBuild.Model;
 using DataBuild.Targets.Tests.Support;
+using DataBuild.Scheduling;
 
 namespace DataBuild.Targets.Tests.Graph;
 

@@ -1,5 +1,6 @@
 using DataBuild.Parameters;
 using DataBuild.Targets.Tests.Support;
+using DataBuild.Model;
 
 namespace DataBuild.Targets.Tests.Model;
 

@@ -3,6 +3,7 @@ using DataBuild.Graph;
 using DataBuild.IO;
 using DataBuild.Model;
 using DataBuild.State;
+using DataBuild.Scheduling;
 
 namespace DataBuild.Targets.Tests.Support;
 

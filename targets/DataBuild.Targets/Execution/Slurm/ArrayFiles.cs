@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using DataBuild.Hashing;
 using DataBuild.IO;
+using DataBuild.Model;
 
 namespace DataBuild.Execution.Slurm;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using DataBuild.Slurm;
+using DataBuild.Model;
 
 namespace DataBuild.Execution.Slurm;
 

@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Text;
 using DataBuild.Slurm;
 using DataBuild.State;
+using DataBuild.UpToDate;
+using DataBuild.Model;
 
 namespace DataBuild.Execution.Slurm;
 

@@ -1,6 +1,6 @@
 using DataBuild.State;
 
-namespace DataBuild.Planning;
+namespace DataBuild.UpToDate;
 
 /// <summary>Turns "the task key differs" into the reasons a person can act on, by diffing the recorded components.</summary>
 public static class Explainer

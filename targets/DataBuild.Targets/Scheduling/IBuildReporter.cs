@@ -1,6 +1,8 @@
 using DataBuild.Execution;
 
-namespace DataBuild.Graph;
+using DataBuild.Graph;
+
+namespace DataBuild.Scheduling;
 
 /// <summary>Hears what a build does, for progress displays and logs.</summary>
 public interface IBuildReporter

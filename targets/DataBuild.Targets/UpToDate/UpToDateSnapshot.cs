@@ -4,9 +4,11 @@ using DataBuild.Graph;
 using DataBuild.Hashing;
 using DataBuild.IO;
 using DataBuild.Model;
-using DataBuild.Planning;
+using DataBuild.Scheduling;
 
-namespace DataBuild.State;
+using DataBuild.State;
+
+namespace DataBuild.UpToDate;
 
 /// <summary>
 /// What a build that found every node up to date rested on, so the same command can be answered again without
@@ -60,20 +62,20 @@ public sealed class UpToDateSnapshot
 
     /// <summary>Where the snapshot of one command line lives in the state directory.</summary>
     public static string PathFor(Workspace workspace, IReadOnlyList<string> arguments) =>
-        workspace.StateDirectory + "/uptodate/" + new HashBuilder().AddJoined(arguments, '\0').BuildDigest().ToString();
+        workspace.StateDirectory + "/" + StateStore.SnapshotDirectoryName + "/" + new HashBuilder().AddJoined(arguments, '\0').BuildDigest().ToString();
 
     /// <summary>The snapshots' directory (every run that writes the state deletes it).</summary>
-    public static string DirectoryOf(string statePath) => Path.Combine(Path.GetDirectoryName(statePath)!, "uptodate");
+    public static string DirectoryOf(string statePath) => StateStore.SnapshotDirectoryOf(statePath);
 
     /// <summary>
     /// Saves the snapshot of a build whose every node was up to date; returns why not when it cannot be trusted
     /// (a node was built or failed, an observation changed during the build, a timestamp is too recent).
     /// Call it after the state is closed, holding the build lock.
     /// </summary>
-    public static string? Save(Workspace workspace, IReadOnlyList<string> arguments, BuildOutcome outcome, IReadOnlyList<Witness> observed,
-        DateTimeOffset buildStarted, long runId, IReadOnlyList<string> outputLines)
+    public static string? Save(Workspace workspace, IReadOnlyList<string> arguments, bool succeeded, IReadOnlyList<Node> nodes,
+        IReadOnlyList<TargetRun> targets, IReadOnlyList<Witness> observed, DateTimeOffset buildStarted, long runId, IReadOnlyList<string> outputLines)
     {
-        if (!outcome.Succeeded || outcome.Nodes.Any(n => n.State != NodeState.UpToDate))
+        if (!succeeded || nodes.Any(n => n.State != NodeState.UpToDate))
             return "not every node was up to date";
         var fs = workspace.FileSystem;
         var witnesses = new Dictionary<(WitnessKind, string), Witness>();
@@ -99,16 +101,16 @@ public sealed class UpToDateSnapshot
             o.Write(ProgramStamp().ToString());
             o.Write(arguments.Count);
             foreach (var a in arguments) o.Write(a);
-            o.Write(Digest(outcome).ToString());
+            o.Write(Digest(nodes, targets).ToString());
             o.Write(runId);
-            o.Write(outcome.Targets.Count);
-            foreach (var t in outcome.Targets)
+            o.Write(targets.Count);
+            foreach (var t in targets)
             {
                 o.Write(t.Name);
                 o.Write(t.Nodes.Count);
                 o.Write(t.Spec.IsDynamic);
                 if (t.Spec.IsDynamic)
-                    foreach (var i in t.Nodes) o.Write(outcome.Nodes[i].Partition.ToString());
+                    foreach (var i in t.Nodes) o.Write(nodes[i].Partition.ToString());
             }
             o.Write(outputLines.Count);
             foreach (var line in outputLines) o.Write(line);
@@ -351,21 +353,21 @@ public sealed class UpToDateSnapshot
     }
 
     /// <summary>The declarations of a finished build, from the values its nodes were decided on.</summary>
-    private static Hash128 Digest(BuildOutcome outcome)
+    private static Hash128 Digest(IReadOnlyList<Node> nodes, IReadOnlyList<TargetRun> targets)
     {
         var digest = new HashBuilder().Add(Magic);
-        foreach (var t in outcome.Targets)
+        foreach (var t in targets)
         {
             digest.Add(TargetHash(t.Spec)).Add(t.Nodes.Count);
             foreach (var i in t.Nodes)
             {
-                var node = outcome.Nodes[i];
+                var node = nodes[i];
                 AddNode(digest, node.Partition, node.Declared);
                 for (var d = 0; d < t.Spec.Dependencies.Count; d++)
                 {
                     if (t.Spec.Dependencies[d].UpstreamOf is null) continue;
                     digest.Add(node.Dependencies[d].Length);
-                    foreach (var up in node.Dependencies[d]) digest.Add(outcome.Nodes[up].Partition.ToString());
+                    foreach (var up in node.Dependencies[d]) digest.Add(nodes[up].Partition.ToString());
                 }
             }
         }

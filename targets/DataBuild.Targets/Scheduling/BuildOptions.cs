@@ -1,4 +1,6 @@
-namespace DataBuild.Graph;
+using DataBuild.Graph;
+
+namespace DataBuild.Scheduling;
 
 public sealed record BuildOptions
 {

@@ -1,4 +1,6 @@
-namespace DataBuild.Planning;
+using DataBuild.State;
+
+namespace DataBuild.UpToDate;
 
 /// <summary>Why a node must be built. Up-to-date checks return these, never a bare bool; --plan and why print them verbatim.</summary>
 public abstract record Reason

@@ -1,4 +1,4 @@
-namespace DataBuild.Execution;
+namespace DataBuild.IO;
 
 /// <summary>
 /// Samples the VmHWM of running children (Linux) from one shared thread: first 20 ms after a child starts, then every

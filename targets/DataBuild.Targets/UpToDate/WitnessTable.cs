@@ -2,7 +2,9 @@ using System.Runtime.InteropServices;
 using System.Text;
 using DataBuild.IO;
 
-namespace DataBuild.State;
+using DataBuild.State;
+
+namespace DataBuild.UpToDate;
 
 /// <summary>
 /// The witnesses of an up-to-date snapshot as flat arrays: a kind byte and four numbers each (size, mtime, ctime,

@@ -3,7 +3,7 @@ using DataBuild.Hashing;
 using DataBuild.IO;
 using DataBuild.State;
 
-namespace DataBuild.Planning;
+namespace DataBuild.UpToDate;
 
 /// <summary>
 /// Content hashes through the stat cache: a file whose size, mtime, ctime and inode match the cache is not read.

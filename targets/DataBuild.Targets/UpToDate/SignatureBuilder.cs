@@ -4,7 +4,7 @@ using DataBuild.Hashing;
 using DataBuild.Model;
 using DataBuild.State;
 
-namespace DataBuild.Planning;
+namespace DataBuild.UpToDate;
 
 /// <summary>Computes a node's <see cref="Signature"/> from its declaration, its inputs' contents and its upstream nodes' output hashes.</summary>
 public sealed class SignatureBuilder(FileHasher hasher, ToolIdentity tools, IReadOnlyDictionary<string, string?> environment)

@@ -1,6 +1,8 @@
 using DataBuild.Model;
 
-namespace DataBuild.Graph;
+using DataBuild.Graph;
+
+namespace DataBuild.Scheduling;
 
 public sealed partial class BuildSession
 {

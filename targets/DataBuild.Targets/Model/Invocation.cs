@@ -1,4 +1,4 @@
-namespace DataBuild.Execution;
+namespace DataBuild.Model;
 
 /// <summary>
 /// A node fully resolved for running: everything a worker needs, so it never re-plans the graph. This is what a

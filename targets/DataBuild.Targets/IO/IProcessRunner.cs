@@ -1,4 +1,4 @@
-namespace DataBuild.Execution;
+namespace DataBuild.IO;
 
 /// <summary>A command to run: argv (never a shell string), working directory, and the log that gets its stdout and stderr.</summary>
 public sealed record ProcessSpec(IReadOnlyList<string> Argv, string WorkingDirectory, string LogPath,

@@ -1,7 +1,7 @@
 using DataBuild.Hashing;
 using DataBuild.State;
 
-namespace DataBuild.Planning;
+namespace DataBuild.UpToDate;
 
 /// <summary>
 /// A node's task key and the named components it is hashed from (task identity, command, tools, parameters,

@@ -1,10 +1,12 @@
 using DataBuild.Execution;
 using DataBuild.Hashing;
 using DataBuild.Model;
-using DataBuild.Planning;
 using DataBuild.State;
+using DataBuild.UpToDate;
 
-namespace DataBuild.Graph;
+using DataBuild.Graph;
+
+namespace DataBuild.Scheduling;
 
 /// <summary>
 /// One build (or plan) of the requested targets. Nodes are created target by target as their partitions become
@@ -20,12 +22,11 @@ public sealed partial class BuildSession
     private readonly IExecutor? _executor;
     private readonly IBuildReporter _reporter;
     private readonly BuildOptions _options;
-    private readonly Task<Dictionary<string, NodeRecord>> _recordsLoad;
-    private Dictionary<string, NodeRecord>? _recordsLoaded;
-    private readonly Dictionary<long, BuildRecord?> _buildCache = [];
-    private readonly FileHasher _hasher;
-    private readonly SignatureBuilder _signatures;
+    private readonly UpToDateChecker _check;
     private readonly List<Node> _nodes = [];
+    // The verdicts of stale (or, in a plan, would-run) nodes, by node index; up-to-date ones keep none.
+    private readonly Dictionary<int, IReadOnlyList<Reason>> _reasons = [];
+    private readonly Dictionary<int, Signature> _staleSignatures = [];
     private readonly Dictionary<string, int> _nodeIndex = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TargetRun> _targets = new(StringComparer.Ordinal);
     private readonly List<TargetRun> _targetOrder = [];
@@ -45,28 +46,18 @@ public sealed partial class BuildSession
         _reporter = reporter;
         _options = options;
         if (!options.Plan && executor is null) throw new ArgumentException("A build needs an executor; only a plan runs without one.");
-        var (nodes, files) = state.LoadInBackground();
-        _recordsLoad = nodes;
-        _hasher = new FileHasher(workspace.FileSystem, files);
-        _signatures = new SignatureBuilder(_hasher, new ToolIdentity(workspace.Processes, _hasher, workspace.FileSystem.FullPath(".")), workspace.Environment);
+        _check = new UpToDateChecker(state, workspace, _nodes);
     }
 
     public IReadOnlyList<Node> Nodes => _nodes;
 
     public IReadOnlyList<TargetRun> Targets => _targetOrder;
 
-    public FileHasher Hasher => _hasher;
+    public FileHasher Hasher => _check.Hasher;
 
-    /// <summary>The recorded state of every node, loaded in the background while targets materialize.</summary>
-    private Dictionary<string, NodeRecord> Records => _recordsLoaded ??= _recordsLoad.GetAwaiter().GetResult();
+    public NodeRecord? RecordOf(string node) => _check.RecordOf(node);
 
-    public NodeRecord? RecordOf(string node) => Records.GetValueOrDefault(node);
-
-    public BuildRecord? LoadBuild(long id)
-    {
-        if (!_buildCache.TryGetValue(id, out var build)) _buildCache[id] = build = _state.LoadBuild(id);
-        return build;
-    }
+    public BuildRecord? LoadBuild(long id) => _check.LoadBuild(id);
 
     public async Task<BuildOutcome> RunAsync(CancellationToken cancellation)
     {
@@ -109,11 +100,11 @@ public sealed partial class BuildSession
         Diagnostics.Timings.Mark("evaluated and run");
         if (!_options.Plan)
         {
-            _state.SaveFiles(_hasher.TakeUpdates());
+            _state.SaveFiles(Hasher.TakeUpdates());
             _state.EndRun(_runId, cancelled ? "cancelled" : _nodes.Any(n => n.State == NodeState.Failed) ? "failed" : "succeeded", _workspace.Clock.UtcNow);
         }
         Diagnostics.Timings.Mark("run recorded");
-        return new BuildOutcome(_nodes, _targetOrder, cancelled, _workspace.Clock.Elapsed - started, _hasher.BytesRead) { RunId = _runId };
+        return new BuildOutcome(_nodes, _targetOrder, cancelled, _workspace.Clock.Elapsed - started, Hasher.BytesRead) { RunId = _runId, Reasons = _reasons };
     }
 
     private void StartQueued()
@@ -158,19 +149,19 @@ public sealed partial class BuildSession
             var node = _nodes[_nodeIndex[result.Node]];
             if (node.Target.Resources.Group is { } group) _groupRunning[group]--;
             if (result.Succeeded)
-                foreach (var f in result.Files) _hasher.Remember(f.Path, f.Hash);
+                foreach (var f in result.Files) Hasher.Remember(f.Path, f.Hash);
             records.Add(ToRecord(node, invocation, result));
             finished.Add((node, result));
         }
-        if (records.Count > 0) _state.Record(records, _hasher.TakeUpdates());
+        if (records.Count > 0) _state.Record(records, Hasher.TakeUpdates());
         foreach (var (node, result) in finished)
         {
             if (result.Succeeded)
             {
-                var previous = Records.GetValueOrDefault(node.Name)?.OutputHash;
+                var previous = RecordOf(node.Name)?.OutputHash;
                 node.OutputHash = FileHasher.CombineOutputs(result.Outputs.Select(o => (o.Name, o.Hash)));
                 node.OutputChanged = previous != node.OutputHash;
-                node.Signature = null; // recorded above
+                _staleSignatures.Remove(node.Index); // recorded above
                 node.State = NodeState.Built;
                 _reporter.Finished(node, result, willRetry: false);
                 Finish(node);
@@ -188,7 +179,7 @@ public sealed partial class BuildSession
                 continue;
             }
             node.State = NodeState.Failed;
-            node.Signature = null;
+            _staleSignatures.Remove(node.Index);
             node.Error = result.Message ?? result.Status.ToString();
             if (!_options.KeepGoing) _stopDispatch = true;
             Finish(node);
@@ -201,9 +192,9 @@ public sealed partial class BuildSession
         Target = node.Target.Name,
         RunId = _runId,
         Status = result.Status,
-        TaskKey = node.Signature!.Key,
+        TaskKey = _staleSignatures[node.Index].Key,
         OutputHash = result.Succeeded ? FileHasher.CombineOutputs(result.Outputs.Select(o => (o.Name, o.Hash))) : Hash128.Empty,
-        Inputs = node.Signature.Entries,
+        Inputs = _staleSignatures[node.Index].Entries,
         Outputs = result.Outputs,
         StartedAt = result.StartedAt,
         EndedAt = result.EndedAt,
@@ -224,7 +215,7 @@ public sealed partial class BuildSession
         var target = node.Target;
         var staging = $"{_workspace.StateDirectory}/staging/{_runId}/{Hash128.Of(node.Name).Short}";
         var outputs = node.OutputPaths().Select((o, i) => new OutputBinding(o.Name, o.Path, $"{staging}/{i}/{Path.GetFileName(o.Path)}", o.IsDirectory)).ToList();
-        var signature = node.Signature!;
+        var signature = _staleSignatures[node.Index];
         string[]? argv = null;
         if (target.Task is ArgvTaskSpec)
             argv = SignatureBuilder.ExpandArgv(node, _nodes, signature.InputPaths, signature.Parameters, name => outputs.First(o => o.Name == name).StagingPath);
@@ -254,17 +245,4 @@ public sealed partial class BuildSession
             TaskKey = signature.Key.ToString(),
         };
     }
-}
-
-/// <summary>What a build did, node by node and target by target.</summary>
-public sealed record BuildOutcome(IReadOnlyList<Node> Nodes, IReadOnlyList<TargetRun> Targets, bool Cancelled, TimeSpan Elapsed, long BytesHashed)
-{
-    /// <summary>The run recorded in the state (0 for a plan).</summary>
-    public long RunId { get; init; }
-
-    public bool Succeeded => !Cancelled
-        && Nodes.All(n => n.State is NodeState.UpToDate or NodeState.Built or NodeState.WouldRun)
-        && Targets.All(t => t.Unavailable is null || t.PendingDiscovery);
-
-    public int Count(NodeState state) => Nodes.Count(n => n.State == state);
 }

@@ -4,8 +4,10 @@ using DataBuild.IO;
 using DataBuild.Model;
 using DataBuild.State;
 using DataBuild.Targets.Tests.Support;
+using DataBuild.Scheduling;
+using DataBuild.UpToDate;
 
-namespace DataBuild.Targets.Tests.State;
+namespace DataBuild.Targets.Tests.UpToDate;
 
 public sealed class UpToDateSnapshotTests
 {
@@ -64,7 +66,7 @@ public sealed class UpToDateSnapshotTests
         var options = new BuildOptions { Selectors = [NodeSelector.Parse("Release")] };
         var outcome = await new BuildSession(PipelineModel.Load(pipeline), w.Workspace with { FileSystem = witnessing }, w.State, executor,
             SilentReporter.Instance, options).RunAsync(CancellationToken.None);
-        return (outcome, UpToDateSnapshot.Save(w.Workspace, arguments ?? Arguments, outcome, witnessing.Witnesses(), started, outcome.RunId, ["Release outputs (1): catalog.txt"]));
+        return (outcome, UpToDateSnapshot.Save(w.Workspace, arguments ?? Arguments, outcome.Succeeded, outcome.Nodes, outcome.Targets, witnessing.Witnesses(), started, outcome.RunId, ["Release outputs (1): catalog.txt"]));
     }
 
     private static UpToDateSnapshot? Answer(TestWorkspace w, Pipeline pipeline, string[]? arguments = null) =>
@@ -229,8 +231,8 @@ public sealed class UpToDateSnapshotTests
         using var w = Workspace();
         await BuildAndSnapshot(w, new Survey(w.Files));
         var model = PipelineModel.Load(new Survey(w.Files));
-        var hasher = new DataBuild.Planning.FileHasher(w.Files, new Dictionary<string, FileRecord>());
-        var signatures = new DataBuild.Planning.SignatureBuilder(hasher, new DataBuild.Planning.ToolIdentity(w.Processes, hasher, "/"), w.Workspace.Environment);
+        var hasher = new DataBuild.UpToDate.FileHasher(w.Files, new Dictionary<string, FileRecord>());
+        var signatures = new DataBuild.UpToDate.SignatureBuilder(hasher, new DataBuild.UpToDate.ToolIdentity(w.Processes, hasher, "/"), w.Workspace.Environment);
         var node = new Node(0, model.Get("Fields"), PartitionKey.Of(("field", "296")));
 
         w.Files.WriteAllText("notes/297", "recalibrated");

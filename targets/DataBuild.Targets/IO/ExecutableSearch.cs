@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace DataBuild.Execution;
+namespace DataBuild.IO;
 
 /// <summary>
 /// Finds the file an argv's program names the way execvp in the child would: a name with a '/' is a path (relative to

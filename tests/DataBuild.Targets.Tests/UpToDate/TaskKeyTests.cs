@@ -3,7 +3,7 @@ using DataBuild.Hashing;
 using DataBuild.Model;
 using DataBuild.Targets.Tests.Support;
 
-namespace DataBuild.Targets.Tests.Planning;
+namespace DataBuild.Targets.Tests.UpToDate;
 
 /// <summary>
 /// Task keys are what a state compares against: a key computed differently by a newer engine rebuilds every node of

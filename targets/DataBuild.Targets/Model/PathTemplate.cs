@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using DataBuild.Model;
 
-namespace DataBuild.Planning;
+namespace DataBuild.Model;
 
 /// <summary>Expands <c>{dimension}</c> placeholders in output and input paths with a partition's values.</summary>
 public static class PathTemplate

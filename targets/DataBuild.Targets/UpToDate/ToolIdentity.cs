@@ -1,8 +1,11 @@
 using System.Collections.Concurrent;
 using DataBuild.Execution;
 using DataBuild.Hashing;
+using DataBuild.IO;
 
-namespace DataBuild.Planning;
+using DataBuild.State;
+
+namespace DataBuild.UpToDate;
 
 /// <summary>
 /// What an external tool is, computed once per build: the output of its version command, or the content hash of

@@ -1,7 +1,7 @@
 using System.Text;
 using DataBuild.Model;
 
-namespace DataBuild.Planning;
+namespace DataBuild.Model;
 
 /// <summary>
 /// Expands an argv template element by element. A placeholder that stands alone may expand to several arguments

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using CliWrap;
 using CliWrap.Buffered;
 
-namespace DataBuild.Execution;
+namespace DataBuild.IO;
 
 /// <summary>
 /// Starts commands with posix_spawn (the program looked up on PATH once per name, not in every child) and reaps them
