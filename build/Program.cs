@@ -1,8 +1,8 @@
 using DataBuild.Cli;
+using DataBuild.Model;
 using DataBuild.Parameters;
 using DataBuild.Pipelines;
 using DataBuild.Products;
-using DataBuild.Model;
 
 return DataBuildHost.Run(args, () => new Pipelines(), Inspect);
 

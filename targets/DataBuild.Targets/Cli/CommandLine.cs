@@ -1,5 +1,5 @@
-using DataBuild.Parameters;
 using DataBuild.Model;
+using DataBuild.Parameters;
 
 namespace DataBuild.Cli;
 

@@ -2,8 +2,8 @@ using System.Globalization;
 using DataBuild.Graph;
 using DataBuild.Model;
 using DataBuild.Parameters;
-using DataBuild.State;
 using DataBuild.Scheduling;
+using DataBuild.State;
 
 namespace DataBuild.Cli;
 

@@ -3,8 +3,8 @@ using DataBuild.Graph;
 using DataBuild.IO;
 using DataBuild.Model;
 using DataBuild.Parameters;
-using DataBuild.State;
 using DataBuild.Scheduling;
+using DataBuild.State;
 using DataBuild.UpToDate;
 
 namespace DataBuild.Cli;

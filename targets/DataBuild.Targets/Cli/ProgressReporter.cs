@@ -1,8 +1,8 @@
 using DataBuild.Execution;
 using DataBuild.Graph;
 using DataBuild.Model;
-using Spectre.Console;
 using DataBuild.Scheduling;
+using Spectre.Console;
 
 namespace DataBuild.Cli;
 

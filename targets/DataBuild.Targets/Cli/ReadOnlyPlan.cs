@@ -1,7 +1,7 @@
 using DataBuild.Graph;
 using DataBuild.Model;
-using DataBuild.State;
 using DataBuild.Scheduling;
+using DataBuild.State;
 
 namespace DataBuild.Cli;
 

@@ -1,6 +1,6 @@
 using DataBuild.Graph;
-using DataBuild.State;
 using DataBuild.Scheduling;
+using DataBuild.State;
 using DataBuild.UpToDate;
 
 namespace DataBuild.Cli;

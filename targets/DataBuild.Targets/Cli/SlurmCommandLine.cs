@@ -1,9 +1,9 @@
 using System.Globalization;
 using DataBuild.Execution.Slurm;
+using DataBuild.Model;
 using DataBuild.Parameters;
 using DataBuild.Slurm;
 using DataBuild.State;
-using DataBuild.Model;
 
 namespace DataBuild.Cli;
 

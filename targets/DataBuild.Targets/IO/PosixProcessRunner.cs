@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using CliWrap;
 using CliWrap.Buffered;
+using CliWrap;
 
 namespace DataBuild.IO;
 

@@ -1,8 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Json;
-using YamlDotNet.RepresentationModel;
 using DataBuild.Model;
+using YamlDotNet.RepresentationModel;
 
 namespace DataBuild.Parameters;
 

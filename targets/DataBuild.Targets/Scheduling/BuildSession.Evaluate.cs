@@ -1,9 +1,8 @@
+using DataBuild.Graph;
 using DataBuild.Hashing;
+using DataBuild.IO;
 using DataBuild.State;
 using DataBuild.UpToDate;
-using DataBuild.IO;
-
-using DataBuild.Graph;
 
 namespace DataBuild.Scheduling;
 

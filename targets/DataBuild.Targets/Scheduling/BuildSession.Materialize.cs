@@ -1,6 +1,5 @@
-using DataBuild.Model;
-
 using DataBuild.Graph;
+using DataBuild.Model;
 
 namespace DataBuild.Scheduling;
 

@@ -1,10 +1,9 @@
 using DataBuild.Execution;
+using DataBuild.Graph;
 using DataBuild.Hashing;
 using DataBuild.Model;
 using DataBuild.State;
 using DataBuild.UpToDate;
-
-using DataBuild.Graph;
 
 namespace DataBuild.Scheduling;
 

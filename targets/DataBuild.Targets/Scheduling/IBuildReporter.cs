@@ -1,5 +1,4 @@
 using DataBuild.Execution;
-
 using DataBuild.Graph;
 
 namespace DataBuild.Scheduling;

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using DataBuild.Execution;
 using DataBuild.Hashing;
 using DataBuild.IO;
-
 using DataBuild.State;
 
 namespace DataBuild.UpToDate;

@@ -5,7 +5,6 @@ using DataBuild.Hashing;
 using DataBuild.IO;
 using DataBuild.Model;
 using DataBuild.Scheduling;
-
 using DataBuild.State;
 
 namespace DataBuild.UpToDate;

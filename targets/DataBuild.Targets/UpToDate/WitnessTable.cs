@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using DataBuild.IO;
-
 using DataBuild.State;
 
 namespace DataBuild.UpToDate;

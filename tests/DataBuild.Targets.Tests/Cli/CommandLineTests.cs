@@ -1,6 +1,6 @@
 using DataBuild.Cli;
-using DataBuild.Parameters;
 using DataBuild.Model;
+using DataBuild.Parameters;
 
 namespace DataBuild.Targets.Tests.Cli;
 

@@ -1,9 +1,9 @@
-using DataBuild.Execution;
 using DataBuild.Execution.Slurm;
+using DataBuild.Execution;
 using DataBuild.Hashing;
 using DataBuild.IO;
-using DataBuild.State;
 using DataBuild.Model;
+using DataBuild.State;
 
 namespace DataBuild.Targets.Tests.Execution;
 

@@ -1,10 +1,10 @@
-using DataBuild.Execution;
 using DataBuild.Execution.Slurm;
+using DataBuild.Execution;
 using DataBuild.IO;
+using DataBuild.Model;
 using DataBuild.Slurm;
 using DataBuild.State;
 using DataBuild.Targets.Tests.Support;
-using DataBuild.Model;
 
 namespace DataBuild.Targets.Tests.Execution;
 

@@ -1,6 +1,6 @@
 using DataBuild.Execution;
-using DataBuild.Targets.Tests.Support;
 using DataBuild.IO;
+using DataBuild.Targets.Tests.Support;
 
 namespace DataBuild.Targets.Tests.Execution;
 

@@ -1,7 +1,7 @@
 using DataBuild.Graph;
 using DataBuild.Model;
-using DataBuild.Targets.Tests.Support;
 using DataBuild.Scheduling;
+using DataBuild.Targets.Tests.Support;
 
 namespace DataBuild.Targets.Tests.Graph;
 

@@ -1,8 +1,8 @@
 using DataBuild.Graph;
 using DataBuild.IO;
 using DataBuild.Model;
-using DataBuild.Targets.Tests.Support;
 using DataBuild.Scheduling;
+using DataBuild.Targets.Tests.Support;
 
 namespace DataBuild.Targets.Tests.Graph;
 

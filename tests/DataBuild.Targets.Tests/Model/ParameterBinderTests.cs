@@ -1,6 +1,6 @@
+using DataBuild.Model;
 using DataBuild.Parameters;
 using DataBuild.Targets.Tests.Support;
-using DataBuild.Model;
 
 namespace DataBuild.Targets.Tests.Model;
 

@@ -2,8 +2,8 @@ using DataBuild.Execution;
 using DataBuild.Graph;
 using DataBuild.IO;
 using DataBuild.Model;
-using DataBuild.State;
 using DataBuild.Scheduling;
+using DataBuild.State;
 
 namespace DataBuild.Targets.Tests.Support;
 

@@ -2,9 +2,9 @@ using DataBuild.Execution;
 using DataBuild.Graph;
 using DataBuild.IO;
 using DataBuild.Model;
+using DataBuild.Scheduling;
 using DataBuild.State;
 using DataBuild.Targets.Tests.Support;
-using DataBuild.Scheduling;
 using DataBuild.UpToDate;
 
 namespace DataBuild.Targets.Tests.UpToDate;

@@ -1,6 +1,6 @@
 using System.Globalization;
-using DataBuild.Slurm;
 using DataBuild.Model;
+using DataBuild.Slurm;
 
 namespace DataBuild.Execution.Slurm;
 
