@@ -3,7 +3,6 @@ using DataBuild.Execution.Slurm;
 using DataBuild.IO;
 using DataBuild.Slurm;
 using DataBuild.State;
-using DataBuild.Targets.Tests.Support;
 
 namespace DataBuild.Targets.Tests.Execution;
 

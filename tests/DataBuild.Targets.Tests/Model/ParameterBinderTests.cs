@@ -1,5 +1,4 @@
 using DataBuild.Parameters;
-using DataBuild.Targets.Tests.Support;
 
 namespace DataBuild.Targets.Tests.Model;
 

@@ -1,5 +1,4 @@
 using DataBuild.Execution;
-using DataBuild.Targets.Tests.Support;
 
 namespace DataBuild.Targets.Tests.RealDisk;
 

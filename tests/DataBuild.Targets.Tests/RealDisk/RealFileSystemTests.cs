@@ -1,7 +1,6 @@
 using DataBuild.IO;
 using DataBuild.Planning;
 using DataBuild.State;
-using DataBuild.Targets.Tests.Support;
 
 namespace DataBuild.Targets.Tests.RealDisk;
 
