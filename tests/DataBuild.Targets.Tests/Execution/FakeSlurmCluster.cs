@@ -4,7 +4,6 @@ using DataBuild.IO;
 using DataBuild.Model;
 using DataBuild.Slurm;
 using DataBuild.State;
-using DataBuild.Targets.Tests.Support;
 
 namespace DataBuild.Targets.Tests.Execution;
 

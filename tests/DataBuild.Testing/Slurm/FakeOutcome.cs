@@ -1,4 +1,4 @@
-namespace DataBuild.Slurm;
+namespace DataBuild.Testing;
 
 /// <summary>How a simulated task ends when the fake cluster runs it to the end.</summary>
 public enum FakeOutcome

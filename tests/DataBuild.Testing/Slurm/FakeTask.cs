@@ -1,4 +1,6 @@
-namespace DataBuild.Slurm;
+using DataBuild.Slurm;
+
+namespace DataBuild.Testing;
 
 /// <summary>One simulated array task. Read it in assertions; change it through <see cref="FakeSlurmClient"/>.</summary>
 public sealed class FakeTask

@@ -1,4 +1,6 @@
-namespace DataBuild.IO;
+using DataBuild.IO;
+
+namespace DataBuild.Testing;
 
 /// <summary>
 /// A file system in a dictionary, for planner and executor tests. Every write bumps a fake nanosecond clock and

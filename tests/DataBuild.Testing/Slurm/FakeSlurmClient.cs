@@ -1,4 +1,6 @@
-namespace DataBuild.Slurm;
+using DataBuild.Slurm;
+
+namespace DataBuild.Testing;
 
 /// <summary>
 /// An in-memory Slurm for fast executor tests: submit arrays, then step time with <see cref="Advance"/> or

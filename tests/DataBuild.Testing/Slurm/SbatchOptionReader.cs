@@ -1,4 +1,4 @@
-namespace DataBuild.Slurm;
+namespace DataBuild.Testing;
 
 /// <summary>Reads long sbatch options ("--mem=2G", "--array 0-9") from #SBATCH lines and argv, for the fake cluster.</summary>
 internal static class SbatchOptionReader
