@@ -2,9 +2,8 @@
 # DataBuild bootstrapper (Nuke-style): finds the .NET SDK named by global.json, compiles build/ only when its
 # sources changed (a content-hash stamp; an up-to-date `dotnet build` alone costs about a second), then runs the
 # pipeline program with all arguments, in the caller's working directory (state goes to ./.databuild).
-# The program is published ReadyToRun (precompiled): a no-op build is mostly start-up, and JIT compiling the engine at
-# every start cost more than the work (0.50 s -> 0.31 s for a 10k-node no-op). It is also self-contained and trimmed,
-# and precompiled with its framework as one image (build/Build.csproj; 52 -> 42 ms for the 10k no-op).
+# The program is published self-contained, trimmed and precompiled with its framework as one image, since a build that
+# finds everything up to date is mostly start-up (build/Build.csproj; bench/README.md, rounds 2 and 7).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

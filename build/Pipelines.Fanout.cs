@@ -39,8 +39,7 @@ public sealed partial class Pipelines
         // A constant script with paths as positional arguments: no shell string is built from partition values.
         .Executes("sh", "-c", "out=$1; shift; cat -- \"$@\" > \"$out\"", "concat", "{out}", "{deps:FanoutFeatures}");
 
-    // Loops, not Enumerable.Range(...).Select(...): LINQ over int is compiled at run time at every start, and this
-    // workload is the one the no-op benchmarks time (bench/README.md, "what limits the 10k no-op").
+    // One partition per quad, each in its group of 64.
     IEnumerable<PartitionKey> FanoutQuadKeys()
     {
         for (var q = 0; q < FanoutQuads; q++) yield return Key("group", q / FanoutGroupSize, "quad", q);

@@ -15,8 +15,6 @@ namespace DataBuild.Pipelines;
 /// </summary>
 public sealed partial class Pipelines
 {
-    // Defaults written as literals and constants: naming ZtfFixture or ZtfTags.All here would load the tasks assembly
-    // whenever the pipeline is made, a millisecond of every no-op build, whatever its target.
     [Parameter("ZTF fields to process")]
     readonly int[] Fields = [296, 297, 487];
 

@@ -1,4 +1,5 @@
 using DataBuild.Cli;
+using DataBuild.Model;
 using DataBuild.Parameters;
 using DataBuild.Pipelines;
 using DataBuild.Products;

@@ -8,7 +8,8 @@ public sealed record Workspace
 {
     public required IFileSystem FileSystem { get; init; }
     public IClock Clock { get; init; } = SystemClock.Instance;
-    // Both are made when first used: a no-op build starts its snapshot check before it needs either.
+    // Both made when first used, not with the workspace: the up-to-date check opens it first thing, and needs them
+    // only later.
     public IProcessRunner Processes { get => _processes ??= PosixProcessRunner.Instance; init => _processes = value; }
     public IReadOnlyDictionary<string, string?> Environment { get => _environment ??= CurrentEnvironment(); init => _environment = value; }
     private IProcessRunner? _processes;

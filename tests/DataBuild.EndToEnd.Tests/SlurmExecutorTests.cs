@@ -105,31 +105,14 @@ public sealed class SlurmCluster : ICollectionFixture<SlurmCluster>, IDisposable
 {
     public const string Name = "Real Slurm cluster (end to end)";
 
-    private readonly FileStream _lock = AcquireLock();
+    private readonly FileStream _lock = SlurmClusterLock.Acquire();
 
     public void Dispose() => _lock.Dispose();
-
-    private static FileStream AcquireLock()
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(10);
-        while (true)
-        {
-            try
-            {
-                return new FileStream("/tmp/databuild-slurm-tests.lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                Thread.Sleep(200);
-            }
-        }
-    }
 
     /// <summary>Restarts tests/slurm/cluster.sh in the given accounting mode (the collection's lock keeps other tests out).</summary>
     public static void Restart(bool accounting)
     {
-        var script = Path.Combine(Driver.RepositoryRoot, "tests", "slurm", "cluster.sh");
-        var info = new ProcessStartInfo(script) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new ProcessStartInfo(Repository.ClusterScript) { RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add("start");
         if (!accounting) info.ArgumentList.Add("--no-accounting");
         using var p = Process.Start(info)!;

@@ -1,1 +1,2 @@
+global using DataBuild.Testing;
 global using Xunit;

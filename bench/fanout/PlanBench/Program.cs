@@ -7,6 +7,7 @@ using DataBuild.IO;
 using DataBuild.Model;
 using DataBuild.Planning;
 using DataBuild.State;
+using DataBuild.Testing;
 
 namespace DataBuild.Bench.Fanout;
 

@@ -1,3 +1,4 @@
+using DataBuild.Model;
 using DataBuild.Parameters;
 
 namespace DataBuild.Cli;

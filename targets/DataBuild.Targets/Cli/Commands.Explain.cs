@@ -2,6 +2,7 @@ using System.Globalization;
 using DataBuild.Graph;
 using DataBuild.Model;
 using DataBuild.Parameters;
+using DataBuild.Scheduling;
 using DataBuild.State;
 
 namespace DataBuild.Cli;
@@ -31,7 +32,7 @@ internal static partial class Commands
         o.WriteLine(node.State switch
         {
             NodeState.UpToDate => "  up to date",
-            NodeState.WouldRun => "  would rebuild:\n" + string.Join("\n", node.Reasons.Select(r => "    - " + r.Describe())),
+            NodeState.WouldRun => "  would rebuild:\n" + string.Join("\n", outcome.ReasonsOf(node).Select(r => "    - " + r.Describe())),
             _ => $"  cannot run: {node.Error}",
         });
         var record = session.RecordOf(node.Name);

@@ -3,7 +3,9 @@ using DataBuild.Graph;
 using DataBuild.IO;
 using DataBuild.Model;
 using DataBuild.Parameters;
+using DataBuild.Scheduling;
 using DataBuild.State;
+using DataBuild.UpToDate;
 
 namespace DataBuild.Cli;
 
@@ -22,8 +24,8 @@ internal static partial class Commands
         var executorName = line.Value("executor") ?? "local";
         if (executorName is not ("local" or "slurm"))
             throw new UsageException($"Unknown executor '{executorName}'. Available executors are: local, slurm.");
-        // Made after the up-to-date snapshot had its say: a no-op answered by it needs neither (the console's first
-        // use and the process's command line cost it start-up time).
+        // Made only when the up-to-date snapshot did not answer, as its answer needs neither the console nor the
+        // process's command line.
         BuildOptions Options() => new()
         {
             Selectors = selectors,
@@ -54,8 +56,8 @@ internal static partial class Commands
     }
 
     /// <summary>
-    /// The build itself: state, graph, executor. A method of its own, so that a no-op answered by the snapshot does not
-    /// load what it names (the console among them).
+    /// The build itself: state, graph, executor. A method of its own, so that an answer from the up-to-date snapshot
+    /// never loads what it names (the console among them).
     /// </summary>
     private static int BuildInFull(PipelineModel model, Workspace workspace, CommandLine line, TextWriter o, IReadOnlyList<ParameterDescriptor> parameters,
         List<NodeSelector> selectors, BuildOptions options, int jobs, string executorName, bool snapshots)
@@ -98,7 +100,7 @@ internal static partial class Commands
                 // The state's stat is a witness: take it with the state closed, and nothing left to write to it.
                 executor.Dispose();
                 store.Dispose();
-                var whyNot = UpToDateSnapshot.Save(workspace, line.Arguments, outcome, witnessing.Witnesses(), started, outcome.RunId, outputLines);
+                var whyNot = UpToDateSnapshot.Save(workspace, line.Arguments, outcome.Succeeded, outcome.Nodes, outcome.Targets, witnessing.Witnesses(), started, outcome.RunId, outputLines);
                 Diagnostics.Timings.Mark(whyNot is null ? "snapshot saved" : $"no snapshot: {whyNot}");
             }
             if (outcome.Cancelled) return DataBuildHost.Interrupted;

@@ -2,6 +2,7 @@ using DataBuild.Graph;
 using DataBuild.Model;
 using DataBuild.Parameters;
 using DataBuild.State;
+using DataBuild.UpToDate;
 
 namespace DataBuild.Cli;
 
@@ -22,23 +23,20 @@ public static class DataBuildHost
 
     /// <summary>
     /// The same, with the pipeline made by <paramref name="create"/>: <c>DataBuildHost.Run(args, () =&gt; new Pipelines())</c>.
-    /// A generic <c>new()</c> goes through the runtime's activator cache, whose code is compiled at run time at every start.
     /// </summary>
     public static int Run<TPipeline>(string[] args, Func<TPipeline> create, params HostCommand[] extraCommands) where TPipeline : Pipeline
     {
         Diagnostics.Timings.Mark("main");
         try
         {
-            // An up-to-date snapshot of this very command line is read and checked while the pipeline loads, on a thread
-            // started first of all, which also opens the workspace: until it runs, a no-op build keeps one core busy,
-            // and the first run of the runtime's text and file code is milliseconds better spent beside the pipeline's
-            // reflection. Only builds save a snapshot: why, status, graph, worker (on every compute node) and the rest
-            // start no thread for it.
+            // The up-to-date snapshot of this very command line is read and checked, and the workspace opened, on a
+            // thread started first of all, beside the pipeline's loading. Only builds save a snapshot: why, status,
+            // graph, worker (on every compute node) and the rest start no thread for it.
             using var snapshot = Environment.GetEnvironmentVariable("DATABUILD_SNAPSHOT") != "0" && !(args.Length > 0 && CommandLine.Commands.Contains(args[0]))
                 ? UpToDateSnapshot.Prefetch(OpenWorkspace, args) : null;
             var pipeline = create();
             var parameters = ParameterDescriptor.For(pipeline);
-            // Loops, not LINQ, on the way to a no-op build: each LINQ shape's first use costs the runtime type loads.
+            // Loops, not LINQ: every command passes here, the up-to-date check included.
             var switches = new HashSet<string>(StringComparer.Ordinal);
             foreach (var p in parameters)
                 if (p.ElementType == typeof(bool) && !p.IsList) switches.Add(p.Option);
@@ -74,31 +72,34 @@ public static class DataBuildHost
                 _ => Commands.Build(model, workspace, line, selectors, output, parameters, snapshot),
             };
         }
-        catch (UsageException e)
-        {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return UsageError;
-        }
-        catch (Exception e) when (e is StateException or LockedException)
-        {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return BuildFailed;
-        }
-        catch (InvalidOperationException e) when (e.Message.StartsWith("Circular dependency", StringComparison.Ordinal)
-            || e.Message.StartsWith("Missing dependency", StringComparison.Ordinal) || e.Message.StartsWith("Target ", StringComparison.Ordinal))
-        {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return UsageError;
-        }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // Anything else is a bug or an environment problem (disk full, permissions): say what and where, not a
-            // stack trace, unless asked. Recorded state is consistent: each result is committed as it arrives.
-            Console.Error.WriteLine($"error: {e.GetType().Name}: {e.Message}");
-            Console.Error.WriteLine(Environment.GetEnvironmentVariable("DATABUILD_DEBUG") == "1"
-                ? e.ToString()
-                : "Finished nodes are recorded; rerun to continue. For the stack trace, rerun with DATABUILD_DEBUG=1.");
-            return BuildFailed;
+            return Report(e, Console.Error);
+        }
+    }
+
+    /// <summary>
+    /// Prints what went wrong and returns the exit code, chosen by the exception's type: 2 for what the user or the
+    /// pipeline author must change (a usage error, a wrong pipeline definition), 1 for everything else.
+    /// </summary>
+    public static int Report(Exception e, TextWriter error)
+    {
+        switch (e)
+        {
+            case UsageException or PipelineDefinitionException:
+                error.WriteLine($"error: {e.Message}");
+                return UsageError;
+            case StateException or LockedException:
+                error.WriteLine($"error: {e.Message}");
+                return BuildFailed;
+            default:
+                // A bug or an environment problem (disk full, permissions): say what and where, not a stack trace,
+                // unless asked. Recorded state is consistent: each result is committed as it arrives.
+                error.WriteLine($"error: {e.GetType().Name}: {e.Message}");
+                error.WriteLine(Environment.GetEnvironmentVariable("DATABUILD_DEBUG") == "1"
+                    ? e.ToString()
+                    : "Finished nodes are recorded; rerun to continue. For the stack trace, rerun with DATABUILD_DEBUG=1.");
+                return BuildFailed;
         }
     }
 
@@ -120,9 +121,8 @@ public static class DataBuildHost
 
     /// <summary>
     /// The process's standard output as a writer. Where the locale's character set is UTF-8 (or unset), a plain UTF-8
-    /// writer over file descriptor 1: <see cref="Console.Out"/> first sets up the terminal and its signal handling, and
-    /// compiles code at run time, a few milliseconds of a no-op build that never reads the terminal. Every write goes
-    /// out at once, as with Console.Out.
+    /// writer over file descriptor 1: <see cref="Console.Out"/> first sets up the terminal and its signal handling,
+    /// which a build that only writes lines does not need. Every write goes out at once, as with Console.Out.
     /// </summary>
     private static TextWriter StandardOutput()
     {

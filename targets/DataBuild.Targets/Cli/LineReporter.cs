@@ -1,5 +1,6 @@
 using DataBuild.Execution;
 using DataBuild.Graph;
+using DataBuild.Scheduling;
 
 namespace DataBuild.Cli;
 

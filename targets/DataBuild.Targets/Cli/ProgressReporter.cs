@@ -1,6 +1,7 @@
 using DataBuild.Execution;
 using DataBuild.Graph;
 using DataBuild.Model;
+using DataBuild.Scheduling;
 using Spectre.Console;
 
 namespace DataBuild.Cli;

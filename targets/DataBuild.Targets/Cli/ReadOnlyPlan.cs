@@ -1,5 +1,6 @@
 using DataBuild.Graph;
 using DataBuild.Model;
+using DataBuild.Scheduling;
 using DataBuild.State;
 
 namespace DataBuild.Cli;

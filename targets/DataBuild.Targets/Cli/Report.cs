@@ -1,5 +1,7 @@
 using DataBuild.Graph;
+using DataBuild.Scheduling;
 using DataBuild.State;
+using DataBuild.UpToDate;
 
 namespace DataBuild.Cli;
 
@@ -20,7 +22,7 @@ internal static class Report
             o.WriteLine($"{t.Name}: {run.Count} to build, {nodes.Count(n => n.State == NodeState.UpToDate)} up to date" +
                 (failed.Count > 0 ? $", {failed.Count} cannot run" : ""));
             foreach (var n in (verbose ? run : run.Take(NodesShownPerTarget)))
-                o.WriteLine($"  {n.Name}: {string.Join("; ", n.Reasons.Select(r => r.Describe()))}");
+                o.WriteLine($"  {n.Name}: {string.Join("; ", outcome.ReasonsOf(n).Select(r => r.Describe()))}");
             if (!verbose && run.Count > NodesShownPerTarget) o.WriteLine($"  ... and {run.Count - NodesShownPerTarget} more (--verbose lists all)");
             foreach (var n in failed) o.WriteLine($"  {n.Name}: cannot run: {n.Error}");
         }
@@ -75,8 +77,8 @@ internal static class Report
         var rows = new List<TableRow>(snapshot.Rows.Count);
         foreach (var r in snapshot.Rows) rows.Add(new TableRow(r.Target, r.Nodes, 0, 0, 0, null));
         Table(o, rows);
-        // Appended, not interpolated: the interpolation handler rents from the shared ArrayPool and formats a double,
-        // first uses that cost a no-op build half a millisecond. Seconds with two decimals, from whole centiseconds.
+        // Appended, not interpolated: the interpolation handler's first use costs start-up time, and this line ends
+        // every up-to-date answer. Seconds with two decimals, from whole centiseconds.
         var centiseconds = (long)Math.Round(elapsed.TotalMilliseconds / 10);
         o.WriteLine(new System.Text.StringBuilder("Nothing to do: all ").Append(snapshot.NodeCount).Append(" nodes are up to date (")
             .Append(centiseconds / 100).Append('.').Append((char)('0' + centiseconds / 10 % 10)).Append((char)('0' + centiseconds % 10))
@@ -85,7 +87,7 @@ internal static class Report
         foreach (var line in snapshot.OutputLines) o.WriteLine(line);
     }
 
-    // A class, not a tuple: framework generics over a value type of ours are compiled at run time (a no-op's cost).
+    // A class, not a tuple: framework generics over a value type of ours are compiled at run time at every start.
     internal sealed class TableRow(string name, int upToDate, int built, int failed, int notRun, string? unavailable)
     {
         public string Name { get; } = name;
@@ -113,8 +115,7 @@ internal static class Report
 
     private static string Number(int n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    // Padded by hand: PadRight and alignment in interpolated strings run vector code compiled at run time, which a
-    // no-op answered in 50 ms pays for on every start.
+    // Padded by hand: PadRight and alignment in interpolated strings run vector code that is compiled at run time.
     private static System.Text.StringBuilder Cells(System.Text.StringBuilder line, int width, string name, string upToDate, string built, string failed, string notRun)
     {
         line.Clear().Append(name);

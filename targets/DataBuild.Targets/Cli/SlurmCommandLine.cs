@@ -1,5 +1,6 @@
 using System.Globalization;
 using DataBuild.Execution.Slurm;
+using DataBuild.Model;
 using DataBuild.Parameters;
 using DataBuild.Slurm;
 using DataBuild.State;

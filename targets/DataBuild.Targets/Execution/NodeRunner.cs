@@ -2,8 +2,8 @@ using System.Diagnostics;
 using DataBuild.Hashing;
 using DataBuild.IO;
 using DataBuild.Model;
-using DataBuild.Planning;
 using DataBuild.State;
+using DataBuild.UpToDate;
 
 namespace DataBuild.Execution;
 

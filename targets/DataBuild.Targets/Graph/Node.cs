@@ -1,6 +1,5 @@
 using DataBuild.Hashing;
 using DataBuild.Model;
-using DataBuild.Planning;
 
 namespace DataBuild.Graph;
 
@@ -51,15 +50,11 @@ public sealed class Node(int index, TargetSpec target, PartitionKey partition)
     /// <summary>Built in this run and its outputs differ from the previous build's.</summary>
     public bool OutputChanged { get; set; }
 
-    public IReadOnlyList<Reason> Reasons { get; set; } = [];
-    /// <summary>The inputs and command this node was decided on; kept only while it may still run (then recorded and dropped).</summary>
-    public Signature? Signature { get; set; }
-
     /// <summary>The task key it was decided on (empty for aggregates and nodes that could not be probed).</summary>
     public Hash128 TaskKey { get; set; }
     public int Attempt { get; set; }
 
-    /// <summary>The declared part of its task key (<see cref="Signature.Declared"/>), kept for the up-to-date snapshot.</summary>
+    /// <summary>The declared part of its task key (the declarations of its signature), kept for the up-to-date snapshot.</summary>
     public Hash128 Declared { get; set; }
 
     /// <summary>Resources an executor asked for on retry (more memory after an OOM); they win over the target's.</summary>

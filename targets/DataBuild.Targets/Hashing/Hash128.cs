@@ -45,10 +45,11 @@ public readonly record struct Hash128(ulong High, ulong Low) : IComparable<Hash1
 
     public static Hash128 Parse(string hex) => FromBytes(Convert.FromHexString(hex));
 
-    /// <summary>32 lowercase hex digits. Written by hand: string interpolation rents from the shared ArrayPool and formats
-    /// through the number formatter, first uses that cost the snapshot check of a no-op build a millisecond.</summary>
+    /// <summary>32 lowercase hex digits.</summary>
     public override string ToString()
     {
+        // By hand, not interpolated: the up-to-date check formats hashes, and the number formatter's first use costs
+        // start-up time.
         Span<char> chars = stackalloc char[32];
         for (var i = 0; i < 16; i++)
         {

@@ -8,11 +8,11 @@ namespace DataBuild.Hashing;
 /// Combines strings and hashes into one Hash128, each part length-prefixed or fixed-size so the encoding is
 /// unambiguous. The parts go into a buffer hashed in one shot by <see cref="Build"/>: the same hash as streaming them
 /// into an XxHash128, without its ~600-byte state per builder (planning makes several per node, some alive at once).
-/// A built builder's buffer is kept for the thread's next ones, a few deep: the shared ArrayPool's first use sets up
-/// per-core caches and calibrates a processor-number cache, a millisecond of a no-op build.
+/// A built builder's buffer is kept for the thread's next ones, a few deep.
 /// </summary>
 public sealed class HashBuilder
 {
+    // Buffers of our own, not the shared ArrayPool, whose first use sets up per-core caches (bench/README.md, round 6).
     private const int InitialSize = 256, LargestKept = 1 << 16, Kept = 4;
     [ThreadStatic] private static byte[]?[]? t_spares;
     private byte[] _buffer = Take();
@@ -82,12 +82,12 @@ public sealed class HashBuilder
 
     /// <summary>
     /// A 128-bit digest of everything added, from two seeded XxHash64 passes, for values only ever compared with
-    /// each other (an up-to-date snapshot's name, program stamp and declarations). XxHash128 of more than 240 bytes
-    /// runs vector code that every process compiles at run time (the assembly's precompiled code for it is not
-    /// used on this hardware); XxHash64 is scalar and precompiled, which saves a no-op build a few milliseconds.
+    /// each other (an up-to-date snapshot's name, program stamp and declarations).
     /// </summary>
     public Hash128 BuildDigest()
     {
+        // XxHash64, not XxHash128: over 240 bytes, XxHash128 runs vector code compiled at run time (bench/README.md,
+        // round 4).
         var hash = new Hash128(XxHash64.HashToUInt64(Written), XxHash64.HashToUInt64(Written, DigestSeed));
         Release();
         return hash;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 
 namespace DataBuild.IO;
 
+/// <summary>The time the engine reads: <see cref="SystemClock"/>; tests use FakeClock (tests/DataBuild.Testing).</summary>
 public interface IClock
 {
     DateTimeOffset UtcNow { get; }
@@ -18,15 +19,4 @@ public sealed class SystemClock : IClock
     public DateTimeOffset UtcNow => DateTimeOffset.UtcNow;
 
     public TimeSpan Elapsed => Stopwatch.GetElapsedTime(Start);
-}
-
-public sealed class FakeClock(DateTimeOffset start) : IClock
-{
-    private TimeSpan _elapsed;
-
-    public DateTimeOffset UtcNow => start + _elapsed;
-
-    public TimeSpan Elapsed => _elapsed;
-
-    public void Advance(TimeSpan by) => _elapsed += by;
 }

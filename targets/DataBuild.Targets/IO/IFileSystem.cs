@@ -2,7 +2,8 @@ namespace DataBuild.IO;
 
 /// <summary>
 /// Every file system access of the engine. Paths are relative to the workspace root (or absolute).
-/// The real one is <see cref="RealFileSystem"/>; tests use <see cref="InMemoryFileSystem"/>.
+/// The real one is <see cref="RealFileSystem"/>; tests use InMemoryFileSystem (tests/DataBuild.Testing, outside the
+/// production assemblies).
 /// </summary>
 public interface IFileSystem
 {

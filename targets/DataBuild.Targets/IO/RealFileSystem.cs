@@ -31,7 +31,7 @@ public sealed partial class RealFileSystem(string root) : IFileSystem
     private int _rootFd = -1;
 
     // Relative paths are stat'ed against an O_PATH descriptor of the root: no joined string per call, and the
-    // kernel walks only the relative part (a no-op stats every input and output; deep project paths add up).
+    // kernel walks only the relative part (every build stats every input and output; deep project paths add up).
     // One descriptor per workspace, kept for the process's life.
     private int RootFd
     {
@@ -51,12 +51,10 @@ public sealed partial class RealFileSystem(string root) : IFileSystem
     public Stream OpenRead(string path) =>
         new FileStream(FullPath(path), FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
 
-    /// <summary>
-    /// On Linux with open(2) and read(2): a no-op build reads its up-to-date snapshot this way, and a FileStream's
-    /// first use (its handle type is made through the runtime's activator cache) costs it a millisecond.
-    /// </summary>
+    /// <summary>The whole file, read on Linux with open(2) and read(2).</summary>
     public unsafe byte[] ReadAllBytes(string path)
     {
+        // Not a FileStream, whose first use costs start-up time: the up-to-date check reads its snapshot here.
         if (!OperatingSystem.IsLinux()) return File.ReadAllBytes(FullPath(path));
         var full = FullPath(path);
         var fd = open(full, ORdonly | OCloexec);
@@ -83,11 +81,12 @@ public sealed partial class RealFileSystem(string root) : IFileSystem
     }
 
     /// <summary>
-    /// The names in a directory (files and subdirectories, without . and ..), unsorted: readdir(3) on Linux, where the
-    /// first use of .NET's directory enumeration costs a no-op build's program check a millisecond.
+    /// The names in a directory (files and subdirectories, without . and ..), unsorted: readdir(3) on Linux.
     /// </summary>
     public static unsafe List<string> Names(string directory)
     {
+        // Not .NET's directory enumeration, whose first use costs start-up time: the up-to-date check lists the
+        // program's directory here.
         if (!OperatingSystem.IsLinux())
             return [.. Directory.EnumerateFileSystemEntries(directory).Select(Path.GetFileName).OfType<string>()];
         var dir = opendir(directory);

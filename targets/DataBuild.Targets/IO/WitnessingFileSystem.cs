@@ -1,4 +1,5 @@
 using DataBuild.Hashing;
+using DataBuild.UpToDate;
 
 namespace DataBuild.IO;
 

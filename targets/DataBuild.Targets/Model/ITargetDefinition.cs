@@ -11,7 +11,7 @@ public interface ITargetDefinition
     /// <summary>Static partitions along one dimension, e.g. <c>PartitionedBy("field", Fields)</c>.</summary>
     ITargetDefinition PartitionedBy<T>(string dimension, IEnumerable<T> values) where T : notnull;
 
-    /// <summary><see cref="PartitionedBy{T}"/> for numbers, precompiled (a pipeline's own generic instantiations are compiled at every start).</summary>
+    /// <summary>Static partitions along one dimension of numbers, e.g. <c>PartitionedBy("field", [296, 297])</c>.</summary>
     ITargetDefinition PartitionedBy(string dimension, IEnumerable<int> values);
 
     /// <summary>Static partitions computed from parameters.</summary>

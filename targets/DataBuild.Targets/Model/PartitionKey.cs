@@ -10,9 +10,8 @@ public sealed class PartitionKey : IEquatable<PartitionKey>
 {
     public static readonly PartitionKey None = new(new Dim[0]); // not [], which is Array.Empty<Dim>: compiled at run time
 
-    // Our own pair, not KeyValuePair: precompiled code inlines the accessors of a struct of this assembly, not of a
-    // framework generic, and pipeline code makes a key per partition (100k at a time). No framework generic is
-    // instantiated over it either (List<Dim>, Select over Dim[], ...): those are compiled at run time, at every start.
+    // Our own pair, not KeyValuePair, and no framework generic over it (List<Dim>, Select over Dim[]): those are
+    // compiled at run time at every start, and pipeline code makes a key per partition.
     private readonly record struct Dim(string Name, string Value);
 
     private readonly Dim[] _dims;
@@ -24,10 +23,9 @@ public sealed class PartitionKey : IEquatable<PartitionKey>
         _text = Format(dims);
     }
 
+    // Flat overloads, not a params array or tuples: a fan-out makes one key per partition (bench/README.md, round 6).
     /// <summary>
     /// A key of one to three numbers, texts or characters, as pipeline code writes it: <c>Of("field", 296, "ccd", "03")</c>.
-    /// No array and no boxing: a fan-out makes one key per partition. (A tuple form over PartitionValue would instantiate
-    /// framework generics over a struct of ours, which the runtime compiles at every start.)
     /// </summary>
     public static PartitionKey Of(string name, PartitionValue value)
     {
@@ -222,8 +220,7 @@ public sealed class PartitionKey : IEquatable<PartitionKey>
         _ => value.ToString() ?? "",
     };
 
-    // name=value,name=value in one allocation. Pipeline code makes a key per partition (100k at a time), and this
-    // code is precompiled: a loop of our own beats the interpolation handler's pooled buffer here.
+    // name=value,name=value in one allocation, by a loop of our own: pipeline code makes a key per partition.
     private static string Format(Dim[] dims)
     {
         if (dims.Length == 0) return "";

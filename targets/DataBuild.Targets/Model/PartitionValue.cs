@@ -4,7 +4,7 @@ namespace DataBuild.Model;
 
 /// <summary>
 /// One partition value as pipeline code writes it, a number, text or a character, converted implicitly
-/// (<c>Key("field", 296, "ccd", "03")</c>): no boxing, and its text is made once, when the key is.
+/// (<c>Key("field", 296, "ccd", "03")</c>).
 /// Other values (enums, floating point) take <see cref="PartitionKey.Of(ValueTuple{string, object}[])"/>. The default value
 /// is the number 0.
 /// </summary>

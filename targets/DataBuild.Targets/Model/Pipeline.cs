@@ -13,7 +13,7 @@ public abstract class Pipeline
     internal const DynamicallyAccessedMemberTypes ReflectedMembers = DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.NonPublicMethods
         | DynamicallyAccessedMemberTypes.PublicFields | DynamicallyAccessedMemberTypes.NonPublicFields;
 
-    /// <summary>A partition key of numbers and text: <c>Key("field", 296, "ccd", "03")</c>, without allocating for the arguments.</summary>
+    /// <summary>A partition key of numbers and text: <c>Key("field", 296, "ccd", "03")</c>.</summary>
     protected static PartitionKey Key(string name, PartitionValue value) => PartitionKey.Of(name, value);
 
     /// <inheritdoc cref="Key(string, PartitionValue)"/>
@@ -29,8 +29,8 @@ public abstract class Pipeline
 
     /// <summary>
     /// The targets and parameters of a <c>partial</c> pipeline class that derives from this one directly, found at compile
-    /// time by the DataBuild.Generators source generator, which also writes the three accessors below. Null: they are
-    /// found by reflection, which costs a no-op build several milliseconds of the runtime's first use.
+    /// time by the DataBuild.Generators source generator, which also writes the three accessors below. Null: the engine
+    /// finds them by reflection.
     /// </summary>
     protected virtual GeneratedMembers? Generated => null;
 

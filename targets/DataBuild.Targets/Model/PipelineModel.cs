@@ -26,13 +26,13 @@ public sealed class PipelineModel
     public IReadOnlyList<string> Order { get; }
 
     /// <summary>
-    /// The getters of the pipeline's <see cref="Target"/> properties, in declaration (metadata) order. Found among the
-    /// methods, not with GetProperties: the runtime's first reflection over properties costs milliseconds of a no-op
-    /// build, and a getter is all a target needs.
+    /// The getters of the pipeline's <see cref="Target"/> properties, in declaration (metadata) order, found among its
+    /// methods: a getter is all a target needs.
     /// </summary>
     public static IReadOnlyList<MethodInfo> TargetGetters([DynamicallyAccessedMembers(Pipeline.ReflectedMembers)] Type pipelineType)
     {
         var targets = new List<MethodInfo>();
+        // GetMethods, not GetProperties, whose first use costs start-up time (bench/README.md, round 6).
         foreach (var m in pipelineType.GetMethods(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
         {
             if (!m.IsSpecialName || m.ReturnType != typeof(Target) || !m.Name.StartsWith("get_", StringComparison.Ordinal) || m.GetParameters().Length != 0) continue;
@@ -48,8 +48,7 @@ public sealed class PipelineModel
 
     /// <summary>
     /// The model of the targets in <paramref name="needed"/> and of everything upstream of them, or of every target when
-    /// null: only their definitions are evaluated. A build names its targets, and evaluating the definitions of all 23
-    /// example targets was 7% of a no-op build. Names that are not targets are left for <see cref="Get"/> to report.
+    /// null: only their definitions are evaluated. Names that are not targets are left for <see cref="Get"/> to report.
     /// </summary>
     [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "A pipeline that is not a Pipeline has no annotation to carry, but pipeline assemblies are not trimmed (build/Build.csproj trims only the framework, TrimMode=partial).")]
     public static PipelineModel Load(object pipeline, IReadOnlyCollection<string>? needed)
@@ -72,7 +71,7 @@ public sealed class PipelineModel
                 if (delegates[i].Definition.Equals(t)) return delegates[i].Name;
             for (var i = delegates.Count - 1; i >= 0; i--)
                 if (delegates[i].Definition.Method == t.Method) return delegates[i].Name;
-            throw new InvalidOperationException("A target depends on a delegate that is not a Target property of the pipeline.");
+            throw new PipelineDefinitionException("A target depends on a delegate that is not a Target property of the pipeline.");
         }
         var specs = new Dictionary<string, TargetSpec>(StringComparer.Ordinal);
         void Evaluate(int i)
@@ -112,14 +111,14 @@ public sealed class PipelineModel
         var map = specs.ToDictionary(s => s.Name, StringComparer.Ordinal);
         foreach (var s in map.Values)
             foreach (var up in s.Upstream)
-                if (!map.ContainsKey(up)) throw new InvalidOperationException($"Missing dependency: {up}, required by {s.Name}.");
+                if (!map.ContainsKey(up)) throw new PipelineDefinitionException($"Missing dependency: {up}, required by {s.Name}.");
         var names = map.Keys.ToList();
         return new PipelineModel(map, TopologicalOrder(map, names), names);
     }
 
     public TargetSpec Get(string name) =>
         _targets.TryGetValue(name, out var spec) ? spec
-            : _declared.Contains(name) ? throw new InvalidOperationException($"Target {name} was not evaluated: it is not upstream of what this command builds.")
+            : _declared.Contains(name) ? throw new PipelineDefinitionException($"Target {name} was not evaluated: it is not upstream of what this command builds.")
             : _declared.FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase)) is { } near
                 ? throw new UsageException($"Unknown target '{name}'. Did you mean '{near}'?")
                 : throw new UsageException($"Unknown target '{name}'. Available targets are: {string.Join(", ", _declared)}.");
@@ -156,7 +155,7 @@ public sealed class PipelineModel
             if (!onPath.Add(name))
             {
                 var cycle = path.Skip(path.IndexOf(name)).Append(name);
-                throw new InvalidOperationException($"Circular dependency: {string.Join(" -> ", cycle)}.");
+                throw new PipelineDefinitionException($"Circular dependency: {string.Join(" -> ", cycle)}.");
             }
             path.Add(name);
             foreach (var up in specs[name].UpstreamNames()) Visit(up);

@@ -80,7 +80,7 @@ internal sealed class TargetBuilder(string name, Func<Target, string> nameOf) : 
 
     public ITargetDefinition Executes(params string[] argvTemplate)
     {
-        if (argvTemplate.Length == 0) throw new ArgumentException($"Target {name}: Executes() needs at least the program to run.");
+        if (argvTemplate.Length == 0) throw new PipelineDefinitionException($"Target {name}: Executes() needs at least the program to run.");
         _task = new ArgvTaskSpec(argvTemplate);
         return this;
     }
@@ -118,7 +118,7 @@ internal sealed class TargetBuilder(string name, Func<Target, string> nameOf) : 
         var task = _versionedTask?.Invoke(_version) ?? _task;
         if (task is ArgvTaskSpec argv && _version is not null) task = new ArgvTaskSpec(argv.Template.ToArray(), _version);
         if (task is not null && _outputs.Count == 0)
-            throw new InvalidOperationException($"Target {name} runs a task but declares no outputs: add .Output(\"path/{{dimension}}.ext\").");
+            throw new PipelineDefinitionException($"Target {name} runs a task but declares no outputs: add .Output(\"path/{{dimension}}.ext\").");
         return new TargetSpec
         {
             Name = name,
@@ -141,7 +141,7 @@ internal sealed class TargetBuilder(string name, Func<Target, string> nameOf) : 
         // use of a shape costs type loads.
         foreach (var i in _inputs)
             if (i.Kind == input.Kind && i.Name == input.Name)
-                throw new InvalidOperationException($"Target {name} declares {input.Kind.ToString().ToLowerInvariant()} input '{input.Name}' twice.");
+                throw new PipelineDefinitionException($"Target {name} declares {input.Kind.ToString().ToLowerInvariant()} input '{input.Name}' twice.");
         _inputs.Add(input);
         return this;
     }
@@ -150,11 +150,11 @@ internal sealed class TargetBuilder(string name, Func<Target, string> nameOf) : 
     {
         foreach (var o in _outputs)
             if (o.Name == output.Name)
-                throw new InvalidOperationException($"Target {name} declares output '{output.Name}' twice.");
+                throw new PipelineDefinitionException($"Target {name} declares output '{output.Name}' twice.");
         _outputs.Add(output);
         return this;
     }
 
     private long Positive(long value, string what) =>
-        value > 0 ? value : throw new ArgumentOutOfRangeException(what, $"Target {name}: {what} must be positive, got {value}.");
+        value > 0 ? value : throw new PipelineDefinitionException($"Target {name}: {what} must be positive, got {value}.");
 }

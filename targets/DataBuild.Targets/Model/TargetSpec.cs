@@ -25,9 +25,8 @@ public sealed class TargetSpec
     public IEnumerable<string> Upstream => UpstreamNames();
 
     /// <summary>
-    /// <see cref="Upstream"/> as a list of its own, which the engine's walks enumerate without interface calls: every
-    /// command walks the targets, a no-op build included, and each interface call site costs the runtime a stub on
-    /// first use (and LINQ, type loads).
+    /// <see cref="Upstream"/> as a list of its own, which the engine's walks enumerate without interface calls or LINQ:
+    /// every command walks the targets.
     /// </summary>
     internal List<string> UpstreamNames()
     {

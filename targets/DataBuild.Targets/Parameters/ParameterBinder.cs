@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Json;
+using DataBuild.Model;
 using YamlDotNet.RepresentationModel;
 
 namespace DataBuild.Parameters;
@@ -131,5 +132,3 @@ public static class ParameterBinder
     }
 }
 
-/// <summary>Invalid command-line usage: printed without a stack trace, exit code 2.</summary>
-public sealed class UsageException(string message) : Exception(message);

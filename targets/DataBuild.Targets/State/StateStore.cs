@@ -95,7 +95,8 @@ public sealed partial class StateStore : IDisposable
 
     // ---- reads ----
 
-    // The two reads of every build, a no-op included: one pass each, no per-row parsing beyond the columns.
+    // The two reads of every build the up-to-date snapshot does not answer: one pass each, no per-row parsing beyond
+    // the columns.
     public Dictionary<string, NodeRecord> LoadNodes()
     {
         var result = new Dictionary<string, NodeRecord>(Count("nodes"), StringComparer.Ordinal);
@@ -168,12 +169,18 @@ public sealed partial class StateStore : IDisposable
         Query("SELECT keys FROM partitions WHERE target=$t AND source_node=$s AND source_hash=$h", r => r.GetString(0),
             ("$t", target), ("$s", sourceNode), ("$h", sourceHash.ToBytes())).FirstOrDefault();
 
+    /// <summary>The folder name of the up-to-date snapshots, beside the state database.</summary>
+    public const string SnapshotDirectoryName = "uptodate";
+
+    /// <summary>The up-to-date snapshots' folder: a cache of verdicts that every run writing the state deletes.</summary>
+    public static string SnapshotDirectoryOf(string statePath) => Path.Combine(Path.GetDirectoryName(statePath)!, SnapshotDirectoryName);
+
     // ---- writes ----
 
     /// <summary>Starts a run; first deletes the up-to-date snapshots, which this run's writes will make stale.</summary>
     public long BeginRun(string command, DateTimeOffset started)
     {
-        if (!IsInMemory(_path) && Directory.Exists(UpToDateSnapshot.DirectoryOf(_path))) Directory.Delete(UpToDateSnapshot.DirectoryOf(_path), recursive: true);
+        if (!IsInMemory(_path) && Directory.Exists(SnapshotDirectoryOf(_path))) Directory.Delete(SnapshotDirectoryOf(_path), recursive: true);
         using var cmd = Command("INSERT INTO runs(started, pid, host, command, status) VALUES ($s, $p, $h, $c, 'running') RETURNING id",
             ("$s", started.ToString("O")), ("$p", Environment.ProcessId), ("$h", Environment.MachineName), ("$c", command));
         return (long)cmd.ExecuteScalar()!;

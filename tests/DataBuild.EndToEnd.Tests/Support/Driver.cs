@@ -15,9 +15,7 @@ public sealed record DriverResult(int ExitCode, IReadOnlyList<string> Stdout, st
 /// <summary>Runs the real ./build.sh of this checkout in a working directory, as a user would.</summary>
 public static partial class Driver
 {
-    public static string RepositoryRoot { get; } = FindRoot();
-
-    private static string BuildScript => Path.Combine(RepositoryRoot, "build.sh");
+    private static string BuildScript => Path.Combine(Repository.Root, "build.sh");
 
     private static readonly Lazy<Task> Compiled = new(async () =>
     {
@@ -61,13 +59,6 @@ public static partial class Driver
 
     [GeneratedRegex(@"^\[\d+/\d+\] built (\S+) \(")]
     private static partial Regex BuiltLine();
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "DataBuild.sln"))) return dir.FullName;
-        throw new DirectoryNotFoundException($"Cannot find the repository root (a folder with DataBuild.sln) above {AppContext.BaseDirectory}.");
-    }
 }
 
 /// <summary>A driver that is running: its stdout lines as they arrive, to wait on, and a way to SIGKILL it.</summary>

@@ -1,5 +1,3 @@
-using DataBuild.Products.Tests.Support;
-
 namespace DataBuild.Products.Tests.Products;
 
 public class InspectorTests

@@ -9,11 +9,10 @@ namespace DataBuild.Slurm.Tests;
 public sealed class LocalCluster : IDisposable
 {
     // The end-to-end tests of --executor slurm use the same cluster from another test process; this collection restarts it.
-    private readonly FileStream _lock = ClusterLock.Acquire();
+    private readonly FileStream _lock = SlurmClusterLock.Acquire();
 
     public LocalCluster()
     {
-        RepositoryRoot = FindRepositoryRoot();
         var ping = Run("scontrol", "ping");
         if (ping.ExitCode != 0 || !ping.Output.Contains("UP", StringComparison.Ordinal))
             throw new InvalidOperationException(
@@ -23,14 +22,12 @@ public sealed class LocalCluster : IDisposable
         Directory.CreateDirectory(Scratch);
     }
 
-    public string RepositoryRoot { get; }
     public string Scratch { get; }
-    public string ClusterScript => Path.Combine(RepositoryRoot, "tests", "slurm", "cluster.sh");
 
     /// <summary>Restarts the cluster in the given mode; throws with the script's output when it fails.</summary>
     public void Start(bool accounting)
     {
-        var result = Run(ClusterScript, accounting ? ["start"] : ["start", "--no-accounting"]);
+        var result = Run(Repository.ClusterScript, accounting ? ["start"] : ["start", "--no-accounting"]);
         if (result.ExitCode != 0)
             throw new InvalidOperationException($"tests/slurm/cluster.sh start{(accounting ? "" : " --no-accounting")} failed:\n{result.Output}");
     }
@@ -55,42 +52,6 @@ public sealed class LocalCluster : IDisposable
     }
 
     public void Dispose() => _lock.Dispose();
-
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "tests", "slurm", "cluster.sh")))
-                return dir.FullName;
-        }
-        throw new InvalidOperationException($"Cannot find tests/slurm/cluster.sh above {AppContext.BaseDirectory}.");
-    }
-}
-
-/// <summary>
-/// One test process at a time on the cluster, across test projects (dotnet test runs them in parallel): an exclusive
-/// lock on a file, released when the holder's collection ends or its process dies. The same file is locked by
-/// tests/DataBuild.EndToEnd.Tests (SlurmCluster).
-/// </summary>
-internal static class ClusterLock
-{
-    public const string Path = "/tmp/databuild-slurm-tests.lock";
-
-    public static FileStream Acquire()
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(10);
-        while (true)
-        {
-            try
-            {
-                return new FileStream(Path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                Thread.Sleep(200);
-            }
-        }
-    }
 }
 
 /// <summary>Real-cluster tests run one at a time: they share the node's two CPUs and may restart the cluster.</summary>

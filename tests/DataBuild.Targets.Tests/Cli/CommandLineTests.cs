@@ -1,4 +1,5 @@
 using DataBuild.Cli;
+using DataBuild.Model;
 using DataBuild.Parameters;
 
 namespace DataBuild.Targets.Tests.Cli;

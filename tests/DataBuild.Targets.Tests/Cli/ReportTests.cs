@@ -1,5 +1,6 @@
 using DataBuild.Cli;
 using DataBuild.State;
+using DataBuild.UpToDate;
 
 namespace DataBuild.Targets.Tests.Cli;
 

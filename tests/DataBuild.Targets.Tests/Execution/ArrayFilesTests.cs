@@ -1,7 +1,8 @@
-using DataBuild.Execution;
 using DataBuild.Execution.Slurm;
+using DataBuild.Execution;
 using DataBuild.Hashing;
 using DataBuild.IO;
+using DataBuild.Model;
 using DataBuild.State;
 
 namespace DataBuild.Targets.Tests.Execution;

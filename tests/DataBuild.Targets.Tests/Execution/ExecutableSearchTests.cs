@@ -1,4 +1,5 @@
 using DataBuild.Execution;
+using DataBuild.IO;
 
 namespace DataBuild.Targets.Tests.Execution;
 

@@ -1,9 +1,9 @@
-using DataBuild.Execution;
 using DataBuild.Execution.Slurm;
+using DataBuild.Execution;
 using DataBuild.IO;
+using DataBuild.Model;
 using DataBuild.Slurm;
 using DataBuild.State;
-using DataBuild.Targets.Tests.Support;
 
 namespace DataBuild.Targets.Tests.Execution;
 

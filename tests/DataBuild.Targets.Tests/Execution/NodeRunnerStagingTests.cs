@@ -1,7 +1,6 @@
 using DataBuild.Execution;
 using DataBuild.IO;
 using DataBuild.Model;
-using DataBuild.Targets.Tests.Support;
 
 namespace DataBuild.Targets.Tests.Execution;
 

@@ -1,6 +1,6 @@
 using DataBuild.Graph;
-using DataBuild.Planning;
 using DataBuild.Targets.Tests.Support;
+using DataBuild.UpToDate;
 
 namespace DataBuild.Targets.Tests.Graph;
 
@@ -22,7 +22,7 @@ public sealed class IncrementalBuildTests : IDisposable
 
         Assert.True(outcome.Succeeded);
         Assert.Equal(AllNodes, outcome.BuiltNodes());
-        Assert.All(outcome.Nodes, n => Assert.Equal([new NeverBuilt()], n.Reasons));
+        Assert.All(outcome.Nodes, n => Assert.Equal([new NeverBuilt()], outcome.ReasonsOf(n)));
         Assert.Equal("quad 0\nquad 1\nquad 2\nquad 3\n", _ws.Files.ReadAllText("summary.txt"));
     }
 
@@ -62,8 +62,8 @@ public sealed class IncrementalBuildTests : IDisposable
         var outcome = await _ws.Build(new QuadsPipeline());
 
         Assert.Equal(["Features[quad=2]", "Summary"], outcome.BuiltNodes());
-        Assert.IsType<InputChanged>(Assert.Single(outcome.Node("Features[quad=2]").Reasons));
-        Assert.Equal([new UpstreamChanged("Features[quad=2]")], outcome.Node("Summary").Reasons);
+        Assert.IsType<InputChanged>(Assert.Single(outcome.ReasonsOf(outcome.Node("Features[quad=2]"))));
+        Assert.Equal([new UpstreamChanged("Features[quad=2]")], outcome.ReasonsOf(outcome.Node("Summary")));
         Assert.Equal("quad 0\nquad 1\nquad two\nquad 3\n", _ws.Files.ReadAllText("summary.txt"));
     }
 
@@ -75,7 +75,7 @@ public sealed class IncrementalBuildTests : IDisposable
         var outcome = await _ws.Build(new QuadsPipeline(scale: "2"));
 
         Assert.Equal(["Summary"], outcome.BuiltNodes());
-        Assert.Equal([new ParametersChanged("scale", "1", "2")], outcome.Node("Summary").Reasons);
+        Assert.Equal([new ParametersChanged("scale", "1", "2")], outcome.ReasonsOf(outcome.Node("Summary")));
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public sealed class IncrementalBuildTests : IDisposable
         var outcome = await _ws.Build(new QuadsPipeline());
 
         Assert.Equal(["Features[quad=3]"], outcome.BuiltNodes());
-        Assert.Equal([new OutputMissing("features/q3")], outcome.Node("Features[quad=3]").Reasons);
+        Assert.Equal([new OutputMissing("features/q3")], outcome.ReasonsOf(outcome.Node("Features[quad=3]")));
         Assert.Equal(NodeState.UpToDate, outcome.Node("Summary").State); // rebuilt to the same bytes
     }
 
@@ -100,7 +100,7 @@ public sealed class IncrementalBuildTests : IDisposable
         var outcome = await _ws.Build(new QuadsPipeline());
 
         Assert.Equal(["Summary"], outcome.BuiltNodes());
-        Assert.Equal([new OutputModified("summary.txt")], outcome.Node("Summary").Reasons);
+        Assert.Equal([new OutputModified("summary.txt")], outcome.ReasonsOf(outcome.Node("Summary")));
         Assert.Equal("quad 0\nquad 1\nquad 2\nquad 3\n", _ws.Files.ReadAllText("summary.txt"));
     }
 
@@ -128,7 +128,7 @@ public sealed class IncrementalBuildTests : IDisposable
         var outcome = await _ws.Plan(new QuadsPipeline());
 
         Assert.Equal(["Features[quad=0]", "Summary"], outcome.Named(NodeState.WouldRun));
-        Assert.Equal([new UpstreamChanged("Features[quad=0]", Pending: true)], outcome.Node("Summary").Reasons);
+        Assert.Equal([new UpstreamChanged("Features[quad=0]", Pending: true)], outcome.ReasonsOf(outcome.Node("Summary")));
         Assert.Equal(runsBefore, _ws.Processes.Runs.Count);
         Assert.Equal("quad 0\n", _ws.Files.ReadAllText("features/q0"));
         Assert.Equal(nodesBefore, _ws.State.LoadNodes());

@@ -1,6 +1,7 @@
 using DataBuild.Execution;
 using DataBuild.Graph;
 using DataBuild.Model;
+using DataBuild.Scheduling;
 using DataBuild.Targets.Tests.Support;
 
 namespace DataBuild.Targets.Tests.Graph;

@@ -1,6 +1,7 @@
 using DataBuild.Graph;
 using DataBuild.IO;
 using DataBuild.Model;
+using DataBuild.Scheduling;
 using DataBuild.Targets.Tests.Support;
 
 namespace DataBuild.Targets.Tests.Graph;
@@ -125,7 +126,7 @@ public sealed class JoinAndDiscoveryTests : IDisposable
     [Fact]
     public void A_circular_dependency_is_reported_with_its_chain()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => PipelineModel.Load(new CyclePipeline()));
+        var error = Assert.Throws<PipelineDefinitionException>(() => PipelineModel.Load(new CyclePipeline()));
 
         Assert.Equal("Circular dependency: A -> B -> A.", error.Message);
     }

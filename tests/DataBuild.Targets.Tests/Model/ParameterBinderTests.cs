@@ -1,5 +1,5 @@
+using DataBuild.Model;
 using DataBuild.Parameters;
-using DataBuild.Targets.Tests.Support;
 
 namespace DataBuild.Targets.Tests.Model;
 

@@ -34,7 +34,7 @@ public sealed class PipelineModelTests
         Assert.Equal(["Raw", "Features", "Catalog", "Report"], model.Closure(["Report"]).Select(s => s.Name));
         Assert.Equal(["Raw", "Catalog"], model.Closure(["Catalog"]).Select(s => s.Name));
         Assert.Equal(["Raw", "Unrelated"], model.Closure(["Unrelated"]).Select(s => s.Name));
-        var error = Assert.Throws<DataBuild.Parameters.UsageException>(() => model.Closure(["Report", "unrelated"]));
+        var error = Assert.Throws<DataBuild.Model.UsageException>(() => model.Closure(["Report", "unrelated"]));
         Assert.Equal("Unknown target 'unrelated'. Did you mean 'Unrelated'?", error.Message);
     }
 
@@ -76,7 +76,7 @@ public sealed class PipelineModelTests
 
         Assert.Equal(["Raw", "Summary"], model.Order);
         Assert.Equal(["Raw", "Summary"], model.Closure(["Summary"]).Select(t => t.Name));
-        Assert.Throws<InvalidOperationException>(() => model.Get("Other"));
+        Assert.Throws<PipelineDefinitionException>(() => model.Get("Other"));
         var error = Assert.Throws<InvalidOperationException>(() => PipelineModel.Load(new PartlyBroken()));
         Assert.Equal("a definition that fails", error.Message);
     }
@@ -87,8 +87,8 @@ public sealed class PipelineModelTests
         var model = PipelineModel.Load(new PartlyBroken(), ["summary", "Nope"]);
 
         Assert.Empty(model.Order);
-        Assert.Equal("Unknown target 'summary'. Did you mean 'Summary'?", Assert.Throws<DataBuild.Parameters.UsageException>(() => model.Get("summary")).Message);
+        Assert.Equal("Unknown target 'summary'. Did you mean 'Summary'?", Assert.Throws<DataBuild.Model.UsageException>(() => model.Get("summary")).Message);
         Assert.Equal("Unknown target 'Nope'. Available targets are: Raw, Summary, Broken, Other.",
-            Assert.Throws<DataBuild.Parameters.UsageException>(() => model.Get("Nope")).Message);
+            Assert.Throws<DataBuild.Model.UsageException>(() => model.Get("Nope")).Message);
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using DataBuild.State;
-using DataBuild.Targets.Tests.Support;
 
 namespace DataBuild.Targets.Tests.RealDisk;
 

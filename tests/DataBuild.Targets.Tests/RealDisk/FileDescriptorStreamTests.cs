@@ -1,7 +1,6 @@
 using System.IO.Pipes;
 using System.Text;
 using DataBuild.IO;
-using DataBuild.Targets.Tests.Support;
 
 namespace DataBuild.Targets.Tests.RealDisk;
 

@@ -1,4 +1,5 @@
 using DataBuild.Execution;
+using DataBuild.IO;
 using DataBuild.Targets.Tests.Support;
 
 namespace DataBuild.Targets.Tests.RealDisk;

@@ -1,7 +1,7 @@
 using DataBuild.IO;
-using DataBuild.Planning;
 using DataBuild.State;
 using DataBuild.Targets.Tests.Support;
+using DataBuild.UpToDate;
 
 namespace DataBuild.Targets.Tests.RealDisk;
 

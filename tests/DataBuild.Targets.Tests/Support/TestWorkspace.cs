@@ -2,6 +2,7 @@ using DataBuild.Execution;
 using DataBuild.Graph;
 using DataBuild.IO;
 using DataBuild.Model;
+using DataBuild.Scheduling;
 using DataBuild.State;
 
 namespace DataBuild.Targets.Tests.Support;

@@ -1,8 +1,9 @@
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
+using System.Text;
 using DataBuild.Hashing;
 using DataBuild.IO;
+using DataBuild.Model;
 
 namespace DataBuild.Execution.Slurm;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using DataBuild.Model;
 using DataBuild.Slurm;
 
 namespace DataBuild.Execution.Slurm;

@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using DataBuild.Model;
 using DataBuild.Slurm;
 using DataBuild.State;
+using DataBuild.UpToDate;
 
 namespace DataBuild.Execution.Slurm;
 

@@ -3,6 +3,7 @@ using DataBuild.IO;
 using DataBuild.Model;
 using DataBuild.Slurm;
 using DataBuild.State;
+using DataBuild.UpToDate;
 
 namespace DataBuild.Execution.Slurm;
 

@@ -1,0 +1,115 @@
+using System.Text;
+using DataBuild.Model;
+
+namespace DataBuild.Model;
+
+/// <summary>
+/// Expands an argv template element by element. A placeholder that stands alone may expand to several arguments
+/// (<c>{in:name}</c> of a glob, <c>{deps:Target}</c>); inside a larger argument it must have exactly one value.
+/// Values are never passed through a shell.
+/// </summary>
+public static class ArgvTemplate
+{
+    public delegate IReadOnlyList<string> Resolver(string placeholder);
+
+    // A template is parsed once per target, not once per node: a million nodes share a handful of templates.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IReadOnlyList<string>, Element[]> Parsed = new();
+
+    /// <summary>One argument of a template: a lone placeholder (may expand to several arguments) or literal text with placeholders in it.</summary>
+    private sealed record Element(string Text, string? Alone, (string Literal, string? Placeholder)[] Parts);
+
+    public static string[] Expand(IReadOnlyList<string> template, Resolver resolve, string owner)
+    {
+        var elements = Parsed.GetValue(template, t => Parse(t, owner));
+        var result = new List<string>(elements.Length);
+        foreach (var element in elements)
+        {
+            if (element.Alone is { } placeholder)
+            {
+                result.AddRange(resolve(placeholder));
+                continue;
+            }
+            if (element.Parts.Length == 0)
+            {
+                result.Add(element.Text);
+                continue;
+            }
+            var sb = new StringBuilder();
+            foreach (var (literal, inner) in element.Parts)
+            {
+                sb.Append(literal);
+                if (inner is null) continue;
+                var values = resolve(inner);
+                if (values.Count != 1)
+                    throw new InvalidOperationException(
+                        $"{owner}: {{{inner}}} has {values.Count} values, so it must be an argument of its own, not part of '{element.Text}'.");
+                sb.Append(values[0]);
+            }
+            result.Add(sb.ToString());
+        }
+        return result.ToArray();
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Kind, string Arg)> Splits = new(StringComparer.Ordinal);
+
+    /// <summary><c>in:raw</c> -> (<c>in</c>, <c>raw</c>); <c>out</c> -> (<c>out</c>, ""). Cached: templates repeat the same few.</summary>
+    private static (string Kind, string Arg) Split(string placeholder) =>
+        Splits.GetOrAdd(placeholder, p => p.IndexOf(':') is var colon and >= 0 ? (p[..colon], p[(colon + 1)..]) : (p, ""));
+
+    private static Element[] Parse(IReadOnlyList<string> template, string owner)
+    {
+        var elements = new Element[template.Count];
+        for (var e = 0; e < elements.Length; e++)
+        {
+            var text = template[e];
+            if (text.Length > 2 && text[0] == '{' && text[^1] == '}' && text.IndexOf('{', 1) < 0)
+            {
+                elements[e] = new Element(text, text[1..^1], []);
+                continue;
+            }
+            var parts = new List<(string, string?)>();
+            var i = 0;
+            while (i < text.Length)
+            {
+                var open = text.IndexOf('{', i);
+                if (open < 0) { parts.Add((text[i..], null)); break; }
+                var close = text.IndexOf('}', open);
+                if (close < 0) throw new InvalidOperationException($"{owner}: unclosed '{{' in argument '{text}'.");
+                parts.Add((text[i..open], text[(open + 1)..close]));
+                i = close + 1;
+            }
+            var placeholders = false;
+            foreach (var p in parts) placeholders |= p.Item2 is not null;
+            elements[e] = new Element(text, null, placeholders ? parts.ToArray() : []);
+        }
+        return elements;
+    }
+
+    /// <summary>Resolves the standard placeholders of a node.</summary>
+    public static Resolver For(PartitionKey partition, Func<string, string> outputPath, IReadOnlyDictionary<string, string[]> inputs,
+        Func<string, string, IReadOnlyList<string>> upstreamOutputs, IReadOnlyDictionary<string, string> parameters, int cores, string owner) =>
+        placeholder =>
+        {
+            var (kind, arg) = Split(placeholder);
+            switch (kind)
+            {
+                case "out":
+                    return [outputPath(arg.Length == 0 ? OutputSpec.DefaultName : arg)];
+                case "in":
+                    return inputs.TryGetValue(arg, out var paths) ? paths
+                        : throw new InvalidOperationException($"{owner}: {{in:{arg}}} names no input. Inputs: {string.Join(", ", inputs.Keys)}.");
+                case "deps":
+                    var parts = arg.Split(':');
+                    return upstreamOutputs(parts[0], parts.Length > 1 ? parts[1] : OutputSpec.DefaultName);
+                case "param":
+                    return parameters.TryGetValue(arg, out var value) ? [value]
+                        : throw new InvalidOperationException($"{owner}: {{param:{arg}}} names no parameter. Parameters: {string.Join(", ", parameters.Keys)}.");
+                case "cores":
+                    return [cores.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+                default:
+                    return partition.TryGet(placeholder, out var dim) ? [dim]
+                        : throw new InvalidOperationException(
+                            $"{owner}: unknown placeholder {{{placeholder}}}. Use {{out}}, {{out:name}}, {{in:name}}, {{deps:Target}}, {{param:name}}, {{cores}} or a dimension ({string.Join(", ", partition.Names)}).");
+            }
+        };
+}

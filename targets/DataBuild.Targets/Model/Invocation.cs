@@ -1,0 +1,34 @@
+namespace DataBuild.Model;
+
+/// <summary>
+/// A node fully resolved for running: everything a worker needs, so it never re-plans the graph. This is what a
+/// Slurm array manifest holds one line of. Paths are relative to the workspace root.
+/// </summary>
+public sealed record Invocation
+{
+    public required string Node { get; init; }
+    public required string Target { get; init; }
+    public required string Partition { get; init; }
+    public required IReadOnlyDictionary<string, string[]> Inputs { get; init; }
+    public required IReadOnlyList<OutputBinding> Outputs { get; init; }
+    public required IReadOnlyDictionary<string, UpstreamBinding[]> Upstream { get; init; }
+    public required IReadOnlyDictionary<string, string> Parameters { get; init; }
+
+    /// <summary>The resolved command for argv tasks (outputs point into staging); null for in-process tasks.</summary>
+    public string[]? Argv { get; init; }
+
+    public required string StagingDirectory { get; init; }
+    public required string LogPath { get; init; }
+    public int Cores { get; init; } = 1;
+    public long? MemoryMb { get; init; }
+    public int Gpus { get; init; }
+    public TimeSpan? Walltime { get; init; }
+    public int Attempt { get; init; } = 1;
+
+    /// <summary>The node's task key (hex): a job found still running after a crash is adopted only when it matches.</summary>
+    public string? TaskKey { get; init; }
+}
+
+public sealed record OutputBinding(string Name, string Path, string StagingPath, bool IsDirectory);
+
+public sealed record UpstreamBinding(string Partition, IReadOnlyDictionary<string, string> Outputs);

@@ -1,0 +1,134 @@
+using DataBuild.Graph;
+using DataBuild.Hashing;
+using DataBuild.IO;
+using DataBuild.State;
+using DataBuild.UpToDate;
+
+namespace DataBuild.Scheduling;
+
+public sealed partial class BuildSession
+{
+    private const int ParallelThreshold = 32;
+
+    /// <summary>
+    /// Sorts every ready node: blocked or failed by its upstream, or checked (<see cref="UpToDateChecker"/>): up to
+    /// date, or stale and queued with its reasons. Probes (hashing, stat calls) run in parallel; decisions run in order.
+    /// Finishing nodes may make more ready.
+    /// </summary>
+    private void EvaluateReady()
+    {
+        while (_ready.Count > 0)
+        {
+            var batch = _ready.ToArray();
+            _ready.Clear();
+            var probes = new Probe[batch.Length];
+            if (batch.Length >= ParallelThreshold)
+                Parallel.For(0, batch.Length, i => probes[i] = ProbeNode(_nodes[batch[i]]));
+            else
+                for (var i = 0; i < batch.Length; i++) probes[i] = ProbeNode(_nodes[batch[i]]);
+            Diagnostics.Timings.Mark("probed", batch.Length);
+            for (var i = 0; i < batch.Length; i++) Decide(_nodes[batch[i]], probes[i]);
+            Diagnostics.Timings.Mark("decided", batch.Length);
+        }
+    }
+
+    private Probe ProbeNode(Node node)
+    {
+        if (node.Error is not null) return new Probe(node.Error, null, null);
+        foreach (var d in node.AllDependencies)
+            if (_nodes[d].State is NodeState.Failed or NodeState.Blocked or NodeState.WouldRun) return default;
+        if (node.Target.Task is null) return default;
+        var probe = _check.Probe(node);
+        if (probe.Signature is { } signature) node.Declared = signature.Declared;
+        return probe;
+    }
+
+    private void Decide(Node node, Probe probe)
+    {
+        if (probe.Error is not null)
+        {
+            node.State = NodeState.Failed;
+            node.Error = probe.Error;
+            if (!_options.KeepGoing && !_options.Plan) _stopDispatch = true;
+            Checked(node);
+            return;
+        }
+        var upstream = node.AllDependencies;
+        List<Node>? pending = null;
+        foreach (var u in upstream)
+        {
+            var up = _nodes[u];
+            if (up.State is NodeState.Failed or NodeState.Blocked)
+            {
+                node.State = NodeState.Blocked;
+                node.Error = $"upstream {up.Name} {(up.State == NodeState.Failed ? "failed" : "was not built")}";
+                Checked(node);
+                return;
+            }
+            if (up.State == NodeState.WouldRun) (pending ??= []).Add(up);
+        }
+        if (pending is not null)
+        {
+            _reasons[node.Index] = pending.Take(3).Select(u => (Reason)new UpstreamChanged(u.Name, Pending: true))
+                .Concat(pending.Count > 3 ? [new UpstreamChanged($"... and {pending.Count - 3} more", Pending: true)] : []).ToList();
+            node.State = NodeState.WouldRun;
+            Checked(node);
+            return;
+        }
+        if (node.Target.Task is null)
+        {
+            // An aggregate target without a task: done when its upstream is, and its "output" is theirs.
+            var builder = new HashBuilder().Add("aggregate");
+            foreach (var u in upstream) builder.Add(_nodes[u].Name).Add(_nodes[u].OutputHash);
+            node.OutputHash = builder.Build();
+            node.State = NodeState.UpToDate;
+            Checked(node);
+            return;
+        }
+        node.TaskKey = probe.Signature!.Key;
+        var reasons = _check.Reasons(node, probe, out var currentOutputHash);
+        if (reasons.Count == 0)
+        {
+            node.OutputHash = currentOutputHash;
+            node.State = NodeState.UpToDate;
+            Checked(node);
+            return;
+        }
+        _reasons[node.Index] = reasons;
+        if (_options.Plan)
+        {
+            node.State = NodeState.WouldRun;
+            Checked(node);
+            return;
+        }
+        // Only stale nodes keep their signature (to run and record); a million up-to-date ones must not.
+        _staleSignatures[node.Index] = probe.Signature;
+        node.State = NodeState.Queued;
+        node.Attempt = 1;
+        Checked(node);
+        Queue(node);
+    }
+
+    private void Queue(Node node)
+    {
+        var group = node.Target.Resources.Group ?? "";
+        if (!_queued.TryGetValue(group, out var queue)) _queued[group] = queue = new Queue<int>();
+        queue.Enqueue(node.Index);
+    }
+
+    private void Checked(Node node)
+    {
+        _reporter.Checked(node);
+        if (node.IsFinished) Finish(node);
+    }
+
+    /// <summary>Marks a node finished for its dependents and its target; may make nodes ready and targets materializable.</summary>
+    private void Finish(Node node)
+    {
+        if (node.Dependents is { } dependents)
+            foreach (var i in dependents)
+                if (--_nodes[i].WaitingOn == 0) _ready.Add(i);
+        var target = _targets[node.Target.Name];
+        if (--target.Unfinished == 0) MaterializeWhatWeCan();
+    }
+}

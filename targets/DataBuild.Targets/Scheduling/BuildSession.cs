@@ -1,0 +1,247 @@
+using DataBuild.Execution;
+using DataBuild.Graph;
+using DataBuild.Hashing;
+using DataBuild.Model;
+using DataBuild.State;
+using DataBuild.UpToDate;
+
+namespace DataBuild.Scheduling;
+
+/// <summary>
+/// One build (or plan) of the requested targets. Nodes are created target by target as their partitions become
+/// known, evaluated as soon as their upstream nodes finish (so a rebuilt upstream whose output hash did not change
+/// leaves dependents up to date: early cutoff), and handed to the executor when stale. Every result is recorded
+/// in the state as it arrives, so rerunning after a crash repeats nothing that finished.
+/// </summary>
+public sealed partial class BuildSession
+{
+    private readonly PipelineModel _model;
+    private readonly Workspace _workspace;
+    private readonly StateStore _state;
+    private readonly IExecutor? _executor;
+    private readonly IBuildReporter _reporter;
+    private readonly BuildOptions _options;
+    private readonly UpToDateChecker _check;
+    private readonly List<Node> _nodes = [];
+    // The verdicts of stale (or, in a plan, would-run) nodes, by node index; up-to-date ones keep none.
+    private readonly Dictionary<int, IReadOnlyList<Reason>> _reasons = [];
+    private readonly Dictionary<int, Signature> _staleSignatures = [];
+    private readonly Dictionary<string, int> _nodeIndex = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TargetRun> _targets = new(StringComparer.Ordinal);
+    private readonly List<TargetRun> _targetOrder = [];
+    private readonly List<int> _ready = [];
+    private readonly Dictionary<string, Queue<int>> _queued = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _groupRunning = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Invocation> _running = new(StringComparer.Ordinal);
+    private long _runId;
+    private bool _stopDispatch;
+
+    public BuildSession(PipelineModel model, Workspace workspace, StateStore state, IExecutor? executor, IBuildReporter reporter, BuildOptions options)
+    {
+        _model = model;
+        _workspace = workspace;
+        _state = state;
+        _executor = executor;
+        _reporter = reporter;
+        _options = options;
+        if (!options.Plan && executor is null) throw new ArgumentException("A build needs an executor; only a plan runs without one.");
+        _check = new UpToDateChecker(state, workspace, _nodes);
+    }
+
+    public IReadOnlyList<Node> Nodes => _nodes;
+
+    public IReadOnlyList<TargetRun> Targets => _targetOrder;
+
+    public FileHasher Hasher => _check.Hasher;
+
+    public NodeRecord? RecordOf(string node) => _check.RecordOf(node);
+
+    public BuildRecord? LoadBuild(long id) => _check.LoadBuild(id);
+
+    public async Task<BuildOutcome> RunAsync(CancellationToken cancellation)
+    {
+        var started = _workspace.Clock.Elapsed;
+        SetUpTargets();
+        if (!_options.Plan) _runId = _state.BeginRun(_options.Command, _workspace.Clock.UtcNow);
+        _executor?.Prepare(_runId);
+        Diagnostics.Timings.Mark("run begun");
+        var cancelled = false;
+        MaterializeWhatWeCan();
+        Diagnostics.Timings.Mark("materialized");
+        while (true)
+        {
+            if (cancellation.IsCancellationRequested && !cancelled)
+            {
+                // Ctrl-C: stop starting work, cancel what runs, and still record what comes back.
+                cancelled = true;
+                _stopDispatch = true;
+                _executor?.CancelAll();
+            }
+            if (!_stopDispatch) EvaluateReady();
+            if (!_stopDispatch) StartQueued();
+            if (_executor is null || _executor.Running == 0)
+            {
+                if (_stopDispatch || (_ready.Count == 0 && _queued.Values.All(q => q.Count == 0))) break;
+                continue;
+            }
+            _executor.Flush();
+            IReadOnlyList<RunResult> results;
+            try
+            {
+                results = await _executor.WaitAsync(cancelled ? CancellationToken.None : cancellation);
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                continue; // the top of the loop cancels; the results still arrive
+            }
+            HandleResults(results);
+        }
+        Diagnostics.Timings.Mark("evaluated and run");
+        if (!_options.Plan)
+        {
+            _state.SaveFiles(Hasher.TakeUpdates());
+            _state.EndRun(_runId, cancelled ? "cancelled" : _nodes.Any(n => n.State == NodeState.Failed) ? "failed" : "succeeded", _workspace.Clock.UtcNow);
+        }
+        Diagnostics.Timings.Mark("run recorded");
+        return new BuildOutcome(_nodes, _targetOrder, cancelled, _workspace.Clock.Elapsed - started, Hasher.BytesRead) { RunId = _runId, Reasons = _reasons };
+    }
+
+    private void StartQueued()
+    {
+        // Round-robin over concurrency groups so one capped group never holds back the others.
+        var progress = true;
+        while (progress)
+        {
+            progress = false;
+            foreach (var (group, queue) in _queued)
+            {
+                if (queue.Count == 0) continue;
+                var node = _nodes[queue.Peek()];
+                var cap = node.Target.Resources.GroupCap;
+                if (group.Length > 0 && cap > 0 && _groupRunning.GetValueOrDefault(group) >= cap) continue;
+                var invocation = Invocation(node);
+                // A job from a driver that died is still running this very task: wait for it rather than run it twice.
+                var adopted = _executor!.TryAdopt(invocation);
+                if (!adopted && !_executor.CanStart(invocation)) return;
+                queue.Dequeue();
+                node.State = NodeState.Running;
+                if (group.Length > 0) _groupRunning[group] = _groupRunning.GetValueOrDefault(group) + 1;
+                _running[node.Name] = invocation;
+                _reporter.Started(node);
+                if (!adopted)
+                {
+                    if (node.Attempt <= 1) _workspace.FileSystem.Delete(invocation.LogPath);
+                    _executor.Start(invocation, node.Target.Task!);
+                }
+                progress = true;
+            }
+        }
+    }
+
+    private void HandleResults(IReadOnlyList<RunResult> results)
+    {
+        var records = new List<BuildRecord>(results.Count);
+        var finished = new List<(Node Node, RunResult Result)>();
+        foreach (var result in results)
+        {
+            if (!_running.Remove(result.Node, out var invocation)) continue;
+            var node = _nodes[_nodeIndex[result.Node]];
+            if (node.Target.Resources.Group is { } group) _groupRunning[group]--;
+            if (result.Succeeded)
+                foreach (var f in result.Files) Hasher.Remember(f.Path, f.Hash);
+            records.Add(ToRecord(node, invocation, result));
+            finished.Add((node, result));
+        }
+        if (records.Count > 0) _state.Record(records, Hasher.TakeUpdates());
+        foreach (var (node, result) in finished)
+        {
+            if (result.Succeeded)
+            {
+                var previous = RecordOf(node.Name)?.OutputHash;
+                node.OutputHash = FileHasher.CombineOutputs(result.Outputs.Select(o => (o.Name, o.Hash)));
+                node.OutputChanged = previous != node.OutputHash;
+                _staleSignatures.Remove(node.Index); // recorded above
+                node.State = NodeState.Built;
+                _reporter.Finished(node, result, willRetry: false);
+                Finish(node);
+                continue;
+            }
+            var retry = result.Status != BuildStatus.Cancelled && !_stopDispatch && (result.Retry is not null || node.Attempt <= node.Target.Resources.Retries);
+            _reporter.Finished(node, result, retry);
+            if (retry)
+            {
+                node.Attempt++;
+                node.MemoryMbOverride = result.Retry?.MemoryMb ?? node.MemoryMbOverride;
+                node.WalltimeOverride = result.Retry?.Walltime ?? node.WalltimeOverride;
+                node.State = NodeState.Queued;
+                Queue(node);
+                continue;
+            }
+            node.State = NodeState.Failed;
+            _staleSignatures.Remove(node.Index);
+            node.Error = result.Message ?? result.Status.ToString();
+            if (!_options.KeepGoing) _stopDispatch = true;
+            Finish(node);
+        }
+    }
+
+    private BuildRecord ToRecord(Node node, Invocation invocation, RunResult result) => new()
+    {
+        Node = node.Name,
+        Target = node.Target.Name,
+        RunId = _runId,
+        Status = result.Status,
+        TaskKey = _staleSignatures[node.Index].Key,
+        OutputHash = result.Succeeded ? FileHasher.CombineOutputs(result.Outputs.Select(o => (o.Name, o.Hash))) : Hash128.Empty,
+        Inputs = _staleSignatures[node.Index].Entries,
+        Outputs = result.Outputs,
+        StartedAt = result.StartedAt,
+        EndedAt = result.EndedAt,
+        ExitCode = result.ExitCode,
+        WallSeconds = result.WallSeconds,
+        CpuSeconds = result.CpuSeconds,
+        PeakRssKb = result.PeakRssKb,
+        Host = result.Host,
+        Executor = _executor!.Name,
+        JobId = result.JobId,
+        Attempt = invocation.Attempt,
+        LogPath = invocation.LogPath,
+        Message = result.Message,
+    };
+
+    private Invocation Invocation(Node node)
+    {
+        var target = node.Target;
+        var staging = $"{_workspace.StateDirectory}/staging/{_runId}/{Hash128.Of(node.Name).Short}";
+        var outputs = node.OutputPaths().Select((o, i) => new OutputBinding(o.Name, o.Path, $"{staging}/{i}/{Path.GetFileName(o.Path)}", o.IsDirectory)).ToList();
+        var signature = _staleSignatures[node.Index];
+        string[]? argv = null;
+        if (target.Task is ArgvTaskSpec)
+            argv = SignatureBuilder.ExpandArgv(node, _nodes, signature.InputPaths, signature.Parameters, name => outputs.First(o => o.Name == name).StagingPath);
+        var upstream = new Dictionary<string, UpstreamBinding[]>(StringComparer.Ordinal);
+        for (var d = 0; d < target.Dependencies.Count; d++)
+            upstream[target.Dependencies[d].Target] = node.Dependencies[d]
+                .Select(i => new UpstreamBinding(_nodes[i].Partition.ToString(), _nodes[i].OutputPaths().ToDictionary(o => o.Name, o => o.Path)))
+                .ToArray();
+        var logPath = $"{_workspace.StateDirectory}/logs/{target.Name}/{node.Partition.FileName}.log";
+        return new Invocation
+        {
+            Node = node.Name,
+            Target = target.Name,
+            Partition = node.Partition.ToString(),
+            Inputs = signature.InputPaths,
+            Outputs = outputs,
+            Upstream = upstream,
+            Parameters = signature.Parameters,
+            Argv = argv,
+            StagingDirectory = staging,
+            LogPath = logPath,
+            Cores = target.Resources.Cores,
+            MemoryMb = node.MemoryMbOverride ?? target.Resources.MemoryMb?.Invoke(new ResourceContext(node.Partition, _workspace.FileSystem.FullPath, signature.InputPaths, _workspace.FileSystem)),
+            Gpus = target.Resources.Gpus,
+            Walltime = node.WalltimeOverride ?? target.Resources.Walltime,
+            Attempt = Math.Max(1, node.Attempt),
+            TaskKey = signature.Key.ToString(),
+        };
+    }
+}

@@ -1,0 +1,94 @@
+using System.Collections.Concurrent;
+using DataBuild.Hashing;
+using DataBuild.IO;
+using DataBuild.State;
+
+namespace DataBuild.UpToDate;
+
+/// <summary>
+/// Content hashes through the stat cache: a file whose size, mtime, ctime and inode match the cache is not read.
+/// Directories hash as the sorted (relative path, content hash) tree. Safe to call from several threads.
+/// </summary>
+public sealed class FileHasher(IFileSystem fileSystem, Task<Dictionary<string, FileRecord>> cacheLoad)
+{
+    public FileHasher(IFileSystem fileSystem, IReadOnlyDictionary<string, FileRecord> cache)
+        : this(fileSystem, Task.FromResult(cache as Dictionary<string, FileRecord> ?? cache.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal)))
+    {
+    }
+
+    private Dictionary<string, FileRecord>? _cache;
+
+    // Loaded by the state in the background while targets are materialized; the first hash waits for it.
+    private Dictionary<string, FileRecord> Cache => _cache ??= cacheLoad.GetAwaiter().GetResult();
+
+    private readonly ConcurrentDictionary<string, FileRecord> _updates = new(StringComparer.Ordinal);
+    private long _bytesRead;
+
+    public IFileSystem FileSystem => fileSystem;
+
+    /// <summary>Bytes read to hash files whose stat changed (a no-op build reads none).</summary>
+    public long BytesRead => Interlocked.Read(ref _bytesRead);
+
+    /// <summary>The content hash of a file or directory, or null when it does not exist.</summary>
+    public Hash128? Hash(string path)
+    {
+        var stat = fileSystem.Stat(path);
+        if (stat is null) return null;
+        return stat.Value.IsDirectory ? HashDirectory(path) : HashFile(path, stat.Value);
+    }
+
+    /// <summary>Records a hash already known (computed while staging an output) against the file's current stat.</summary>
+    public void Remember(string path, Hash128 hash)
+    {
+        if (fileSystem.Stat(path) is { IsDirectory: false } stat) _updates[path] = new FileRecord(stat, hash);
+    }
+
+    /// <summary>Cache entries learned since the last call, to persist.</summary>
+    public List<KeyValuePair<string, FileRecord>> TakeUpdates()
+    {
+        var list = new List<KeyValuePair<string, FileRecord>>(_updates.Count);
+        foreach (var key in _updates.Keys)
+            if (_updates.TryRemove(key, out var record)) list.Add(new(key, record));
+        return list;
+    }
+
+    private Hash128 HashFile(string path, FileStat stat)
+    {
+        if (_updates.TryGetValue(path, out var fresh) && fresh.Stat.SameContentAs(stat)) return fresh.Hash;
+        if (Cache.TryGetValue(path, out var cached) && cached.Stat.SameContentAs(stat)) return cached.Hash;
+        Hash128 hash;
+        using (var stream = fileSystem.OpenRead(path)) hash = ContentHasher.Hash(stream);
+        Interlocked.Add(ref _bytesRead, stat.Size);
+        // Stat again: a file rewritten while we read it must not be cached under the old stat.
+        var after = fileSystem.Stat(path);
+        if (after is { } a && a.SameContentAs(stat)) _updates[path] = new FileRecord(stat, hash);
+        return hash;
+    }
+
+    private Hash128 HashDirectory(string path) =>
+        TreeHash(fileSystem.ListFiles(path).Select(relative => (relative, Hash(path.TrimEnd('/') + "/" + relative) ?? Hash128.Empty)));
+
+    /// <summary>A directory's hash from its files' (relative path, hash), in ordinal path order.</summary>
+    public static Hash128 TreeHash(IEnumerable<(string RelativePath, Hash128 Hash)> files)
+    {
+        var builder = new HashBuilder().Add("dir");
+        foreach (var (relative, hash) in files) builder.Add(relative).Add(hash);
+        return builder.Build();
+    }
+
+    /// <summary>A node's output hash: what dependents see, and what early cutoff compares.</summary>
+    public static Hash128 CombineOutputs(IEnumerable<(string Name, Hash128 Hash)> outputs)
+    {
+        var builder = OutputsBuilder();
+        foreach (var (name, hash) in outputs) AddOutput(builder, name, hash);
+        return builder.Build();
+    }
+
+    /// <summary>
+    /// <see cref="CombineOutputs"/> piece by piece, for a caller that has the outputs in arrays: start with this, add
+    /// each output in declared order with <see cref="AddOutput"/>, then <see cref="HashBuilder.Build"/>.
+    /// </summary>
+    public static HashBuilder OutputsBuilder() => new HashBuilder().Add("outputs");
+
+    public static HashBuilder AddOutput(HashBuilder outputs, string name, Hash128 hash) => outputs.Add(name).Add(hash);
+}

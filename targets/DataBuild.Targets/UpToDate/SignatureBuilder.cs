@@ -1,0 +1,192 @@
+using System.Collections.Concurrent;
+using DataBuild.Graph;
+using DataBuild.Hashing;
+using DataBuild.Model;
+using DataBuild.State;
+
+namespace DataBuild.UpToDate;
+
+/// <summary>Computes a node's <see cref="Signature"/> from its declaration, its inputs' contents and its upstream nodes' output hashes.</summary>
+public sealed class SignatureBuilder(FileHasher hasher, ToolIdentity tools, IReadOnlyDictionary<string, string?> environment)
+{
+    // The task identity is the same for every partition of a target: hash it once, not once per node.
+    private readonly ConcurrentDictionary<TargetSpec, InputEntry> _taskEntries = new();
+
+    public Signature Build(Node node, IReadOnlyList<Node> allNodes)
+    {
+        var target = node.Target;
+        var task = TaskEntry(target);
+        var entries = new List<InputEntry>(target.Inputs.Count + target.Dependencies.Count + 2) { task };
+        var declared = new HashBuilder().Add(task.Name).Add(task.Hash);
+        var inputPaths = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var input in target.Inputs)
+        {
+            switch (input.Kind)
+            {
+                case InputKind.File:
+                {
+                    var path = PathTemplate.Expand(input.Template!, node.Partition, target.Name);
+                    var hash = hasher.Hash(path) ?? throw new MissingInputException(
+                        $"{node.Name}: input '{input.Name}' does not exist: {path}. If another target makes it, declare it as that target's output and add DependsOn.");
+                    entries.Add(new($"file:{path}", hash, ""));
+                    inputPaths[input.Name] = [path];
+                    break;
+                }
+                case InputKind.Glob:
+                {
+                    var pattern = PathTemplate.Expand(input.Template!, node.Partition, target.Name);
+                    var paths = hasher.FileSystem.Glob(pattern).ToArray();
+                    entries.Add(new($"glob:{pattern}", Hash128.Of(string.Join("\n", paths)), $"{paths.Length} files"));
+                    foreach (var p in paths) entries.Add(new($"file:{p}", hasher.Hash(p) ?? Hash128.Empty, ""));
+                    inputPaths[input.Name] = paths;
+                    break;
+                }
+                default:
+                {
+                    var (entry, text) = DeclaredEntry(input, node.Partition);
+                    entries.Add(entry);
+                    declared.Add(entry.Name).Add(entry.Hash);
+                    if (text is not null) parameters[input.Name] = text;
+                    break;
+                }
+            }
+        }
+        for (var d = 0; d < target.Dependencies.Count; d++)
+        {
+            var builder = new HashBuilder();
+            var upstream = node.Dependencies[d];
+            foreach (var index in upstream) builder.Add(allNodes[index].Name).Add(allNodes[index].OutputHash);
+            entries.Add(new("upstream:" + target.Dependencies[d].Target, builder.Build(), ""));
+        }
+        string[]? argv = null;
+        if (target.Task is ArgvTaskSpec)
+        {
+            argv = ExpandArgv(node, allNodes, inputPaths, parameters,
+                name => node.OutputPath(name) ?? throw new InvalidOperationException($"{target.Name}: {{out:{name}}} names no output."));
+            entries.Add(new("command", Hash128.OfParts(argv, '\0'), Shorten(string.Join(' ', argv), 200)));
+        }
+        return new Signature(entries, inputPaths, parameters, argv) { Declared = declared.Build() };
+    }
+
+    /// <summary>
+    /// The hash of what a node's declaration alone says (task identity, parameters, configs, containers, environment
+    /// variables, tools), without reading any file: <see cref="Signature.Declared"/> of the same node, for the
+    /// up-to-date snapshot, which re-evaluates the pipeline's declarations but not its files.
+    /// </summary>
+    public Hash128 DeclaredHash(TargetSpec target, PartitionKey partition)
+    {
+        if (DeclaredPerTarget(target)) return _declaredOnce.GetOrAdd(target, t => new DeclaredOnce(ComputeDeclared(t, PartitionKey.None))).Hash;
+        return ComputeDeclared(target, partition);
+    }
+
+    /// <summary>Whether <see cref="DeclaredHash"/> is the same for every partition of <paramref name="target"/>.</summary>
+    public static bool DeclaredPerTarget(TargetSpec target)
+    {
+        foreach (var i in target.Inputs)
+            if (i.PerPartition) return false;
+        return true;
+    }
+
+    // Targets whose declared inputs do not depend on the partition: one hash for all their nodes. Boxed: a dictionary
+    // over Hash128, a value type of ours, would be compiled at run time at every start.
+    private readonly ConcurrentDictionary<TargetSpec, DeclaredOnce> _declaredOnce = new();
+
+    private sealed class DeclaredOnce(Hash128 hash)
+    {
+        public Hash128 Hash { get; } = hash;
+    }
+
+    private Hash128 ComputeDeclared(TargetSpec target, PartitionKey partition)
+    {
+        var task = TaskEntry(target);
+        var declared = new HashBuilder().Add(task.Name).Add(task.Hash);
+        foreach (var input in target.Inputs)
+        {
+            if (input.Kind is InputKind.File or InputKind.Glob) continue;
+            var (entry, _) = DeclaredEntry(input, partition, display: false);
+            declared.Add(entry.Name).Add(entry.Hash);
+        }
+        return declared.Build();
+    }
+
+    // "param:delay" once per declared input, not once per node.
+    private readonly ConcurrentDictionary<InputSpec, string> _entryNames = new(ReferenceEqualityComparer.Instance);
+
+    private string EntryName(InputSpec input) => _entryNames.GetOrAdd(input, i => i.Kind switch
+    {
+        InputKind.Parameter => "param:", InputKind.Config => "config:", InputKind.Container => "container:",
+        InputKind.Environment => "env:", _ => "tool:",
+    } + i.Name);
+
+    private InputEntry TaskEntry(TargetSpec target) =>
+        _taskEntries.GetOrAdd(target, t => new("task", Hash128.Of(t.Task?.Identity ?? "none"), t.Task?.Identity ?? "none"));
+
+    /// <summary>The entry of a parameter, config, container, environment or tool input; the text a task sees for the first three.</summary>
+    private (InputEntry Entry, string? Text) DeclaredEntry(InputSpec input, PartitionKey partition, bool display = true)
+    {
+        switch (input.Kind)
+        {
+            case InputKind.Parameter:
+            case InputKind.Config:
+            case InputKind.Container:
+            {
+                var text = Text(input.Value!(partition));
+                return (new(EntryName(input), Hash128.Of(text), display ? Shorten(text) : ""), text);
+            }
+            case InputKind.Environment:
+            {
+                var value = environment.TryGetValue(input.Name, out var v) ? v : null;
+                return (new(EntryName(input), Hash128.Of(value ?? "\0unset"), value is null ? "(unset)" : display ? Shorten(value) : ""), null);
+            }
+            case InputKind.Tool:
+            {
+                var (hash, shown) = tools.Of(input.Template!, input.VersionArgs ?? []);
+                return (new(EntryName(input), hash, shown), null);
+            }
+            default:
+                throw new ArgumentException($"{input.Kind} inputs are read from files, not declared.", nameof(input));
+        }
+    }
+
+    /// <summary>
+    /// The argv of an argv task, with outputs at <paramref name="outputPath"/>: final paths for the task key,
+    /// staging paths to run.
+    /// </summary>
+    public static string[] ExpandArgv(Node node, IReadOnlyList<Node> allNodes, IReadOnlyDictionary<string, string[]> inputPaths,
+        IReadOnlyDictionary<string, string> parameters, Func<string, string> outputPath)
+    {
+        var target = node.Target;
+        var template = ((ArgvTaskSpec)target.Task!).Template;
+        return ArgvTemplate.Expand(template, ArgvTemplate.For(node.Partition, outputPath, inputPaths,
+            (t, o) => UpstreamOutputs(node, allNodes, t, o), parameters, target.Resources.Cores, target.Name), target.Name);
+    }
+
+    public static IReadOnlyList<string> UpstreamOutputs(Node node, IReadOnlyList<Node> allNodes, string target, string output)
+    {
+        var d = IndexOfDependency(node.Target, target);
+        if (d < 0) throw new InvalidOperationException($"{node.Target.Name}: {{deps:{target}}} names a target it does not depend on.");
+        var upstream = node.Dependencies[d];
+        var paths = new string[upstream.Length];
+        for (var i = 0; i < paths.Length; i++)
+            paths[i] = allNodes[upstream[i]].OutputPath(output) ?? throw new InvalidOperationException($"{node.Target.Name}: {target} has no output '{output}'.");
+        return paths;
+    }
+
+    public static int IndexOfDependency(TargetSpec spec, string target)
+    {
+        for (var d = 0; d < spec.Dependencies.Count; d++)
+            if (spec.Dependencies[d].Target == target) return d;
+        return -1;
+    }
+
+    private static string Text(object? value) => value switch
+    {
+        null => "",
+        string s => s,
+        System.Collections.IEnumerable e => string.Join(" ", e.Cast<object>().Select(PartitionKey.ToText)),
+        _ => PartitionKey.ToText(value),
+    };
+
+    private static string Shorten(string text, int max = 60) => text.Length <= max ? text : text[..(max - 3)] + "...";
+}

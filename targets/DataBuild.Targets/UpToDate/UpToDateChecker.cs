@@ -1,0 +1,127 @@
+using DataBuild.Graph;
+using DataBuild.Hashing;
+using DataBuild.State;
+
+namespace DataBuild.UpToDate;
+
+/// <summary>What a node's inputs and outputs are now: its signature and output hashes, or why they cannot be had.</summary>
+public readonly record struct Probe(string? Error, Signature? Signature, (string Path, Hash128? Hash)[]? Outputs);
+
+/// <summary>
+/// The one place that decides whether a node is up to date and, if not, exactly why: it compares the node's task
+/// key and output hashes now with what the state recorded of its last good build, and explains a changed key input
+/// by input. The up-to-date snapshot (<see cref="UpToDateSnapshot"/>) is a cache of this module's answers.
+/// </summary>
+public sealed class UpToDateChecker
+{
+    // Shared: in a first build or plan every node gives this one reason, and a million lists of it would be garbage.
+    private static readonly List<Reason> NeverBuiltReasons = [new NeverBuilt()];
+
+    private readonly StateStore _state;
+    private readonly IReadOnlyList<Node> _nodes;
+    private readonly Task<Dictionary<string, NodeRecord>> _recordsLoad;
+    private Dictionary<string, NodeRecord>? _records;
+    private readonly Dictionary<long, BuildRecord?> _buildCache = [];
+
+    /// <summary>A checker over the nodes of one build (<paramref name="nodes"/> may grow as targets materialize).</summary>
+    public UpToDateChecker(StateStore state, Workspace workspace, IReadOnlyList<Node> nodes)
+    {
+        _state = state;
+        _nodes = nodes;
+        var (records, files) = state.LoadInBackground();
+        _recordsLoad = records;
+        Hasher = new FileHasher(workspace.FileSystem, files);
+        Signatures = new SignatureBuilder(Hasher, new ToolIdentity(workspace.Processes, Hasher, workspace.FileSystem.FullPath(".")), workspace.Environment);
+    }
+
+    /// <summary>Content hashes of files, through the recorded stat cache.</summary>
+    public FileHasher Hasher { get; }
+
+    /// <summary>Task keys of nodes.</summary>
+    public SignatureBuilder Signatures { get; }
+
+    /// <summary>The recorded state of every node, loaded in the background while targets materialize.</summary>
+    private Dictionary<string, NodeRecord> Records => _records ??= _recordsLoad.GetAwaiter().GetResult();
+
+    /// <summary>What the state recorded of a node, or null when it was never built.</summary>
+    public NodeRecord? RecordOf(string node) => Records.GetValueOrDefault(node);
+
+    /// <summary>A recorded build of a node, read once per build.</summary>
+    public BuildRecord? LoadBuild(long id)
+    {
+        if (!_buildCache.TryGetValue(id, out var build)) _buildCache[id] = build = _state.LoadBuild(id);
+        return build;
+    }
+
+    /// <summary>The node's signature and output hashes now. Safe to call for many nodes at once, on several threads.</summary>
+    public Probe Probe(Node node)
+    {
+        try
+        {
+            var signature = Signatures.Build(node, _nodes);
+            var paths = node.OutputPaths();
+            var outputs = new (string Path, Hash128? Hash)[paths.Count];
+            for (var i = 0; i < outputs.Length; i++) outputs[i] = (paths[i].Path, Hasher.Hash(paths[i].Path));
+            return new Probe(null, signature, outputs);
+        }
+        catch (Exception e) when (e is MissingInputException or InvalidOperationException or IOException or IO.ProcessStartException)
+        {
+            return new Probe(e.Message, null, null);
+        }
+    }
+
+    /// <summary>Why <paramref name="node"/> must be built, from its <paramref name="probe"/>; empty when it is up to date.</summary>
+    public List<Reason> Reasons(Node node, Probe probe, out Hash128 currentOutputHash)
+    {
+        var outputs = probe.Outputs!;
+        var reasons = new List<Reason>();
+        var names = node.Target.Outputs;
+        var combined = FileHasher.OutputsBuilder(); // FileHasher.CombineOutputs, without an enumerator per node
+        for (var i = 0; i < outputs.Length; i++)
+        {
+            FileHasher.AddOutput(combined, names[i].Name, outputs[i].Hash ?? Hash128.Empty);
+            if (outputs[i].Hash is null) reasons.Add(new OutputMissing(outputs[i].Path));
+        }
+        currentOutputHash = combined.Build();
+        var record = Records.GetValueOrDefault(node.Name);
+        if (node.Target.BuildOnlyWhenMissing)
+        {
+            // Source data: present means current, and a hand edit is new data for dependents, not damage to undo.
+            if (reasons.Count == 0) return reasons;
+            return record?.GoodBuild is null ? NeverBuiltReasons : reasons;
+        }
+        if (record?.GoodBuild is not { } goodBuild) return NeverBuiltReasons;
+        BuildRecord? build = null;
+        if (reasons.Count == 0 && currentOutputHash != record.OutputHash)
+        {
+            build = LoadBuild(goodBuild);
+            foreach (var (path, hash) in outputs)
+            {
+                var recorded = build?.Outputs.FirstOrDefault(o => o.Path == path);
+                if (recorded is null || recorded.Hash != hash) reasons.Add(new OutputModified(path));
+            }
+            if (reasons.Count == 0) reasons.Add(new OutputModified(string.Join(", ", outputs.Select(o => o.Path))));
+        }
+        var signature = probe.Signature!;
+        if (signature.Key != record.TaskKey)
+        {
+            build ??= LoadBuild(goodBuild);
+            var diff = build is null ? [] : Explainer.Diff(build.Inputs, signature.Entries, target => ChangedUpstream(node, target, goodBuild));
+            reasons.AddRange(diff.Count > 0 ? diff : [new CommandChanged("(recorded task key)", "(a different task key)")]);
+        }
+        return reasons;
+    }
+
+    /// <summary>Upstream nodes of <paramref name="target"/> whose outputs changed after <paramref name="sinceBuild"/>.</summary>
+    private IEnumerable<string> ChangedUpstream(Node node, string target, long sinceBuild)
+    {
+        var d = SignatureBuilder.IndexOfDependency(node.Target, target);
+        if (d < 0) yield break;
+        foreach (var i in node.Dependencies[d])
+        {
+            var up = _nodes[i];
+            if (up.State == NodeState.Built && up.OutputChanged) yield return up.Name;
+            else if (Records.GetValueOrDefault(up.Name)?.GoodBuild is { } g && g > sinceBuild) yield return up.Name;
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using DataBuild.Cli;
+using DataBuild.Model;
+using DataBuild.Parameters;
+using DataBuild.State;
+
+namespace DataBuild.Targets.Tests.Cli;
+
+public class ExitCodeTests
+{
+    private static (int Code, string Printed) Reported(Exception e)
+    {
+        var error = new StringWriter();
+        var code = DataBuildHost.Report(e, error);
+        return (code, error.ToString());
+    }
+
+    [Fact]
+    public void Usage_errors_and_wrong_pipeline_definitions_exit_2_with_their_message()
+    {
+        Assert.Equal((2, "error: Unknown option --nope.\n"), Reported(new UsageException("Unknown option --nope.")));
+        Assert.Equal((2, "error: Circular dependency: A -> B -> A.\n"), Reported(new PipelineDefinitionException("Circular dependency: A -> B -> A.")));
+    }
+
+    [Fact]
+    public void An_unrelated_error_whose_message_starts_like_a_definition_error_is_a_build_failure()
+    {
+        var (code, printed) = Reported(new InvalidOperationException("Target temperature exceeded"));
+
+        Assert.Equal(1, code);
+        Assert.StartsWith("error: InvalidOperationException: Target temperature exceeded\n", printed);
+    }
+
+    [Fact]
+    public void State_problems_exit_1_with_their_message_only()
+    {
+        Assert.Equal((1, "error: the state is locked by pid 12\n"), Reported(new LockedException("the state is locked by pid 12")));
+    }
+
+    [Fact]
+    public void Every_declaration_error_of_the_DSL_is_a_pipeline_definition_error()
+    {
+        Assert.Throws<PipelineDefinitionException>(() => PipelineModel.Load(new NoOutputs()));
+        Assert.Throws<PipelineDefinitionException>(() => PipelineModel.Load(new TwiceTheOutput()));
+        Assert.Throws<PipelineDefinitionException>(() => PipelineModel.Load(new EmptyCommand()));
+    }
+
+    private sealed class NoOutputs : Pipeline
+    {
+        Target Lonely => _ => _.Executes("true");
+    }
+
+    private sealed class TwiceTheOutput : Pipeline
+    {
+        Target Twice => _ => _.Output("a", "a.txt").Output("a", "b.txt").Executes("true");
+    }
+
+    private sealed class EmptyCommand : Pipeline
+    {
+        Target Nothing => _ => _.Output("a.txt").Executes();
+    }
+}
