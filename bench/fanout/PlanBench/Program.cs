@@ -5,7 +5,8 @@ using DataBuild.Graph;
 using DataBuild.Hashing;
 using DataBuild.IO;
 using DataBuild.Model;
-using DataBuild.Planning;
+using DataBuild.Scheduling;
+using DataBuild.UpToDate;
 using DataBuild.State;
 using DataBuild.Testing;
 

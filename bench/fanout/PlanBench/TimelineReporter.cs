@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using DataBuild.Execution;
 using DataBuild.Graph;
+using DataBuild.Scheduling;
 
 namespace DataBuild.Bench.Fanout;
 
