@@ -17,10 +17,11 @@ public sealed partial class BuildSession
     /// </summary>
     private void EvaluateReady()
     {
-        while (_ready.Count > 0)
+        var ready = _graph.Ready;
+        while (ready.Count > 0)
         {
-            var batch = _ready.ToArray();
-            _ready.Clear();
+            var batch = ready.ToArray();
+            ready.Clear();
             var probes = new Probe[batch.Length];
             if (batch.Length >= ParallelThreshold)
                 Parallel.For(0, batch.Length, i => probes[i] = ProbeNode(_nodes[batch[i]]));
@@ -125,10 +126,8 @@ public sealed partial class BuildSession
     /// <summary>Marks a node finished for its dependents and its target; may make nodes ready and targets materializable.</summary>
     private void Finish(Node node)
     {
-        if (node.Dependents is { } dependents)
-            foreach (var i in dependents)
-                if (--_nodes[i].WaitingOn == 0) _ready.Add(i);
-        var target = _targets[node.Target.Name];
-        if (--target.Unfinished == 0) MaterializeWhatWeCan();
+        if (_graph.Finish(node)) MaterializeWhatWeCan();
     }
+
+    private void MaterializeWhatWeCan() => _graph.Materialize(Discover, _reporter.Materialized);
 }

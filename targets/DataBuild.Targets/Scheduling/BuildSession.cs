@@ -8,10 +8,11 @@ using DataBuild.UpToDate;
 namespace DataBuild.Scheduling;
 
 /// <summary>
-/// One build (or plan) of the requested targets. Nodes are created target by target as their partitions become
-/// known, evaluated as soon as their upstream nodes finish (so a rebuilt upstream whose output hash did not change
-/// leaves dependents up to date: early cutoff), and handed to the executor when stale. Every result is recorded
-/// in the state as it arrives, so rerunning after a crash repeats nothing that finished.
+/// One build (or plan) of the requested targets, scheduled: the graph (<see cref="BuildGraph"/>) materializes nodes
+/// as their partitions become known; each node whose upstream has finished is checked (<see cref="UpToDateChecker"/>),
+/// so a rebuilt upstream whose output hash did not change leaves dependents up to date (early cutoff); stale nodes
+/// wait in their concurrency group's queue, go to the executor, and are retried as their target allows. Every result
+/// is recorded in the state as it arrives, so rerunning after a crash repeats nothing that finished.
 /// </summary>
 public sealed partial class BuildSession
 {
@@ -22,14 +23,11 @@ public sealed partial class BuildSession
     private readonly IBuildReporter _reporter;
     private readonly BuildOptions _options;
     private readonly UpToDateChecker _check;
-    private readonly List<Node> _nodes = [];
+    private readonly BuildGraph _graph = new();
+    private readonly IReadOnlyList<Node> _nodes;
     // The verdicts of stale (or, in a plan, would-run) nodes, by node index; up-to-date ones keep none.
     private readonly Dictionary<int, IReadOnlyList<Reason>> _reasons = [];
     private readonly Dictionary<int, Signature> _staleSignatures = [];
-    private readonly Dictionary<string, int> _nodeIndex = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, TargetRun> _targets = new(StringComparer.Ordinal);
-    private readonly List<TargetRun> _targetOrder = [];
-    private readonly List<int> _ready = [];
     private readonly Dictionary<string, Queue<int>> _queued = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _groupRunning = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Invocation> _running = new(StringComparer.Ordinal);
@@ -45,12 +43,13 @@ public sealed partial class BuildSession
         _reporter = reporter;
         _options = options;
         if (!options.Plan && executor is null) throw new ArgumentException("A build needs an executor; only a plan runs without one.");
+        _nodes = _graph.Nodes;
         _check = new UpToDateChecker(state, workspace, _nodes);
     }
 
     public IReadOnlyList<Node> Nodes => _nodes;
 
-    public IReadOnlyList<TargetRun> Targets => _targetOrder;
+    public IReadOnlyList<TargetRun> Targets => _graph.Targets;
 
     public FileHasher Hasher => _check.Hasher;
 
@@ -61,7 +60,7 @@ public sealed partial class BuildSession
     public async Task<BuildOutcome> RunAsync(CancellationToken cancellation)
     {
         var started = _workspace.Clock.Elapsed;
-        SetUpTargets();
+        _graph.SetUpTargets(_model, _options.Selectors);
         if (!_options.Plan) _runId = _state.BeginRun(_options.Command, _workspace.Clock.UtcNow);
         _executor?.Prepare(_runId);
         Diagnostics.Timings.Mark("run begun");
@@ -81,7 +80,7 @@ public sealed partial class BuildSession
             if (!_stopDispatch) StartQueued();
             if (_executor is null || _executor.Running == 0)
             {
-                if (_stopDispatch || (_ready.Count == 0 && _queued.Values.All(q => q.Count == 0))) break;
+                if (_stopDispatch || (_graph.Ready.Count == 0 && _queued.Values.All(q => q.Count == 0))) break;
                 continue;
             }
             _executor.Flush();
@@ -103,7 +102,7 @@ public sealed partial class BuildSession
             _state.EndRun(_runId, cancelled ? "cancelled" : _nodes.Any(n => n.State == NodeState.Failed) ? "failed" : "succeeded", _workspace.Clock.UtcNow);
         }
         Diagnostics.Timings.Mark("run recorded");
-        return new BuildOutcome(_nodes, _targetOrder, cancelled, _workspace.Clock.Elapsed - started, Hasher.BytesRead) { RunId = _runId, Reasons = _reasons };
+        return new BuildOutcome(_nodes, _graph.Targets, cancelled, _workspace.Clock.Elapsed - started, Hasher.BytesRead) { RunId = _runId, Reasons = _reasons };
     }
 
     private void StartQueued()
@@ -119,7 +118,7 @@ public sealed partial class BuildSession
                 var node = _nodes[queue.Peek()];
                 var cap = node.Target.Resources.GroupCap;
                 if (group.Length > 0 && cap > 0 && _groupRunning.GetValueOrDefault(group) >= cap) continue;
-                var invocation = Invocation(node);
+                var invocation = Invocations.For(node, _nodes, _staleSignatures[node.Index], _workspace, _runId);
                 // A job from a driver that died is still running this very task: wait for it rather than run it twice.
                 var adopted = _executor!.TryAdopt(invocation);
                 if (!adopted && !_executor.CanStart(invocation)) return;
@@ -145,7 +144,7 @@ public sealed partial class BuildSession
         foreach (var result in results)
         {
             if (!_running.Remove(result.Node, out var invocation)) continue;
-            var node = _nodes[_nodeIndex[result.Node]];
+            var node = _graph.NodeNamed(result.Node);
             if (node.Target.Resources.Group is { } group) _groupRunning[group]--;
             if (result.Succeeded)
                 foreach (var f in result.Files) Hasher.Remember(f.Path, f.Hash);
@@ -208,40 +207,4 @@ public sealed partial class BuildSession
         LogPath = invocation.LogPath,
         Message = result.Message,
     };
-
-    private Invocation Invocation(Node node)
-    {
-        var target = node.Target;
-        var staging = $"{_workspace.StateDirectory}/staging/{_runId}/{Hash128.Of(node.Name).Short}";
-        var outputs = node.OutputPaths().Select((o, i) => new OutputBinding(o.Name, o.Path, $"{staging}/{i}/{Path.GetFileName(o.Path)}", o.IsDirectory)).ToList();
-        var signature = _staleSignatures[node.Index];
-        string[]? argv = null;
-        if (target.Task is ArgvTaskSpec)
-            argv = SignatureBuilder.ExpandArgv(node, _nodes, signature.InputPaths, signature.Parameters, name => outputs.First(o => o.Name == name).StagingPath);
-        var upstream = new Dictionary<string, UpstreamBinding[]>(StringComparer.Ordinal);
-        for (var d = 0; d < target.Dependencies.Count; d++)
-            upstream[target.Dependencies[d].Target] = node.Dependencies[d]
-                .Select(i => new UpstreamBinding(_nodes[i].Partition.ToString(), _nodes[i].OutputPaths().ToDictionary(o => o.Name, o => o.Path)))
-                .ToArray();
-        var logPath = $"{_workspace.StateDirectory}/logs/{target.Name}/{node.Partition.FileName}.log";
-        return new Invocation
-        {
-            Node = node.Name,
-            Target = target.Name,
-            Partition = node.Partition.ToString(),
-            Inputs = signature.InputPaths,
-            Outputs = outputs,
-            Upstream = upstream,
-            Parameters = signature.Parameters,
-            Argv = argv,
-            StagingDirectory = staging,
-            LogPath = logPath,
-            Cores = target.Resources.Cores,
-            MemoryMb = node.MemoryMbOverride ?? target.Resources.MemoryMb?.Invoke(new ResourceContext(node.Partition, _workspace.FileSystem.FullPath, signature.InputPaths, _workspace.FileSystem)),
-            Gpus = target.Resources.Gpus,
-            Walltime = node.WalltimeOverride ?? target.Resources.Walltime,
-            Attempt = Math.Max(1, node.Attempt),
-            TaskKey = signature.Key.ToString(),
-        };
-    }
 }

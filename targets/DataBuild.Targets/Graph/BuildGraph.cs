@@ -1,14 +1,49 @@
-using DataBuild.Graph;
 using DataBuild.Model;
 
-namespace DataBuild.Scheduling;
+namespace DataBuild.Graph;
 
-public sealed partial class BuildSession
+/// <summary>
+/// The nodes of one build: the target runs of the requested closure, materialized into nodes (one per partition,
+/// joined to their upstream nodes) as their partitions become known, and the nodes whose upstream has finished.
+/// </summary>
+public sealed class BuildGraph
 {
-    /// <summary>Creates the target runs of the requested closure with the partition filters that reach them.</summary>
-    private void SetUpTargets()
+    private readonly List<Node> _nodes = [];
+    private readonly Dictionary<string, int> _nodeIndex = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TargetRun> _targets = new(StringComparer.Ordinal);
+    private readonly List<TargetRun> _targetOrder = [];
+
+    /// <summary>Every node so far, by index; grows as targets materialize.</summary>
+    public IReadOnlyList<Node> Nodes => _nodes;
+
+    /// <summary>The target runs, upstream before downstream.</summary>
+    public IReadOnlyList<TargetRun> Targets => _targetOrder;
+
+    /// <summary>Nodes whose upstream nodes have all finished, for the scheduler to take.</summary>
+    public List<int> Ready { get; } = [];
+
+    /// <summary>The node of that name.</summary>
+    public Node NodeNamed(string name) => _nodes[_nodeIndex[name]];
+
+    /// <summary>The run of a target of this build.</summary>
+    public TargetRun Target(string name) => _targets[name];
+
+    /// <summary>
+    /// Marks a node finished for its dependents (those with nothing else to wait for become ready) and its target;
+    /// true when that target has no unfinished node left, so that targets waiting for it may materialize.
+    /// </summary>
+    public bool Finish(Node node)
     {
-        var (order, filters) = TargetSelection.Resolve(_model, _options.Selectors);
+        if (node.Dependents is { } dependents)
+            foreach (var i in dependents)
+                if (--_nodes[i].WaitingOn == 0) Ready.Add(i);
+        return --_targets[node.Target.Name].Unfinished == 0;
+    }
+
+    /// <summary>Creates the target runs of the requested closure with the partition filters that reach them.</summary>
+    public void SetUpTargets(PipelineModel model, IReadOnlyList<NodeSelector> selectors)
+    {
+        var (order, filters) = TargetSelection.Resolve(model, selectors);
         foreach (var spec in order)
         {
             var run = new TargetRun(spec) { Filters = filters[spec.Name] };
@@ -17,19 +52,23 @@ public sealed partial class BuildSession
         }
     }
 
-    /// <summary>Materializes every target whose upstream targets are known (and, for dynamic ones, whose source is finished).</summary>
-    private void MaterializeWhatWeCan()
+    /// <summary>
+    /// Materializes every target whose upstream targets are known (and, for dynamic ones, whose source is finished):
+    /// its nodes, joined to their upstream nodes; <paramref name="discover"/> gives the partitions a finished source
+    /// node yields, <paramref name="materialized"/> hears of each target materialized or found unavailable.
+    /// </summary>
+    public void Materialize(Func<TargetRun, Node, IEnumerable<PartitionKey>> discover, Action<TargetRun> materialized)
     {
         var changed = true;
         while (changed)
         {
             changed = false;
             foreach (var t in _targetOrder)
-                if (!t.Materialized && t.Unavailable is null && TryMaterialize(t)) changed = true;
+                if (!t.Materialized && t.Unavailable is null && TryMaterialize(t, discover, materialized)) changed = true;
         }
     }
 
-    private bool TryMaterialize(TargetRun t)
+    private bool TryMaterialize(TargetRun t, Func<TargetRun, Node, IEnumerable<PartitionKey>> discover, Action<TargetRun> materialized)
     {
         foreach (var upName in t.Spec.UpstreamNames())
         {
@@ -40,7 +79,7 @@ public sealed partial class BuildSession
                 t.RootCause = up.RootCause ?? up;
                 t.Unavailable = $"waits for {t.RootCause.Name} ({t.RootCause.Unavailable})";
                 t.PendingDiscovery = up.PendingDiscovery;
-                _reporter.Materialized(t);
+                materialized(t);
                 return true;
             }
             if (!up.Materialized) return false;
@@ -54,24 +93,24 @@ public sealed partial class BuildSession
             if (sourceNodes.FirstOrDefault(n => n.State is NodeState.Failed or NodeState.Blocked) is { } failed)
             {
                 t.Unavailable = $"partitions unknown: {failed.Name} failed";
-                _reporter.Materialized(t);
+                materialized(t);
                 return true;
             }
             if (sourceNodes.FirstOrDefault(n => n.State == NodeState.WouldRun) is { } pending)
             {
                 t.Unavailable = $"partitions known after {pending.Name} is built";
                 t.PendingDiscovery = true;
-                _reporter.Materialized(t);
+                materialized(t);
                 return true;
             }
             try
             {
-                keys = sourceNodes.SelectMany(n => Discover(t, n)).ToList();
+                keys = sourceNodes.SelectMany(n => discover(t, n)).ToList();
             }
             catch (DiscoveryException e)
             {
                 t.Unavailable = e.Message;
-                _reporter.Materialized(t);
+                materialized(t);
                 return true;
             }
         }
@@ -96,7 +135,7 @@ public sealed partial class BuildSession
         t.Unfinished = t.Nodes.Count;
         t.Materialized = true;
         foreach (var index in t.Nodes) ResolveDependencies(_nodes[index]);
-        _reporter.Materialized(t);
+        materialized(t);
         return true;
     }
 
@@ -145,30 +184,7 @@ public sealed partial class BuildSession
             if (!_nodes[i].IsFinished) waiting++;
         }
         node.WaitingOn = waiting;
-        if (node.WaitingOn == 0) _ready.Add(node.Index);
-    }
-
-    /// <summary>The partitions a finished source node yields, read once per source output hash and cached in the state.</summary>
-    private IEnumerable<PartitionKey> Discover(TargetRun target, Node source)
-    {
-        var cached = _state.LoadPartitions(target.Name, source.Name, source.OutputHash);
-        if (cached is not null)
-            return cached.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(PartitionKey.Parse).ToList();
-        var outputs = source.OutputPaths().ToDictionary(o => o.Name, o => o.Path);
-        List<PartitionKey> keys;
-        try
-        {
-            keys = target.Spec.Discover!(new PartitionSource(source.Partition, outputs, _workspace.FileSystem.FullPath))
-                .Select(k => source.Partition.With(k)).ToList();
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            // A pipeline's discovery code reading a bad product: the target is unavailable, the build fails, and
-            // the message says which source to look at.
-            throw new DiscoveryException($"discovering the partitions of {target.Name} from {source.Name} failed: {e.Message}", e);
-        }
-        if (!_options.Plan) _state.SavePartitions(target.Name, source.Name, source.OutputHash, string.Join("\n", keys));
-        return keys;
+        if (node.WaitingOn == 0) Ready.Add(node.Index);
     }
 }
 
