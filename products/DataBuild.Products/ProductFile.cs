@@ -73,11 +73,20 @@ public sealed class ProductFile : IDisposable
         var field = DataField(name, typeof(T));
         if (!field.IsNullable)
             return Read<T>(name, (group, memory) => group.ReadAsync<T>(field, memory));
-        var values = NullableColumn<T>(name);
-        var row = Array.FindIndex(values, v => v is null);
+        // Other writers (DuckDB, pyarrow) mark every column optional: read the values and their definition levels,
+        // which say where a null is, rather than through an array of nullables.
+        var levels = new int[checked((int)RowCount)];
+        var offset = 0;
+        var values = Read<T>(name, (group, memory) =>
+        {
+            var at = offset;
+            offset += memory.Length;
+            return group.ReadRawAsync<T>(field, memory, levels.AsMemory(at, memory.Length), null);
+        });
+        var row = Array.FindIndex(levels, level => level < field.MaxDefinitionLevel);
         if (row >= 0)
             throw new ProductFormatException(Path, $"column '{name}' has a null at row {row}; a value is needed in every row.");
-        return Array.ConvertAll(values, v => v!.Value);
+        return values;
     }
 
     /// <summary>A whole column of numbers or booleans, nulls as null.</summary>
