@@ -55,6 +55,10 @@ public class ReadingDuckDbFilesTests
         Cells.AssertSame(duck.Column("band"), file.StringColumn("band"), "band");
         Cells.AssertSame(duck.Column("label"), file.NullableStringColumn("label"), "label");
         Cells.AssertSame(duck.Column("small"), file.Column<short>("small"), "small");
+        var inspected = new StringWriter();
+        ParquetInspector.Write(path, 3, inspected);
+        Assert.Contains($"rows:     {rows:N0} in ", inspected.ToString());
+        if (rows > 0) Assert.Matches(@$"label\s+{options.Split(',')[0].Split(' ')[1].ToUpperInvariant()}\s", inspected.ToString());
     }
 
     [Theory]

@@ -1,0 +1,173 @@
+using System.Text;
+using DataBuild.Model;
+
+namespace DataBuild.UpToDate;
+
+public sealed partial class UpToDateSnapshot
+{
+    /// <summary>
+    /// A snapshot being read and its witnesses re-observed: by its own thread, joined by the thread that evaluates the
+    /// declarations once that is done (and by more threads on a machine with more cores), chunk by chunk.
+    /// </summary>
+    public sealed class Pending : IDisposable
+    {
+        private const int Chunk = 512;
+        private readonly Func<Workspace> _open;
+        private Workspace _workspace = null!;
+        private bool _opened;
+        private readonly IReadOnlyList<string> _arguments;
+        private readonly ManualResetEventSlim _ready = new(), _read = new();
+        private Contents? _contents;
+        private bool _noGc;
+        private int _nextChunk, _chunks, _busy;
+        private volatile bool _stop;
+        private volatile bool _changed;
+
+        internal Pending(Func<Workspace> open, IReadOnlyList<string> arguments)
+        {
+            (_open, _arguments) = (open, arguments);
+            // UnsafeStart: there is no execution context to carry over, and capturing one costs start-up time.
+            new Thread(Run) { IsBackground = true, Name = "DataBuild snapshot" }.UnsafeStart();
+        }
+
+        private void Run()
+        {
+            try
+            {
+                _workspace = _open();
+                _opened = true;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                Diagnostics.Timings.Mark($"snapshot declined: {e.GetType().Name}: {e.Message}");
+            }
+            finally
+            {
+                _ready.Set();
+            }
+            try
+            {
+                if (_opened) _contents = Read();
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // A damaged snapshot: the full build runs.
+                Diagnostics.Timings.Mark($"snapshot declined: {e.GetType().Name}: {e.Message}");
+            }
+            finally
+            {
+                _read.Set();
+            }
+            if (_contents is null) return;
+            var helpers = Math.Min(Environment.ProcessorCount, 8) - 2;
+            for (var i = 0; i < helpers && (i + 2) * 8 * Chunk < _contents.Witnesses.Count; i++)
+                new Thread(Stat) { IsBackground = true, Name = "DataBuild snapshot stat" }.UnsafeStart();
+            Stat();
+        }
+
+        private Contents? Read()
+        {
+            var fs = _workspace.FileSystem;
+            var path = PathFor(_workspace, _arguments);
+            if (fs.Stat(path) is not { IsDirectory: false } file) return null;
+            // The check allocates about what it reads plus a few hundred bytes per partition, all of it garbage at
+            // exit: collecting it would only cost time (at 100k partitions, several gen2 collections triggered by large arrays).
+            try { _noGc = GC.TryStartNoGCRegion(Math.Min(4 * file.Size + (64L << 20), 512L << 20)); }
+            catch (Exception e) when (e is ArgumentOutOfRangeException or InvalidOperationException) { }
+            using var r = new BinaryReader(new MemoryStream(fs.ReadAllBytes(path), writable: false), Encoding.UTF8);
+            if (r.ReadString() != Magic || r.ReadInt32() != FormatVersion || r.ReadString() != ProgramStamp.Compute().ToString()) return null;
+            var count = r.ReadInt32();
+            if (count != _arguments.Count) return null;
+            for (var i = 0; i < count; i++)
+                if (r.ReadString() != _arguments[i]) return null;
+            var digest = r.ReadString();
+            var runId = r.ReadInt64();
+            var rows = new List<TargetCount>();
+            var dynamicKeys = new Dictionary<string, List<PartitionKey>>(StringComparer.Ordinal);
+            for (var targets = r.ReadInt32(); targets > 0; targets--)
+            {
+                var name = r.ReadString();
+                var nodes = r.ReadInt32();
+                if (nodes < 0 || nodes > r.BaseStream.Length) throw new FormatException("impossible node count");
+                rows.Add(new TargetCount(name, nodes));
+                if (!r.ReadBoolean()) continue;
+                var keys = new List<PartitionKey>(nodes);
+                for (var i = 0; i < nodes; i++) keys.Add(PartitionKey.Parse(r.ReadString()));
+                dynamicKeys[name] = keys;
+            }
+            var lines = new string[r.ReadInt32()];
+            for (var i = 0; i < lines.Length; i++) lines[i] = r.ReadString();
+            var witnesses = WitnessTable.Read(r);
+            _chunks = (witnesses.Count + Chunk - 1) / Chunk;
+            Diagnostics.Timings.Mark("snapshot read");
+            return new Contents(digest, runId, rows, dynamicKeys, lines, witnesses);
+        }
+
+        /// <summary>Re-observes chunks of witnesses until none is left or one has changed.</summary>
+        private void Stat()
+        {
+            Interlocked.Increment(ref _busy);
+            try
+            {
+                var table = _contents!.Witnesses;
+                int chunk;
+                while (!_stop && (chunk = Interlocked.Increment(ref _nextChunk) - 1) < _chunks)
+                    if (!table.Unchanged(_workspace.FileSystem, chunk * Chunk, Math.Min(table.Count, (chunk + 1) * Chunk)))
+                        _changed = _stop = true;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                Diagnostics.Timings.Mark($"snapshot declined: {e.GetType().Name}: {e.Message}");
+                _changed = _stop = true;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _busy);
+            }
+        }
+
+        /// <summary>The workspace the thread opened, or null when opening it failed (the caller opens it again to say why).</summary>
+        public Workspace? Workspace
+        {
+            get
+            {
+                _ready.Wait();
+                return _opened ? _workspace : null;
+            }
+        }
+
+        internal Contents? WaitRead()
+        {
+            _read.Wait();
+            return _contents;
+        }
+
+        internal void Cancel() => _stop = true;
+
+        /// <summary>Helps re-observe what is left, waits for every thread, and says whether all witnesses held.</summary>
+        internal bool WaitWitnesses()
+        {
+            _read.Wait();
+            if (_contents is null) return false;
+            Stat();
+            // Every chunk is claimed now (or the check stopped): wait for the ones other threads are still on.
+            var spin = new SpinWait();
+            while (Volatile.Read(ref _busy) > 0) spin.SpinOnce();
+            return !_changed;
+        }
+
+        internal void EndNoGcRegion()
+        {
+            _read.Wait();
+            if (_noGc && System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.NoGCRegion) GC.EndNoGCRegion();
+            _noGc = false;
+        }
+
+        /// <summary>Stops the work when the snapshot is not wanted after all (another command, --verbose).</summary>
+        public void Dispose()
+        {
+            Cancel();
+            EndNoGcRegion();
+        }
+    }
+}
