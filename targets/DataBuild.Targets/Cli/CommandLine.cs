@@ -31,7 +31,12 @@ public sealed class CommandLine
 
     public string? Value(string option) => Options.TryGetValue(option, out var v) && v.Count > 0 ? v[^1] : null;
 
-    public static CommandLine Parse(IReadOnlyList<string> args, ISet<string> booleanParameters)
+    /// <summary>
+    /// Parses <paramref name="args"/>: <paramref name="booleanParameters"/> take no value; an option without a value
+    /// is an error here when it is an engine option or one of <paramref name="valuedParameters"/> (when given, any
+    /// other option is left for the caller to report as unknown).
+    /// </summary>
+    public static CommandLine Parse(IReadOnlyList<string> args, ISet<string> booleanParameters, ISet<string>? valuedParameters = null)
     {
         var i = 0;
         // A copy by hand, not [.. args]: spreading a list calls LINQ's ToArray, whose first use costs every command type loads.
@@ -75,7 +80,10 @@ public sealed class CommandLine
             }
             var max = SingleValued.Contains(name) ? 1 : int.MaxValue;
             while (i < args.Count && !IsOption(args[i]) && values.Count < max) values.Add(args[i++]);
-            if (values.Count == 0) throw new UsageException($"Option --{name} needs a value.");
+            // An engine option says here that it needs a value; a parameter's is checked when it is bound, and an
+            // unknown option is reported as unknown, with the names it is close to.
+            if (values.Count == 0 && (SingleValued.Contains(name) || valuedParameters?.Contains(name) != false))
+                throw new UsageException($"Option --{name} needs a value.");
         }
         return line;
     }

@@ -38,9 +38,10 @@ public static class DataBuildHost
             var parameters = ParameterDescriptor.For(pipeline);
             // Loops, not LINQ: every command passes here, the up-to-date check included.
             var switches = new HashSet<string>(StringComparer.Ordinal);
+            var valued = new HashSet<string>(StringComparer.Ordinal);
             foreach (var p in parameters)
-                if (p.ElementType == typeof(bool) && !p.IsList) switches.Add(p.Option);
-            var line = CommandLine.Parse(args, switches);
+                (p.ElementType == typeof(bool) && !p.IsList ? switches : valued).Add(p.Option);
+            var line = CommandLine.Parse(args, switches, valued);
             var output = StandardOutput();
             if (line.Has("version"))
             {
@@ -160,9 +161,8 @@ public static class DataBuildHost
         foreach (var option in line.Options.Keys)
         {
             if (CommandLine.Flags.Contains(option) || CommandLine.SingleValued.Contains(option) || IsParameter(option)) continue;
-            var known = CommandLine.Flags.Concat(CommandLine.SingleValued).Concat(parameters.Select(p => p.Option)).ToList();
-            var near = known.OrderBy(k => Distance(k, option)).First();
-            throw new UsageException($"Unknown option --{option}." + (Distance(near, option) <= 3 ? $" Did you mean --{near}?" : "") + " Run ./build.sh --help for the options.");
+            var known = CommandLine.Flags.Concat(CommandLine.SingleValued).Concat(parameters.Select(p => p.Option));
+            throw new UsageException($"Unknown option --{option}.{NearNames.Hint(option, known, "--", "")} Run ./build.sh --help for the options.");
         }
 
         bool IsParameter(string option)
@@ -171,16 +171,5 @@ public static class DataBuildHost
                 if (p.Option == option) return true;
             return false;
         }
-    }
-
-    private static int Distance(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (var i = 0; i <= a.Length; i++) d[i, 0] = i;
-        for (var j = 0; j <= b.Length; j++) d[0, j] = j;
-        for (var i = 1; i <= a.Length; i++)
-            for (var j = 1; j <= b.Length; j++)
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-        return d[a.Length, b.Length];
     }
 }

@@ -149,11 +149,19 @@ public sealed class BuildGraph
             if (spec.UpstreamOf is { } map)
             {
                 var list = new List<int>();
-                foreach (var key in map(node.Partition))
+                try
                 {
-                    if (up.ByKey.TryGetValue(key, out var i)) list.Add(i);
-                    else node.Error ??= $"{node.Name} depends on {up.Name}[{key}], which is not a partition of {up.Name}" +
-                        (up.Filters is { Count: > 0 } ? " in this build (a partition filter excluded it)." : ".");
+                    foreach (var key in map(node.Partition))
+                    {
+                        if (up.ByKey.TryGetValue(key, out var i)) list.Add(i);
+                        else node.Error ??= $"{node.Name} depends on {up.Name}[{key}], which is not a partition of {up.Name}" +
+                            (up.Filters is { Count: > 0 } ? " in this build (a partition filter excluded it)." : ".");
+                    }
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    // Pipeline code mapping this partition to its upstream ones: this node fails, the others go on.
+                    node.Error ??= $"mapping its dependency on {up.Name} failed: {e.Message}";
                 }
                 deps[d] = list.ToArray();
             }

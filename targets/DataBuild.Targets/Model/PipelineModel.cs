@@ -119,8 +119,8 @@ public sealed class PipelineModel
     public TargetSpec Get(string name) =>
         _targets.TryGetValue(name, out var spec) ? spec
             : _declared.Contains(name) ? throw new PipelineDefinitionException($"Target {name} was not evaluated: it is not upstream of what this command builds.")
-            : _declared.FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase)) is { } near
-                ? throw new UsageException($"Unknown target '{name}'. Did you mean '{near}'?")
+            : NearNames.Hint(name, _declared) is { Length: > 0 } near
+                ? throw new UsageException($"Unknown target '{name}'.{near}")
                 : throw new UsageException($"Unknown target '{name}'. Available targets are: {string.Join(", ", _declared)}.");
 
     /// <summary>The requested targets and everything upstream of them, upstream first.</summary>

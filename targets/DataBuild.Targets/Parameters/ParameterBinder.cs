@@ -22,7 +22,7 @@ public static class ParameterBinder
                 if (TryFind(values, p, out var raw)) Set(pipeline, p, raw, $"{parametersFile}: {p.Option}");
             var unknown = values.Keys.Where(k => !parameters.Any(p => Matches(k, p))).ToList();
             if (unknown.Count > 0)
-                throw new UsageException($"Unknown parameter '{unknown[0]}' in {parametersFile}. Parameters are: {string.Join(", ", parameters.Select(p => p.Option))}.");
+                throw new UsageException($"Unknown parameter '{unknown[0]}' in {parametersFile}.{NearNames.Hint(unknown[0], parameters.Select(p => p.Option))} Parameters are: {string.Join(", ", parameters.Select(p => p.Option))}.");
         }
         foreach (var p in parameters)
             if (environment.TryGetValue(p.EnvironmentVariable, out var env) && env is not null)

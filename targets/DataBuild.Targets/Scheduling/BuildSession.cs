@@ -118,7 +118,24 @@ public sealed partial class BuildSession
                 var node = _nodes[queue.Peek()];
                 var cap = node.Target.Resources.GroupCap;
                 if (group.Length > 0 && cap > 0 && _groupRunning.GetValueOrDefault(group) >= cap) continue;
-                var invocation = Invocations.For(node, _nodes, _staleSignatures[node.Index], _workspace, _runId);
+                Invocation invocation;
+                try
+                {
+                    invocation = Invocations.For(node, _nodes, _staleSignatures[node.Index], _workspace, _runId);
+                }
+                catch (DeclarationException e)
+                {
+                    // A resource estimate of this node threw (it reads an input that is damaged): this node fails alone.
+                    queue.Dequeue();
+                    _staleSignatures.Remove(node.Index);
+                    node.State = NodeState.Failed;
+                    node.Error = e.Message;
+                    if (!_options.KeepGoing) _stopDispatch = true;
+                    Checked(node);
+                    progress = true;
+                    if (_stopDispatch) return;
+                    continue;
+                }
                 // A job from a driver that died is still running this very task: wait for it rather than run it twice.
                 var adopted = _executor!.TryAdopt(invocation);
                 if (!adopted && !_executor.CanStart(invocation)) return;

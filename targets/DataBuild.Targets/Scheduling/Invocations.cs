@@ -36,11 +36,23 @@ public static class Invocations
             StagingDirectory = staging,
             LogPath = logPath,
             Cores = target.Resources.Cores,
-            MemoryMb = node.MemoryMbOverride ?? target.Resources.MemoryMb?.Invoke(new ResourceContext(node.Partition, workspace.FileSystem.FullPath, signature.InputPaths, workspace.FileSystem)),
+            MemoryMb = node.MemoryMbOverride ?? MemoryEstimate(node, signature, workspace),
             Gpus = target.Resources.Gpus,
             Walltime = node.WalltimeOverride ?? target.Resources.Walltime,
             Attempt = Math.Max(1, node.Attempt),
             TaskKey = signature.Key.ToString(),
         };
+    }
+
+    private static long? MemoryEstimate(Node node, Signature signature, Workspace workspace)
+    {
+        try
+        {
+            return node.Target.Resources.MemoryMb?.Invoke(new ResourceContext(node.Partition, workspace.FileSystem.FullPath, signature.InputPaths, workspace.FileSystem));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new DeclarationException($"its memory estimate (.MemoryMb) failed: {e.Message}", e);
+        }
     }
 }

@@ -131,7 +131,15 @@ public sealed class SignatureBuilder(FileHasher hasher, ToolIdentity tools, IRea
             case InputKind.Config:
             case InputKind.Container:
             {
-                var text = Text(input.Value!(partition));
+                string text;
+                try
+                {
+                    text = Text(input.Value!(partition));
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    throw new DeclarationException($"{input.Kind.ToString().ToLowerInvariant()} '{input.Name}' could not be evaluated: {e.Message}", e);
+                }
                 return (new(EntryName(input), Hash128.Of(text), display ? Shorten(text) : ""), text);
             }
             case InputKind.Environment:

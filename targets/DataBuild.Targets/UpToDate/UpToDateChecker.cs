@@ -1,5 +1,6 @@
 using DataBuild.Graph;
 using DataBuild.Hashing;
+using DataBuild.Model;
 using DataBuild.State;
 
 namespace DataBuild.UpToDate;
@@ -64,7 +65,7 @@ public sealed class UpToDateChecker
             for (var i = 0; i < outputs.Length; i++) outputs[i] = (paths[i].Path, Hasher.Hash(paths[i].Path));
             return new Probe(null, signature, outputs);
         }
-        catch (Exception e) when (e is MissingInputException or InvalidOperationException or IOException or IO.ProcessStartException)
+        catch (Exception e) when (e is MissingInputException or DeclarationException or InvalidOperationException or IOException or IO.ProcessStartException)
         {
             return new Probe(e.Message, null, null);
         }

@@ -42,6 +42,28 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void An_unknown_option_without_a_value_is_left_for_the_host_to_report_as_unknown()
+    {
+        var line = CommandLine.Parse(["Build", "--nope"], new HashSet<string> { "fast" }, new HashSet<string> { "fanout-quads" });
+
+        Assert.True(line.Has("nope"));
+        Assert.Equal("Option --fanout-quads needs a value.",
+            Assert.Throws<UsageException>(() => CommandLine.Parse(["Build", "--fanout-quads"], new HashSet<string>(), new HashSet<string> { "fanout-quads" })).Message);
+    }
+
+    [Fact]
+    public void Near_names_are_suggested_nearest_first_ignoring_case_and_far_ones_never()
+    {
+        string[] targets = ["Predictions", "CombinedPredictions", "Features", "Quads"];
+
+        Assert.Equal(" Did you mean 'Predictions'?", NearNames.Hint("Predictons", targets));
+        Assert.Equal(" Did you mean 'Quads'?", NearNames.Hint("quads", targets));
+        Assert.Equal(" Did you mean --jobs?", NearNames.Hint("jos", ["jobs", "rows", "plan"], "--", ""));
+        Assert.Equal(" Did you mean --fields or --folds?", NearNames.Hint("feilds", ["fields", "field", "folds", "jobs"], "--", ""));
+        Assert.Equal("", NearNames.Hint("nope", targets));
+    }
+
+    [Fact]
     public void An_option_without_its_value_is_a_usage_error()
     {
         var error = Assert.Throws<UsageException>(() => Parse("Build", "--fanout-quads"));

@@ -62,14 +62,14 @@ public sealed class ParameterBinderTests : IDisposable
     }
 
     [Fact]
-    public void An_unknown_parameter_in_the_file_lists_the_parameters()
+    public void An_unknown_parameter_in_the_file_suggests_the_near_one_and_lists_the_parameters()
     {
         var file = _dir.File("params.yaml");
         File.WriteAllText(file, "quadz: 2\n");
 
         var error = Assert.Throws<UsageException>(() => Bind(file));
 
-        Assert.Equal($"Unknown parameter 'quadz' in {file}. Parameters are: quads, fields, fast.", error.Message);
+        Assert.Equal($"Unknown parameter 'quadz' in {file}. Did you mean 'quads'? Parameters are: quads, fields, fast.", error.Message);
     }
 
     [Fact]
