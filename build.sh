@@ -66,13 +66,27 @@ if [[ ! -x "$exe" || ! -f "$stamp" || "$(cat "$stamp")" != "$current" ]]; then
       log="$(mktemp)"
       case "$(uname -m)" in x86_64) rid=linux-x64 ;; aarch64|arm64) rid=linux-arm64 ;; *) rid="" ;; esac
       next="$bin.new.$$"  # published beside the current program and swapped in whole, never over it
+      variant="$root/build/obj/.databuild-publish-variant"
       publish() {
         rm -rf "$next"
-        "$dotnet" publish "$root/build/Build.csproj" -c Release -o "$next" --nologo -v quiet -clp:NoSummary "$@" >"$log" 2>&1
+        # ReadyToRun images of another variant are not reused: a composite image's component assemblies load only
+        # beside that image, and a program published from them aborts at start.
+        if [[ "$(cat "$variant" 2>/dev/null)" != "$*" ]]; then rm -rf "$root"/build/obj/Release/net10.0/*/R2R; fi
+        echo "$*" > "$variant"
+        "$dotnet" publish "$root/build/Build.csproj" -c Release -o "$next" --nologo -v quiet -clp:NoSummary "$@" >"$log" 2>&1 || return 1
+        # A program that does not start never replaces one that does.
+        "$next/databuild" --version >>"$log" 2>&1 || { echo "error: the program published with '$*' does not start (exit $?)." >>"$log"; return 1; }
       }
       fail() {
-        cat "$log" >&2; rm -f "$log"; rm -rf "$next"
-        echo "error: build/ does not compile; fix the errors above and rerun." >&2
+        if grep -q ' error CS' "$log"; then
+          # The compiler's errors, as paths relative to the repository: build/Pipelines.X.cs(12,5): error CS0103: ...
+          grep ' error CS' "$log" | sed -e "s|^ *$root/||" -e 's| \[[^]]*\]$||' | awk '!seen[$0]++' >&2
+          echo "error: build/ does not compile; fix the errors above and rerun. Nothing was run." >&2
+        else
+          cat "$log" >&2
+          echo "error: no working pipeline program could be published (above); ${bin#$root/} is left as it was." >&2
+        fi
+        rm -f "$log"; rm -rf "$next"
         exit 2
       }
       # Self-contained, trimmed and precompiled as one image (build/Build.csproj explains why); then, where that cannot be

@@ -1,0 +1,87 @@
+using System.Diagnostics;
+
+namespace DataBuild.EndToEnd.Tests;
+
+[CollectionDefinition(nameof(CompileModeTests), DisableParallelization = true)]
+public sealed class CompileModeCollection;
+
+/// <summary>
+/// ./build.sh compiling the pipeline program in a copy of this checkout (its own build/bin and obj, so the other tests'
+/// program is untouched): switching compile modes never leaves a program that cannot start, and a C# error in pipeline
+/// code is shown as the compiler's line, exit 2, with nothing run. Alone, after the others: each compile takes a core.
+/// </summary>
+[Collection(nameof(CompileModeTests))]
+public sealed class CompileModeTests : IDisposable
+{
+    private readonly TempDirectory _copy = new();
+    private readonly TempDirectory _work = new();
+
+    public CompileModeTests()
+    {
+        // The tracked files as they are in the working tree (uncommitted edits included), as a fresh clone would have them.
+        var tar = $"git ls-files -z | tar --null -T - -cf - | tar -xf - -C '{_copy.Path}'";
+        var (code, output) = Run(Repository.Root, "bash", ["-c", tar], []);
+        Assert.True(code == 0, output);
+    }
+
+    public void Dispose()
+    {
+        _copy.Dispose();
+        _work.Dispose();
+    }
+
+    private (int Code, string Output) BuildSh(string? mode, params string[] args) =>
+        Run(_work.Path, Path.Combine(_copy.Path, "build.sh"), args, mode is null ? [] : new() { ["DATABUILD_COMPILE"] = mode });
+
+    [Fact]
+    public void Switching_between_the_startup_and_quick_programs_and_back_always_gives_a_program_that_starts()
+    {
+        var startup = BuildSh(null, "--version");
+        var quick = BuildSh("quick", "--version");
+        var back = BuildSh(null, "--version");
+        var quickAgain = BuildSh("quick", "--version");
+
+        Assert.True(startup.Code == 0, startup.Output);
+        Assert.Contains("self-contained)", startup.Output);
+        Assert.True(quick.Code == 0, quick.Output);
+        Assert.Contains("shared runtime)", quick.Output);
+        Assert.True(back.Code == 0, back.Output);
+        Assert.Contains("self-contained)", back.Output);
+        Assert.True(quickAgain.Code == 0, quickAgain.Output);
+        Assert.Contains("shared runtime)", quickAgain.Output);
+    }
+
+    [Fact]
+    public void A_csharp_error_in_pipeline_code_is_shown_as_the_compiler_line_exits_2_and_runs_nothing()
+    {
+        var ztf = Path.Combine(_copy.Path, "build", "Pipelines.Ztf.cs");
+        var code = File.ReadAllText(ztf);
+        const string Anchor = ".Description(\"per-source light-curve features";
+        Assert.Contains(Anchor, code);
+        File.WriteAllText(ztf, code.Replace(Anchor, ".Description(undefinedName + \"per-source light-curve features"));
+
+        var (exit, output) = BuildSh("quick", "Predictions", "--fields", "296");
+
+        Assert.Equal(2, exit);
+        Assert.Matches(@"(?m)^build/Pipelines\.Ztf\.cs\(\d+,\d+\): error CS0103: The name 'undefinedName' does not exist in the current context$", output);
+        Assert.EndsWith("error: build/ does not compile; fix the errors above and rerun. Nothing was run.", output.TrimEnd());
+        Assert.False(Directory.Exists(Path.Combine(_work.Path, ".databuild")));
+    }
+
+    private static (int Code, string Output) Run(string directory, string program, IReadOnlyList<string> args, Dictionary<string, string> environment)
+    {
+        var info = new ProcessStartInfo(program) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        info.Environment.Remove("DATABUILD_COMPILE"); // the mode is the test's, not the caller's
+        foreach (var (name, value) in environment) info.Environment[name] = value;
+        using var process = Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEnd();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(8)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{program} {string.Join(' ', args)} did not finish in 8 minutes.");
+        }
+        return (process.ExitCode, stdout + stderr.Result);
+    }
+}
