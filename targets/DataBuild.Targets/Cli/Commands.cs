@@ -62,6 +62,7 @@ internal static partial class Commands
     private static int BuildInFull(PipelineModel model, Workspace workspace, CommandLine line, TextWriter o, IReadOnlyList<ParameterDescriptor> parameters,
         List<NodeSelector> selectors, BuildOptions options, int jobs, string executorName, bool snapshots)
     {
+        RequireSecrets(model, workspace);
         var fancy = !Console.IsOutputRedirected && !line.Has("no-progress") && Environment.GetEnvironmentVariable("CI") is null;
         using var buildLock = BuildLock.Acquire(workspace.FileSystem.FullPath(workspace.StateDirectory));
         using var store = StateStore.Open(workspace.StatePath);
@@ -110,5 +111,17 @@ internal static partial class Commands
         {
             Console.CancelKeyPress -= onCancel;
         }
+    }
+
+    /// <summary>Every secret the build's targets declare must be set before any task runs (its value is never read here).</summary>
+    internal static void RequireSecrets(PipelineModel model, Workspace workspace)
+    {
+        var missing = new List<string>();
+        foreach (var name in model.Order)
+            foreach (var input in model.Targets[name].Inputs)
+                if (input.Kind == InputKind.Secret && string.IsNullOrEmpty(workspace.Environment.GetValueOrDefault(input.Name)))
+                    missing.Add($"{input.Name} (declared by {name})");
+        if (missing.Count > 0)
+            throw new UsageException($"Secret{(missing.Count > 1 ? "s" : "")} not set: {string.Join(", ", missing)}. Export {(missing.Count > 1 ? "them" : "it")} in the shell that runs the build; secrets are passed to tasks and never stored.");
     }
 }

@@ -45,8 +45,17 @@ public interface ITargetDefinition
     /// <summary>A configuration value (from a config file); changes are reported as InputChanged(config:name).</summary>
     ITargetDefinition Config(string name, object? value);
 
-    /// <summary>The value of a named environment variable is an input.</summary>
+    /// <summary>
+    /// The value of a named environment variable is an input: part of the task key, recorded in the state and shown by
+    /// <c>why</c>. For tokens and passwords use <see cref="Secret"/>.
+    /// </summary>
     ITargetDefinition Environment(string variable);
+
+    /// <summary>
+    /// An environment variable the task needs (a token, a password) whose value is never part of the key, stored,
+    /// logged or printed: a changed value rebuilds nothing. The build stops before any task runs when it is not set.
+    /// </summary>
+    ITargetDefinition Secret(string variable);
 
     /// <summary>An external tool: identified by the output of <c>executable versionArgs...</c>, or by the content hash of the executable when no arguments are given.</summary>
     ITargetDefinition Tool(string name, string executable, params string[] versionArgs);

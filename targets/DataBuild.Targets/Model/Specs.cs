@@ -2,7 +2,7 @@ using DataBuild.IO;
 
 namespace DataBuild.Model;
 
-public enum InputKind { File, Glob, Parameter, Config, Environment, Tool, Container }
+public enum InputKind { File, Glob, Parameter, Config, Environment, Tool, Container, Secret }
 
 /// <summary>
 /// One declared input. File and glob paths are templates over partition dimensions. <see cref="PerPartition"/>: the

@@ -65,6 +65,8 @@ internal sealed class TargetBuilder(string name, Func<Target, string> nameOf) : 
 
     public ITargetDefinition Environment(string variable) => AddInput(new InputSpec(InputKind.Environment, variable));
 
+    public ITargetDefinition Secret(string variable) => AddInput(new InputSpec(InputKind.Secret, variable));
+
     public ITargetDefinition Tool(string name, string executable, params string[] versionArgs) =>
         AddInput(new InputSpec(InputKind.Tool, name, executable, VersionArgs: versionArgs));
 

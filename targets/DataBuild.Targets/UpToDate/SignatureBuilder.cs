@@ -116,8 +116,10 @@ public sealed class SignatureBuilder(FileHasher hasher, ToolIdentity tools, IRea
     private string EntryName(InputSpec input) => _entryNames.GetOrAdd(input, i => i.Kind switch
     {
         InputKind.Parameter => "param:", InputKind.Config => "config:", InputKind.Container => "container:",
-        InputKind.Environment => "env:", _ => "tool:",
+        InputKind.Environment => "env:", InputKind.Secret => "secret:", _ => "tool:",
     } + i.Name);
+
+    private static readonly Hash128 SecretHash = Hash128.Of("secret");
 
     private InputEntry TaskEntry(TargetSpec target) =>
         _taskEntries.GetOrAdd(target, t => new("task", Hash128.Of(t.Task?.Identity ?? "none"), t.Task?.Identity ?? "none"));
@@ -147,6 +149,9 @@ public sealed class SignatureBuilder(FileHasher hasher, ToolIdentity tools, IRea
                 var value = environment.TryGetValue(input.Name, out var v) ? v : null;
                 return (new(EntryName(input), Hash128.Of(value ?? "\0unset"), value is null ? "(unset)" : display ? Shorten(value) : ""), null);
             }
+            case InputKind.Secret:
+                // Declared, never read: the value stays out of the key, the state and every message.
+                return (new(EntryName(input), SecretHash, "(secret: not recorded)"), null);
             case InputKind.Tool:
             {
                 var (hash, shown) = tools.Of(input.Template!, input.VersionArgs ?? []);
