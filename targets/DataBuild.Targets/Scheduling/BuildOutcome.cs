@@ -9,8 +9,8 @@ public sealed record BuildOutcome(IReadOnlyList<Node> Nodes, IReadOnlyList<Targe
     /// <summary>The run recorded in the state (0 for a plan).</summary>
     public long RunId { get; init; }
 
-    /// <summary>Why each stale node was (or, in a plan, would be) built, by node index.</summary>
-    public IReadOnlyDictionary<int, IReadOnlyList<Reason>> Reasons { get; init; } = new Dictionary<int, IReadOnlyList<Reason>>();
+    /// <summary>Why each stale node was (or, in a plan, would be) built, by node index; null for the others.</summary>
+    public IReadOnlyList<IReadOnlyList<Reason>?> Reasons { get; init; } = [];
 
     public bool Succeeded => !Cancelled
         && Nodes.All(n => n.State is NodeState.UpToDate or NodeState.Built or NodeState.WouldRun)
@@ -19,5 +19,5 @@ public sealed record BuildOutcome(IReadOnlyList<Node> Nodes, IReadOnlyList<Targe
     public int Count(NodeState state) => Nodes.Count(n => n.State == state);
 
     /// <summary>Why <paramref name="node"/> was or would be built; empty for a node that was up to date.</summary>
-    public IReadOnlyList<Reason> ReasonsOf(Node node) => Reasons.TryGetValue(node.Index, out var reasons) ? reasons : [];
+    public IReadOnlyList<Reason> ReasonsOf(Node node) => node.Index < Reasons.Count ? Reasons[node.Index] ?? [] : [];
 }

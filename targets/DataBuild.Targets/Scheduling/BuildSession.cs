@@ -25,9 +25,10 @@ public sealed partial class BuildSession
     private readonly UpToDateChecker _check;
     private readonly BuildGraph _graph = new();
     private readonly IReadOnlyList<Node> _nodes;
-    // The verdicts of stale (or, in a plan, would-run) nodes, by node index; up-to-date ones keep none.
-    private readonly Dictionary<int, IReadOnlyList<Reason>> _reasons = [];
-    private readonly Dictionary<int, Signature> _staleSignatures = [];
+    // By node index: the reasons of stale (or, in a plan, would-run) nodes, and the signatures of those still to run
+    // and record; null for the others, so that a million up-to-date nodes keep neither.
+    private readonly NodeTable<IReadOnlyList<Reason>> _reasons = new();
+    private readonly NodeTable<Signature> _staleSignatures = new();
     private readonly Dictionary<string, Queue<int>> _queued = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _groupRunning = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Invocation> _running = new(StringComparer.Ordinal);
@@ -102,7 +103,7 @@ public sealed partial class BuildSession
             _state.EndRun(_runId, cancelled ? "cancelled" : _nodes.Any(n => n.State == NodeState.Failed) ? "failed" : "succeeded", _workspace.Clock.UtcNow);
         }
         Diagnostics.Timings.Mark("run recorded");
-        return new BuildOutcome(_nodes, _graph.Targets, cancelled, _workspace.Clock.Elapsed - started, Hasher.BytesRead) { RunId = _runId, Reasons = _reasons };
+        return new BuildOutcome(_nodes, _graph.Targets, cancelled, _workspace.Clock.Elapsed - started, Hasher.BytesRead) { RunId = _runId, Reasons = _reasons.Values };
     }
 
     private void StartQueued()
@@ -121,13 +122,13 @@ public sealed partial class BuildSession
                 Invocation invocation;
                 try
                 {
-                    invocation = Invocations.For(node, _nodes, _staleSignatures[node.Index], _workspace, _runId);
+                    invocation = Invocations.For(node, _nodes, _staleSignatures[node.Index]!, _workspace, _runId);
                 }
                 catch (DeclarationException e)
                 {
                     // A resource estimate of this node threw (it reads an input that is damaged): this node fails alone.
                     queue.Dequeue();
-                    _staleSignatures.Remove(node.Index);
+                    _staleSignatures[node.Index] = null;
                     node.State = NodeState.Failed;
                     node.Error = e.Message;
                     if (!_options.KeepGoing) _stopDispatch = true;
@@ -176,7 +177,7 @@ public sealed partial class BuildSession
                 var previous = RecordOf(node.Name)?.OutputHash;
                 node.OutputHash = FileHasher.CombineOutputs(result.Outputs.Select(o => (o.Name, o.Hash)));
                 node.OutputChanged = previous != node.OutputHash;
-                _staleSignatures.Remove(node.Index); // recorded above
+                _staleSignatures[node.Index] = null; // recorded above
                 node.State = NodeState.Built;
                 _reporter.Finished(node, result, willRetry: false);
                 Finish(node);
@@ -194,7 +195,7 @@ public sealed partial class BuildSession
                 continue;
             }
             node.State = NodeState.Failed;
-            _staleSignatures.Remove(node.Index);
+            _staleSignatures[node.Index] = null;
             node.Error = result.Message ?? result.Status.ToString();
             if (!_options.KeepGoing) _stopDispatch = true;
             Finish(node);
@@ -207,9 +208,9 @@ public sealed partial class BuildSession
         Target = node.Target.Name,
         RunId = _runId,
         Status = result.Status,
-        TaskKey = _staleSignatures[node.Index].Key,
+        TaskKey = _staleSignatures[node.Index]!.Key,
         OutputHash = result.Succeeded ? FileHasher.CombineOutputs(result.Outputs.Select(o => (o.Name, o.Hash))) : Hash128.Empty,
-        Inputs = _staleSignatures[node.Index].Entries,
+        Inputs = _staleSignatures[node.Index]!.Entries,
         Outputs = result.Outputs,
         StartedAt = result.StartedAt,
         EndedAt = result.EndedAt,
