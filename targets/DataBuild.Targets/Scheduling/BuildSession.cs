@@ -1,3 +1,4 @@
+using System.Globalization;
 using DataBuild.Execution;
 using DataBuild.Graph;
 using DataBuild.Hashing;
@@ -33,6 +34,7 @@ public sealed partial class BuildSession
     private readonly Dictionary<string, int> _groupRunning = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Invocation> _running = new(StringComparer.Ordinal);
     private long _runId;
+    private TraceFile? _trace;
     private bool _stopDispatch;
 
     public BuildSession(PipelineModel model, Workspace workspace, StateStore state, IExecutor? executor, IBuildReporter reporter, BuildOptions options)
@@ -62,7 +64,11 @@ public sealed partial class BuildSession
     {
         var started = _workspace.Clock.Elapsed;
         _graph.SetUpTargets(_model, _options.Selectors);
-        if (!_options.Plan) _runId = _state.BeginRun(_options.Command, _workspace.Clock.UtcNow);
+        if (!_options.Plan)
+        {
+            _runId = _state.BeginRun(_options.Command, _workspace.Clock.UtcNow);
+            _trace = TraceFile.For(_workspace, _runId);
+        }
         _executor?.Prepare(_runId);
         Diagnostics.Timings.Mark("run begun");
         var cancelled = false;
@@ -158,6 +164,7 @@ public sealed partial class BuildSession
     private void HandleResults(IReadOnlyList<RunResult> results)
     {
         var records = new List<BuildRecord>(results.Count);
+        var rows = new List<string?[]>(results.Count);
         var finished = new List<(Node Node, RunResult Result)>();
         foreach (var result in results)
         {
@@ -167,9 +174,11 @@ public sealed partial class BuildSession
             if (result.Succeeded)
                 foreach (var f in result.Files) Hasher.Remember(f.Path, f.Hash);
             records.Add(ToRecord(node, invocation, result));
+            rows.Add(TraceRow(node, invocation, result));
             finished.Add((node, result));
         }
         if (records.Count > 0) _state.Record(records, Hasher.TakeUpdates());
+        _trace?.Append(rows);
         foreach (var (node, result) in finished)
         {
             if (result.Succeeded)
@@ -201,6 +210,17 @@ public sealed partial class BuildSession
             Finish(node);
         }
     }
+
+    private string?[] TraceRow(Node node, Invocation invocation, RunResult result) =>
+    [
+        node.Name, node.Target.Name, node.Partition.ToString(), invocation.Attempt.ToString(CultureInfo.InvariantCulture), _executor!.Name,
+        result.Host, result.JobId, result.Status.ToString(), result.ExitCode?.ToString(CultureInfo.InvariantCulture),
+        result.StartedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture), result.EndedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
+        TraceFile.Number(result.WallSeconds), TraceFile.Number(result.CpuSeconds), TraceFile.Number(result.PeakRssKb / 1024.0),
+        invocation.Cores.ToString(CultureInfo.InvariantCulture), invocation.MemoryMb?.ToString(CultureInfo.InvariantCulture),
+        invocation.Gpus.ToString(CultureInfo.InvariantCulture), TraceFile.Number(invocation.Walltime?.TotalSeconds),
+        string.Join("; ", (_reasons[node.Index] ?? []).Select(r => r.Describe())), invocation.LogPath, result.Message,
+    ];
 
     private BuildRecord ToRecord(Node node, Invocation invocation, RunResult result) => new()
     {

@@ -34,6 +34,20 @@ public sealed partial class ZtfPipelineTests
     }
 
     [Fact]
+    public async Task A_build_writes_a_trace_row_for_every_task_it_ran()
+    {
+        using var ws = new PipelineWorkspace();
+
+        var result = await ws.Build(["Predictions", .. Field296]);
+
+        Assert.Equal(0, result.ExitCode);
+        var lines = File.ReadAllLines(ws.File(".databuild/runs/1/trace.tsv"));
+        Assert.StartsWith("node\ttarget\tpartition\tattempt\texecutor\t", lines[0]);
+        Assert.Equal(result.Built.Order(StringComparer.Ordinal), lines.Skip(1).Select(l => l.Split('\t')[0]).Order(StringComparer.Ordinal));
+        Assert.All(lines.Skip(1), l => Assert.Contains("\tnever built\t", l));
+    }
+
+    [Fact]
     public async Task Edits_rebuild_exactly_what_they_affect_and_end_byte_identical_to_a_clean_build()
     {
         using var ws = new PipelineWorkspace();
