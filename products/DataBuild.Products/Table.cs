@@ -19,9 +19,6 @@ public sealed class Table
     /// <summary>The number of rows (that of the first column; every column must have as many).</summary>
     public int RowCount => _columns.Count == 0 ? 0 : _columns[0].Count;
 
-    /// <summary>The column names, in the order they were added.</summary>
-    public IEnumerable<string> ColumnNames => _columns.Select(c => c.Field.Name);
-
     public Table Add(string name, int[] values) => Add(new Values<int>(new DataField<int>(name), values));
 
     public Table Add(string name, long[] values) => Add(new Values<long>(new DataField<long>(name), values));

@@ -25,9 +25,6 @@ public sealed class BuildGraph
     /// <summary>The node of that name.</summary>
     public Node NodeNamed(string name) => _nodes[_nodeIndex[name]];
 
-    /// <summary>The run of a target of this build.</summary>
-    public TargetRun Target(string name) => _targets[name];
-
     /// <summary>
     /// Marks a node finished for its dependents (those with nothing else to wait for become ready) and its target;
     /// true when that target has no unfinished node left, so that targets waiting for it may materialize.

@@ -48,10 +48,7 @@ public sealed partial class BuildSession
     {
         if (probe.Error is not null)
         {
-            node.State = NodeState.Failed;
-            node.Error = probe.Error;
-            if (!_options.KeepGoing && !_options.Plan) _stopDispatch = true;
-            Checked(node);
+            FailUnrun(node, probe.Error);
             return;
         }
         var upstream = node.AllDependencies;
@@ -108,6 +105,18 @@ public sealed partial class BuildSession
         node.Attempt = 1;
         Checked(node);
         Queue(node);
+    }
+
+    /// <summary>
+    /// A node that fails before it runs (its inputs or declarations cannot be evaluated): reported as checked, and
+    /// nothing more is dispatched unless -k (a plan still looks at everything).
+    /// </summary>
+    private void FailUnrun(Node node, string error)
+    {
+        node.State = NodeState.Failed;
+        node.Error = error;
+        if (!_options.KeepGoing && !_options.Plan) _stopDispatch = true;
+        Checked(node);
     }
 
     private void Queue(Node node)

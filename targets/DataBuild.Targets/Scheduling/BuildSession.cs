@@ -135,10 +135,7 @@ public sealed partial class BuildSession
                     // A resource estimate of this node threw (it reads an input that is damaged): this node fails alone.
                     queue.Dequeue();
                     _staleSignatures[node.Index] = null;
-                    node.State = NodeState.Failed;
-                    node.Error = e.Message;
-                    if (!_options.KeepGoing) _stopDispatch = true;
-                    Checked(node);
+                    FailUnrun(node, e.Message);
                     progress = true;
                     if (_stopDispatch) return;
                     continue;
