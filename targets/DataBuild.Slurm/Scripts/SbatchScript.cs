@@ -36,7 +36,13 @@ public static class SbatchScript
         if (spec.MemoryBytes is { } mem)
             o.Add("--mem=" + SlurmMemory.Format(mem));
         if (spec.Gpus is { } gpus and > 0)
-            o.Add("--gres=gpu:" + gpus.ToString(CultureInfo.InvariantCulture));
+        {
+            // --gpus-per-task needs a task count given, even the default one.
+            if (spec.GpusPerTask) o.Add("--ntasks=1");
+            o.Add((spec.GpusPerTask ? "--gpus-per-task=" : "--gres=gpu:") + gpus.ToString(CultureInfo.InvariantCulture));
+        }
+        if (spec.CpusPerGpu is { } cpusPerGpu)
+            o.Add("--cpus-per-gpu=" + cpusPerGpu.ToString(CultureInfo.InvariantCulture));
         if (spec.TimeLimit is { } time)
             o.Add("--time=" + SlurmDuration.Format(time));
         if (spec.Partition is { } partition)
@@ -45,6 +51,10 @@ public static class SbatchScript
             o.Add("--account=" + Value(account, "account"));
         if (spec.Qos is { } qos)
             o.Add("--qos=" + Value(qos, "qos"));
+        if (spec.Constraint is { } constraint)
+            o.Add("--constraint=" + Value(constraint, "constraint"));
+        if (spec.SignalSeconds is { } signal)
+            o.Add("--signal=B:USR1@" + signal.ToString(CultureInfo.InvariantCulture));
         if (spec.WorkingDirectory is { } dir)
             o.Add("--chdir=" + Value(dir, "working directory"));
         o.Add("--output=" + Value(spec.OutputPath, "output path"));

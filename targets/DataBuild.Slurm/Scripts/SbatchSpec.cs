@@ -7,6 +7,8 @@ namespace DataBuild.Slurm;
 /// <param name="ArrayFirst">First array index; with <paramref name="ArrayLast"/> the --array range.</param>
 /// <param name="Throttle">At most this many tasks at once ("%N"), or null for no limit.</param>
 /// <param name="OutputPath">Log path; keep "%A_%a" in it so every task writes its own file.</param>
+/// <param name="GpusPerTask">Ask for <paramref name="Gpus"/> with --gpus-per-task rather than --gres=gpu:N.</param>
+/// <param name="SignalSeconds">Send the batch shell SIGUSR1 this many seconds before the time limit (--signal=B:USR1@N).</param>
 /// <param name="Command">The worker's argv, run by every task; it reads $SLURM_ARRAY_TASK_ID itself.</param>
 public sealed record SbatchSpec(
     string JobName,
@@ -24,7 +26,11 @@ public sealed record SbatchSpec(
     string? Account = null,
     string? Qos = null,
     IReadOnlyList<string>? ExtraArguments = null,
-    string? WorkingDirectory = null)
+    string? WorkingDirectory = null,
+    string? Constraint = null,
+    bool GpusPerTask = false,
+    int? CpusPerGpu = null,
+    int? SignalSeconds = null)
 {
     public int TaskCount => ArrayLast - ArrayFirst + 1;
 }

@@ -98,7 +98,32 @@ public interface ITargetDefinition
 
     ITargetDefinition Gpus(int gpus);
 
+    /// <summary>The time limit a task asks of the batch scheduler.</summary>
     ITargetDefinition Walltime(TimeSpan limit);
+
+    /// <summary>The time limit per partition (e.g. from its input's size); an exception here fails that node alone.</summary>
+    ITargetDefinition Walltime(Func<ResourceContext, TimeSpan> limit);
+
+    /// <summary>The Slurm partition (queue) the target's tasks are submitted to, e.g. <c>long</c>.</summary>
+    ITargetDefinition SlurmPartition(string partition);
+
+    /// <summary>The Slurm account the target's tasks are charged to.</summary>
+    ITargetDefinition Account(string account);
+
+    /// <summary>The Slurm quality of service the target's tasks are submitted with.</summary>
+    ITargetDefinition Qos(string qos);
+
+    /// <summary>Node features the target's tasks need (<c>--constraint</c>), e.g. <c>haswell</c>.</summary>
+    ITargetDefinition Constraint(string features);
+
+    /// <summary>How the GPUs of <see cref="Gpus"/> are asked for: <c>--gres=gpu:N</c> (the default) or <c>--gpus-per-task=N</c>.</summary>
+    ITargetDefinition GpuOption(GpuOption option);
+
+    /// <summary>CPUs per allocated GPU (<c>--cpus-per-gpu</c>).</summary>
+    ITargetDefinition CpusPerGpu(int cpus);
+
+    /// <summary>Further sbatch options for this target's jobs, each one argument, e.g. <c>"--exclusive"</c>.</summary>
+    ITargetDefinition SbatchArguments(params string[] arguments);
 
     /// <summary>At most <paramref name="cap"/> tasks of this group at once, across targets (e.g. an external database).</summary>
     ITargetDefinition ConcurrencyGroup(string name, int cap);

@@ -23,6 +23,9 @@ public sealed record Invocation
     public long? MemoryMb { get; init; }
     public int Gpus { get; init; }
     public TimeSpan? Walltime { get; init; }
+
+    /// <summary>Queue, account, QoS and the rest, resolved from the command line, profile and DSL (time and GPUs are above).</summary>
+    public SchedulerSettings? Scheduler { get; init; }
     public int Attempt { get; init; } = 1;
 
     /// <summary>The node's task key (hex): a job found still running after a crash is adopted only when it matches.</summary>

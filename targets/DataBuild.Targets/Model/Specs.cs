@@ -25,7 +25,10 @@ public sealed record ResourceSpec
     public int Cores { get; init; } = 1;
     public Func<ResourceContext, long>? MemoryMb { get; init; }
     public int Gpus { get; init; }
-    public TimeSpan? Walltime { get; init; }
+    public Func<ResourceContext, TimeSpan>? Walltime { get; init; }
+
+    /// <summary>Queue, account, QoS, constraint, GPU options, sbatch arguments and checkpoint signal declared in the DSL.</summary>
+    public SchedulerSettings Scheduler { get; init; } = new();
     public string? Group { get; init; }
     public int GroupCap { get; init; }
     public int Retries { get; init; }

@@ -105,7 +105,33 @@ internal sealed class TargetBuilder(string name, Func<Target, string> nameOf) : 
 
     public ITargetDefinition Gpus(int gpus) { _resources = _resources with { Gpus = Math.Max(0, gpus) }; return this; }
 
-    public ITargetDefinition Walltime(TimeSpan limit) { _resources = _resources with { Walltime = limit }; return this; }
+    public ITargetDefinition Walltime(TimeSpan limit) =>
+        limit > TimeSpan.Zero ? Walltime(_ => limit) : throw new PipelineDefinitionException($"Target {name}: Walltime must be positive, got {limit}.");
+
+    public ITargetDefinition Walltime(Func<ResourceContext, TimeSpan> limit) { _resources = _resources with { Walltime = limit }; return this; }
+
+    public ITargetDefinition SlurmPartition(string partition) => Schedule(new SchedulerSettings { Partition = Named(partition, "SlurmPartition") });
+
+    public ITargetDefinition Account(string account) => Schedule(new SchedulerSettings { Account = Named(account, "Account") });
+
+    public ITargetDefinition Qos(string qos) => Schedule(new SchedulerSettings { Qos = Named(qos, "Qos") });
+
+    public ITargetDefinition Constraint(string features) => Schedule(new SchedulerSettings { Constraint = Named(features, "Constraint") });
+
+    public ITargetDefinition GpuOption(GpuOption option) => Schedule(new SchedulerSettings { GpuOption = option });
+
+    public ITargetDefinition CpusPerGpu(int cpus) => Schedule(new SchedulerSettings { CpusPerGpu = (int)Positive(cpus, "CpusPerGpu") });
+
+    public ITargetDefinition SbatchArguments(params string[] arguments) => Schedule(new SchedulerSettings { SbatchArguments = arguments.ToArray() });
+
+    private TargetBuilder Schedule(SchedulerSettings settings)
+    {
+        _resources = _resources with { Scheduler = settings.Over(_resources.Scheduler) };
+        return this;
+    }
+
+    private string Named(string value, string what) =>
+        !string.IsNullOrWhiteSpace(value) ? value : throw new PipelineDefinitionException($"Target {name}: {what} needs a name, got an empty one.");
 
     public ITargetDefinition ConcurrencyGroup(string group, int cap)
     {

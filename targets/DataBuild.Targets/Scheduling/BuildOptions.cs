@@ -1,4 +1,5 @@
 using DataBuild.Graph;
+using DataBuild.Model;
 
 namespace DataBuild.Scheduling;
 
@@ -13,4 +14,7 @@ public sealed record BuildOptions
 
     /// <summary>The command line, recorded with the run.</summary>
     public string Command { get; init; } = "";
+
+    /// <summary>Scheduler settings from the cluster profile and <c>--set</c>, over and under the DSL's.</summary>
+    public SchedulerProfile Scheduler { get; init; } = SchedulerProfile.Empty;
 }

@@ -128,7 +128,7 @@ public sealed partial class BuildSession
                 Invocation invocation;
                 try
                 {
-                    invocation = Invocations.For(node, _nodes, _staleSignatures[node.Index]!, _workspace, _runId);
+                    invocation = Invocations.For(node, _nodes, _staleSignatures[node.Index]!, _workspace, _runId, _options.Scheduler);
                 }
                 catch (DeclarationException e)
                 {

@@ -9,7 +9,8 @@ namespace DataBuild.Scheduling;
 public static class Invocations
 {
     /// <summary>What the executor is given to run a stale node: argv, inputs, staging and log paths, resources.</summary>
-    public static Invocation For(Node node, IReadOnlyList<Node> nodes, Signature signature, Workspace workspace, long runId)
+    public static Invocation For(Node node, IReadOnlyList<Node> nodes, Signature signature, Workspace workspace, long runId,
+        SchedulerProfile? profile = null)
     {
         var target = node.Target;
         var staging = $"{workspace.StateDirectory}/staging/{runId}/{Hash128.Of(node.Name).Short}";
@@ -22,6 +23,11 @@ public static class Invocations
             upstream[target.Dependencies[d].Target] = node.Dependencies[d]
                 .Select(i => new UpstreamBinding(nodes[i].Partition.ToString(), nodes[i].OutputPaths().ToDictionary(o => o.Name, o => o.Path)))
                 .ToArray();
+        var scheduler = (profile ?? SchedulerProfile.Empty).Resolve(target.Name, needTime => target.Resources.Scheduler with
+        {
+            Gpus = target.Resources.Gpus > 0 ? target.Resources.Gpus : null,
+            Walltime = needTime && node.WalltimeOverride is null ? WalltimeEstimate(node, signature, workspace) : null,
+        });
         var logPath = $"{workspace.StateDirectory}/logs/{target.Name}/{node.Partition.FileName}.log";
         return new Invocation
         {
@@ -37,11 +43,28 @@ public static class Invocations
             LogPath = logPath,
             Cores = target.Resources.Cores,
             MemoryMb = node.MemoryMbOverride ?? MemoryEstimate(node, signature, workspace),
-            Gpus = target.Resources.Gpus,
-            Walltime = node.WalltimeOverride ?? target.Resources.Walltime,
+            Gpus = scheduler.Gpus ?? 0,
+            Walltime = node.WalltimeOverride ?? scheduler.Walltime,
+            Scheduler = scheduler with { Gpus = null, Walltime = null },
             Attempt = Math.Max(1, node.Attempt),
             TaskKey = signature.Key.ToString(),
         };
+    }
+
+    private static TimeSpan? WalltimeEstimate(Node node, Signature signature, Workspace workspace)
+    {
+        if (node.Target.Resources.Walltime is not { } walltime) return null;
+        TimeSpan limit;
+        try
+        {
+            limit = walltime(new ResourceContext(node.Partition, workspace.FileSystem.FullPath, signature.InputPaths, workspace.FileSystem));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new DeclarationException($"its time limit (.Walltime) failed: {e.Message}", e);
+        }
+        return limit > TimeSpan.Zero ? limit
+            : throw new DeclarationException($"its time limit (.Walltime) must be positive, got {limit}.", new ArgumentOutOfRangeException(nameof(limit)));
     }
 
     private static long? MemoryEstimate(Node node, Signature signature, Workspace workspace)

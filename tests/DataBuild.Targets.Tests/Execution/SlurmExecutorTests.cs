@@ -44,6 +44,35 @@ public sealed class SlurmExecutorTests : IDisposable
     }
 
     [Fact]
+    public void Nodes_of_one_target_with_different_scheduler_settings_go_to_different_arrays_each_asking_for_its_own()
+    {
+        using var executor = _cluster.Executor(pack: 1);
+        var big = new SchedulerSettings
+        {
+            Partition = "long", Account = "desi", Qos = "shared", Constraint = "haswell", GpuOption = GpuOption.GpusPerTask, CpusPerGpu = 32,
+            SbatchArguments = ["--exclusive"],
+        };
+        var small = new SchedulerSettings { Partition = "debug" };
+
+        Offer(executor, [
+            .. Nodes(2).Select(n => n with { Scheduler = big, Gpus = 1, Walltime = TimeSpan.FromHours(36) }),
+            .. Nodes(3).Select((n, i) => n with { Node = $"T[m{i}]", Scheduler = small, Walltime = TimeSpan.FromMinutes(30) }),
+        ]);
+
+        Assert.Equal(2, _cluster.Client.SubmitCalls);
+        var jobs = _cluster.Client.Tasks.GroupBy(t => t.Id.JobId).Select(g => g.First().Options).ToList();
+        var longJob = Assert.Single(jobs, o => o["partition"] == "long");
+        Assert.Equal(("desi", "shared", "haswell", "1", "32", "1-12:00:00"),
+            (longJob["account"], longJob["qos"], longJob["constraint"], longJob["gpus-per-task"], longJob["cpus-per-gpu"], longJob["time"]));
+        Assert.False(longJob.ContainsKey("cpus-per-task"));
+        Assert.True(longJob.ContainsKey("exclusive"));
+        var debugJob = Assert.Single(jobs, o => o["partition"] == "debug");
+        Assert.Equal(("1", "0-00:30:00"), (debugJob["cpus-per-task"], debugJob["time"]));
+        Assert.False(debugJob.ContainsKey("account"));
+        Assert.Equal(3, _cluster.Client.Tasks.Count(t => t.Options["partition"] == "debug"));
+    }
+
+    [Fact]
     public void Arrays_are_chunked_below_MaxArraySize()
     {
         using var cluster = new FakeSlurmCluster(new SlurmConfig(new Dictionary<string, string> { ["MaxArraySize"] = "3", ["MaxJobCount"] = "1000" }));

@@ -19,6 +19,7 @@ public sealed class DeclarationFailureTests : IDisposable
             .PartitionedBy("quad", Enumerable.Range(0, 4))
             .Parameter("threshold", p => broken == "parameter" && p["quad"] == "2" ? throw new InvalidDataException("raw/q2.parquet: truncated") : 0.5)
             .MemoryMb(r => broken == "memory" && r.Partition["quad"] == "2" ? throw new InvalidDataException("raw/q2.parquet: truncated") : 64)
+            .Walltime(r => broken == "walltime" && r.Partition["quad"] == "2" ? throw new InvalidDataException("raw/q2.parquet: truncated") : TimeSpan.FromMinutes(5))
             .Output("features/q{quad}")
             .Executes("write", "{out}", "features {quad}");
 
@@ -37,6 +38,7 @@ public sealed class DeclarationFailureTests : IDisposable
     [Theory]
     [InlineData("parameter", "parameter 'threshold' could not be evaluated: raw/q2.parquet: truncated")]
     [InlineData("memory", "its memory estimate (.MemoryMb) failed: raw/q2.parquet: truncated")]
+    [InlineData("walltime", "its time limit (.Walltime) failed: raw/q2.parquet: truncated")]
     [InlineData("mapping", "mapping its dependency on Features failed: no quad 2 in the index")]
     public async Task A_throwing_declaration_fails_its_node_with_the_message_and_keep_going_builds_the_rest(string broken, string error)
     {

@@ -42,9 +42,10 @@ public sealed partial class SlurmExecutor(ISlurmClient client, SlurmExecutorOpti
     {
         if (_buffer.Count > 0)
         {
-            // Same target and resources: one set of #SBATCH lines, so one array. Memory is bucketed (at most 50 % more than asked)
-            // so that a target whose memory grows with its data still makes a few arrays, not one per size.
-            foreach (var group in _buffer.GroupBy(i => (i.Target, i.Cores, Memory: MemoryBucket(i.MemoryMb), i.Gpus, i.Walltime)))
+            // Same target, resources and scheduler settings: one set of #SBATCH lines, so one array. Memory is bucketed (at most
+            // 50 % more than asked) so that a target whose memory grows with its data still makes a few arrays, not one per size.
+            foreach (var group in _buffer.GroupBy(i => (i.Target, i.Cores, Memory: MemoryBucket(i.MemoryMb), i.Gpus, i.Walltime,
+                         Settings: i.Scheduler?.GroupKey())))
             {
                 var memory = group.Max(i => i.MemoryMb);
                 Plan(group.Key.Target, group.Select(i => i with { MemoryMb = memory }).ToList());
@@ -126,6 +127,7 @@ public sealed partial class SlurmExecutor(ISlurmClient client, SlurmExecutorOpti
         var parallel = Math.Min(Math.Max(1, options.PackParallel), planned.Pack);
         // A pack runs `parallel` nodes at once and K nodes in turn: it needs that many nodes' CPUs and memory, and their time in sequence.
         var rounds = (planned.Pack + parallel - 1) / parallel;
+        var settings = first.Scheduler ?? new SchedulerSettings();
         return new SbatchSpec(
             JobName: "databuild-" + planned.Target,
             ArrayFirst: 0,
@@ -133,15 +135,19 @@ public sealed partial class SlurmExecutor(ISlurmClient client, SlurmExecutorOpti
             Command: [.. options.WorkerCommand, "--manifest", files.Manifest, "--pack", planned.Pack.ToString(CultureInfo.InvariantCulture)],
             OutputPath: fileSystem.FullPath(files.Logs) + "/%A_%a.out",
             Throttle: options.ArrayThrottle,
-            CpusPerTask: first.Cores * parallel,
+            // Slurm refuses --cpus-per-task together with --cpus-per-gpu: the CPUs then follow the GPUs.
+            CpusPerTask: settings.CpusPerGpu is null || first.Gpus == 0 ? first.Cores * parallel : null,
             MemoryBytes: first.MemoryMb * SlurmMemory.MiB * parallel,
             Gpus: first.Gpus > 0 ? first.Gpus * parallel : null,
             TimeLimit: first.Walltime * rounds,
-            Partition: options.Partition,
-            Account: options.Account,
-            Qos: options.Qos,
-            ExtraArguments: options.SbatchArguments,
-            WorkingDirectory: options.WorkingDirectory);
+            Partition: settings.Partition ?? options.Partition,
+            Account: settings.Account ?? options.Account,
+            Qos: settings.Qos ?? options.Qos,
+            ExtraArguments: [.. options.SbatchArguments, .. settings.SbatchArguments ?? []],
+            WorkingDirectory: options.WorkingDirectory,
+            Constraint: settings.Constraint,
+            GpusPerTask: settings.GpuOption == GpuOption.GpusPerTask,
+            CpusPerGpu: first.Gpus > 0 ? settings.CpusPerGpu : null);
     }
 
     public void Dispose()
