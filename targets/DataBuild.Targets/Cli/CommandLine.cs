@@ -16,7 +16,10 @@ public sealed class CommandLine
 
     /// <summary>Engine options that take exactly one value.</summary>
     public static readonly HashSet<string> SingleValued = ["jobs", "executor", "params", "format", "rows", "state-dir",
-        "pack", "pack-parallel", "poll-interval", "partition", "account", "qos", "sbatch-args", "array-throttle", "manifest", "index"];
+        "pack", "pack-parallel", "poll-interval", "partition", "account", "qos", "sbatch-args", "array-throttle", "manifest", "index", "profile"];
+
+    /// <summary>Engine options that take one or more values, up to the next option; given again, they add more.</summary>
+    public static readonly HashSet<string> MultiValued = ["set"];
 
     private static readonly Dictionary<string, string> ShortNames = new() { ["j"] = "jobs", ["k"] = "keep-going", ["h"] = "help", ["v"] = "verbose" };
 
@@ -82,7 +85,7 @@ public sealed class CommandLine
             while (i < args.Count && !IsOption(args[i]) && values.Count < max) values.Add(args[i++]);
             // An engine option says here that it needs a value; a parameter's is checked when it is bound, and an
             // unknown option is reported as unknown, with the names it is close to.
-            if (values.Count == 0 && (SingleValued.Contains(name) || valuedParameters?.Contains(name) != false))
+            if (values.Count == 0 && (SingleValued.Contains(name) || MultiValued.Contains(name) || valuedParameters?.Contains(name) != false))
                 throw new UsageException($"Option --{name} needs a value.");
         }
         return line;

@@ -32,6 +32,7 @@ internal static partial class Commands
             Plan = plan,
             KeepGoing = line.Has("keep-going"),
             Command = "./build.sh " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1)),
+            Scheduler = ClusterProfile.Load(line, Environment.CurrentDirectory, model.Order),
         };
 
         if (plan)

@@ -160,8 +160,9 @@ public static class DataBuildHost
     {
         foreach (var option in line.Options.Keys)
         {
-            if (CommandLine.Flags.Contains(option) || CommandLine.SingleValued.Contains(option) || IsParameter(option)) continue;
-            var known = CommandLine.Flags.Concat(CommandLine.SingleValued).Concat(parameters.Select(p => p.Option));
+            if (CommandLine.Flags.Contains(option) || CommandLine.SingleValued.Contains(option) || CommandLine.MultiValued.Contains(option)
+                || IsParameter(option)) continue;
+            var known = CommandLine.Flags.Concat(CommandLine.SingleValued).Concat(CommandLine.MultiValued).Concat(parameters.Select(p => p.Option));
             throw new UsageException($"Unknown option --{option}.{NearNames.Hint(option, known, "--", "")} Run ./build.sh --help for the options.");
         }
 

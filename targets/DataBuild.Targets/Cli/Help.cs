@@ -39,6 +39,8 @@ internal static class Help
         o.WriteLine("  --poll-interval S      slurm: seconds between squeue calls (default 30)");
         o.WriteLine("  --partition P, --account A, --qos Q, --array-throttle N, --sbatch-args \"...\"");
         o.WriteLine("                         slurm: passed to sbatch (--array=...%N for the throttle)");
+        o.WriteLine("  --profile FILE         slurm: cluster profile (default ./databuild.yaml): settings for all targets and by target");
+        o.WriteLine("  --set T.key=value      slurm: one setting of target T for this run, e.g. --set Features.partition=debug");
         o.WriteLine("  --params FILE          parameters from a YAML or JSON file");
         o.WriteLine("  -v, --verbose          list every node in plans and reports");
         o.WriteLine("  --no-progress          plain progress lines even on a terminal");
