@@ -21,6 +21,12 @@ public interface ISlurmClient
     /// <summary>The cluster's limits and settings (scontrol show config).</summary>
     Task<SlurmConfig> ConfigAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>Every partition's time and memory limits (scontrol show partition).</summary>
+    Task<IReadOnlyList<PartitionLimits>> PartitionsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Every QoS's limits (sacctmgr show qos); empty when accounting is not configured.</summary>
+    Task<IReadOnlyList<QosLimits>> QosAsync(CancellationToken cancellationToken = default);
+
     /// <summary>True when sacct answers: accounting is configured and slurmdbd is up.</summary>
     Task<bool> IsAccountingAvailableAsync(CancellationToken cancellationToken = default);
 }

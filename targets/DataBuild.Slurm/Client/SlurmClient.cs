@@ -67,6 +67,22 @@ public sealed class SlurmClient(ICommandRunner? runner = null) : ISlurmClient
         return _config = ScontrolConfigParser.Parse(result.StandardOutput);
     }
 
+    public async Task<IReadOnlyList<PartitionLimits>> PartitionsAsync(CancellationToken cancellationToken = default)
+    {
+        var result = await RunAsync("scontrol", ["--oneliner", "show", "partition"], cancellationToken).ConfigureAwait(false);
+        if (result.ExitCode != 0)
+            throw new SlurmCommandException(result, "Is slurmctld up? Try `scontrol ping`.");
+        return LimitsParser.ParsePartitions(result.StandardOutput);
+    }
+
+    public async Task<IReadOnlyList<QosLimits>> QosAsync(CancellationToken cancellationToken = default)
+    {
+        if (!(await ConfigAsync(cancellationToken).ConfigureAwait(false)).AccountingConfigured) return [];
+        var result = await RunAsync("sacctmgr", LimitsParser.QosArguments, cancellationToken).ConfigureAwait(false);
+        // QoS limits are only enforced through the accounting database: without an answer there is nothing to check against.
+        return result.ExitCode == 0 ? LimitsParser.ParseQos(result.StandardOutput) : [];
+    }
+
     public async Task<bool> IsAccountingAvailableAsync(CancellationToken cancellationToken = default)
     {
         if (_accounting is { } known)

@@ -31,6 +31,11 @@ internal static class ClusterProfile
             throw new UsageException($"--profile {path}: no such file. Give the path of a cluster profile (YAML), or leave the option out to use ./{DefaultFile} when there is one.");
         path ??= Path.Combine(workingDirectory, DefaultFile) is var found && File.Exists(found) ? found : null;
         var profile = path is null ? SchedulerProfile.Empty : Parse(File.ReadAllText(path), Display(path, workingDirectory), targets);
+        // The build-wide --partition, --account and --qos are this run's defaults: over the profile's, under what a target says.
+        var flags = new SchedulerSettings();
+        foreach (var name in (string[])["partition", "account", "qos"])
+            if (line.Value(name) is { } value) flags = Setting(name, value, $"--{name} {value}", () => $"--{name}").Over(flags);
+        profile = profile with { Defaults = flags.Over(profile.Defaults) };
         return line.Options.TryGetValue("set", out var sets) ? profile with { CommandLine = ParseSets(sets, targets) } : profile;
     }
 

@@ -38,6 +38,20 @@ public class RealClusterTests(LocalCluster cluster)
     }
 
     [Fact]
+    public async Task Reads_the_partitions_limits_and_the_QoS_list_from_the_cluster()
+    {
+        var client = new SlurmClient();
+
+        var partitions = await client.PartitionsAsync();
+        var qos = await client.QosAsync();
+
+        var debug = Assert.Single(partitions, p => p.Name == "debug");
+        Assert.True(debug.IsDefault);
+        if ((await client.ConfigAsync()).AccountingConfigured) Assert.Contains(qos, q => q.Name == "normal");
+        else Assert.Empty(qos);
+    }
+
+    [Fact]
     public async Task Reads_state_exit_code_and_memory_from_sacct_when_accounting_is_on()
     {
         using var dir = new TempDirectory(cluster.Scratch);

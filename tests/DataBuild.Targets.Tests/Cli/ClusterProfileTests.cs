@@ -111,6 +111,19 @@ public sealed class ClusterProfileTests
     }
 
     [Fact]
+    public void The_build_wide_partition_option_is_over_the_profile_defaults_and_under_a_target_setting()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(Path.Combine(dir.Path, "databuild.yaml"), "defaults:\n  partition: debug\n  account: a\n");
+        var line = CommandLine.Parse(["Features", "--partition", "short"], new HashSet<string>());
+
+        var profile = ClusterProfile.Load(line, dir.Path, Targets);
+
+        Assert.Equal(("short", "a"), (profile.Defaults.Partition, profile.Defaults.Account));
+        Assert.Equal("long", profile.Resolve("Features", _ => new SchedulerSettings { Partition = "long" }).Partition);
+    }
+
+    [Fact]
     public void A_profile_option_naming_a_missing_file_is_a_usage_error()
     {
         var line = CommandLine.Parse(["Features", "--profile", "/nonexistent/cluster.yaml"], new HashSet<string>());

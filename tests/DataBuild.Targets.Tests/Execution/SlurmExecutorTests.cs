@@ -46,6 +46,7 @@ public sealed class SlurmExecutorTests : IDisposable
     [Fact]
     public void Nodes_of_one_target_with_different_scheduler_settings_go_to_different_arrays_each_asking_for_its_own()
     {
+        _cluster.Client.Partitions = [new PartitionLimits("debug", true, null, null, null), new PartitionLimits("long", false, null, null, null)];
         using var executor = _cluster.Executor(pack: 1);
         var big = new SchedulerSettings
         {
@@ -70,6 +71,98 @@ public sealed class SlurmExecutorTests : IDisposable
         Assert.Equal(("1", "0-00:30:00"), (debugJob["cpus-per-task"], debugJob["time"]));
         Assert.False(debugJob.ContainsKey("account"));
         Assert.Equal(3, _cluster.Client.Tasks.Count(t => t.Options["partition"] == "debug"));
+    }
+
+    private static Invocation Timed(Invocation node, TimeSpan time, SchedulerSettings? settings = null) =>
+        node with { Walltime = time, Scheduler = settings ?? new SchedulerSettings() };
+
+    private static SchedulerSettings FromProfile(string partition, string time) => new()
+    {
+        Partition = partition,
+        Origins = new Dictionary<string, string> { ["time"] = time },
+    };
+
+    [Fact]
+    public async Task A_time_above_the_partitions_MaxTime_is_refused_before_any_sbatch_naming_value_limit_and_profile_line()
+    {
+        _cluster.Client.Partitions = [new PartitionLimits("debug", true, TimeSpan.FromMinutes(30), null, null)];
+        using var executor = _cluster.Executor(pack: 1);
+
+        Offer(executor, Timed(Nodes(1)[0], TimeSpan.FromHours(2), FromProfile("debug", "databuild.yaml:4 (targets.T.time)")));
+        var result = Assert.Single(await FakeSlurmCluster.WaitFor(executor, 1));
+
+        Assert.Equal(0, _cluster.Client.SubmitCalls);
+        Assert.Equal(BuildStatus.Failed, result.Status);
+        Assert.Equal("not submitted: T asks for --time=0-02:00:00 (set by databuild.yaml:4 (targets.T.time)) on partition 'debug', above its MaxTime of " +
+            "0-00:30:00. Ask for less time, or for a partition that allows it (--set T.partition=...).", result.Message);
+        Assert.Null(result.Retry);
+        Assert.Equal(0, executor.Running);
+    }
+
+    [Fact]
+    public async Task A_partition_or_QoS_the_cluster_does_not_have_is_refused_with_the_near_name()
+    {
+        _cluster.Client.Partitions = [new PartitionLimits("debug", true, null, null, null), new PartitionLimits("long", false, null, null, null)];
+        _cluster.Client.Qos = [new QosLimits("normal", null), new QosLimits("short", TimeSpan.FromHours(1))];
+        using var executor = _cluster.Executor(pack: 1);
+
+        Offer(executor, Nodes(1, "A")[0] with { Scheduler = new SchedulerSettings { Partition = "lon" } },
+            Nodes(1, "B")[0] with { Scheduler = new SchedulerSettings { Qos = "shrt" } });
+        var results = (await FakeSlurmCluster.WaitFor(executor, 2)).OrderBy(r => r.Node).ToList();
+
+        Assert.Equal(0, _cluster.Client.SubmitCalls);
+        Assert.Equal("not submitted: A asks for partition 'lon', which this cluster does not have. Did you mean 'long'? Partitions are: debug, long.",
+            results[0].Message);
+        Assert.Equal("not submitted: B asks for QoS 'shrt', which this cluster does not have. Did you mean 'short'? QoS are: normal, short.",
+            results[1].Message);
+    }
+
+    [Fact]
+    public async Task Memory_above_MaxMemPerNode_or_MaxMemPerCPU_and_time_above_a_QoS_MaxWall_are_refused()
+    {
+        _cluster.Client.Partitions = [new PartitionLimits("debug", true, null, 1000 * SlurmMemory.MiB, null),
+            new PartitionLimits("small", false, null, null, 100 * SlurmMemory.MiB)];
+        _cluster.Client.Qos = [new QosLimits("short", TimeSpan.FromHours(1))];
+        using var executor = _cluster.Executor(pack: 1);
+
+        Offer(executor, FakeSlurmCluster.Node("n0", "Big", memoryMb: 2000),
+            FakeSlurmCluster.Node("n0", "PerCpu", memoryMb: 300) with { Cores = 2, Scheduler = new SchedulerSettings { Partition = "small" } },
+            Timed(FakeSlurmCluster.Node("n0", "Long"), TimeSpan.FromHours(3), new SchedulerSettings { Qos = "short" }),
+            FakeSlurmCluster.Node("n0", "Fits", memoryMb: 200) with { Cores = 2, Scheduler = new SchedulerSettings { Partition = "small" } });
+        var results = (await FakeSlurmCluster.WaitFor(executor, 3)).ToDictionary(r => r.Node, r => r.Message);
+
+        Assert.Equal(1, _cluster.Client.SubmitCalls); // Fits
+        Assert.StartsWith("not submitted: Big asks for --mem=2000M (from .MemoryMb) on partition 'debug', above its MaxMemPerNode of 1000M.", results["Big[n0]"]);
+        Assert.StartsWith("not submitted: PerCpu asks for --mem=300M (from .MemoryMb) with 2 CPU(s) on partition 'small', above its MaxMemPerCPU of 100M per CPU.",
+            results["PerCpu[n0]"]);
+        Assert.StartsWith("not submitted: Long asks for --time=0-03:00:00 with QoS 'short', above its MaxWall of 0-01:00:00.", results["Long[n0]"]);
+    }
+
+    [Fact]
+    public async Task A_timeout_retry_never_asks_for_more_than_the_partitions_MaxTime()
+    {
+        _cluster.Client.Partitions = [new PartitionLimits("debug", true, TimeSpan.FromMinutes(90), null, null)];
+        using var executor = _cluster.Executor(pack: 1);
+        Offer(executor, Timed(Nodes(1)[0], TimeSpan.FromHours(1)));
+
+        _cluster.Client.TimeOut(_cluster.Client.Tasks.Single().Id);
+        var result = Assert.Single(await FakeSlurmCluster.WaitFor(executor, 1));
+
+        Assert.Equal(BuildStatus.TimedOut, result.Status);
+        Assert.Equal(TimeSpan.FromMinutes(90), result.Retry?.Walltime);
+        Assert.Contains("capped at 0-01:30:00", result.Message);
+    }
+
+    [Fact]
+    public void A_pack_holds_no_more_nodes_in_turn_than_fit_in_MaxTime()
+    {
+        _cluster.Client.Partitions = [new PartitionLimits("debug", true, TimeSpan.FromMinutes(50), null, null)];
+        using var executor = _cluster.Executor(pack: 10);
+
+        Offer(executor, Nodes(7).Select(n => Timed(n, TimeSpan.FromMinutes(20))).ToArray());
+
+        Assert.Equal(4, _cluster.Client.Tasks.Count); // 2 nodes of 20 min per task within 50 min
+        Assert.All(_cluster.Client.Tasks, t => Assert.Equal("0-00:40:00", t.Options["time"]));
     }
 
     [Fact]

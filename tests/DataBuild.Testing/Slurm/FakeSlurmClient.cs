@@ -26,6 +26,13 @@ public sealed class FakeSlurmClient : ISlurmClient
     }
 
     public SlurmConfig Config { get; set; }
+
+    /// <summary>The partitions and their limits (scontrol show partition): one default partition without limits unless set.</summary>
+    public IReadOnlyList<PartitionLimits> Partitions { get; set; } = [new PartitionLimits("debug", IsDefault: true, null, null, null)];
+
+    public IReadOnlyList<QosLimits> Qos { get; set; } = [];
+
+    public int PartitionCalls { get; private set; }
     public bool AccountingEnabled { get; set; }
     public FakeMemoryEnforcement MemoryEnforcement { get; set; } = FakeMemoryEnforcement.Cgroup;
 
@@ -101,6 +108,14 @@ public sealed class FakeSlurmClient : ISlurmClient
             return System.Threading.Tasks.Task.FromResult(records);
         }
     }
+
+    public Task<IReadOnlyList<PartitionLimits>> PartitionsAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate) PartitionCalls++;
+        return System.Threading.Tasks.Task.FromResult(Partitions);
+    }
+
+    public Task<IReadOnlyList<QosLimits>> QosAsync(CancellationToken cancellationToken = default) => System.Threading.Tasks.Task.FromResult(Qos);
 
     public Task CancelAsync(IReadOnlyCollection<long> jobIds, CancellationToken cancellationToken = default)
     {

@@ -23,7 +23,7 @@ public sealed partial class SlurmExecutor
         SettleDelivered();
         while (true)
         {
-            var results = new List<RunResult>();
+            var results = TakeRefused();
             CollectResultFiles(results);
             if (_cancelling)
             {
@@ -208,7 +208,7 @@ public sealed partial class SlurmExecutor
             return Failure(node, $"FAILED: Slurm task {node.Task} completed but wrote no result for this node (did the worker crash?); Slurm log: {node.SlurmLog}; log: {invocation.LogPath}");
         var kind = FailureKinds.From(how) ?? FailureKind.NodeFailure;
         var lastPeak = state.LastGoodPeakRssKb(invocation.Node);
-        var decision = options.Retry.Decide(new FailedAttempt(kind, invocation.Attempt, invocation.MemoryMb * SlurmMemory.MiB, invocation.Walltime,
+        var decision = RetryPolicyOf(invocation).Decide(new FailedAttempt(kind, invocation.Attempt, invocation.MemoryMb * SlurmMemory.MiB, invocation.Walltime,
             lastPeak * 1024));
         var label = kind switch
         {

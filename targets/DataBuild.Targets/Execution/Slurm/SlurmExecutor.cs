@@ -48,7 +48,9 @@ public sealed partial class SlurmExecutor(ISlurmClient client, SlurmExecutorOpti
                          Settings: i.Scheduler?.GroupKey())))
             {
                 var memory = group.Max(i => i.MemoryMb);
-                Plan(group.Key.Target, group.Select(i => i with { MemoryMb = memory }).ToList());
+                var nodes = group.Select(i => i with { MemoryMb = memory }).ToList();
+                if (Refusal(nodes[0], Parallel(nodes.Count)) is { } why) Refuse(nodes, why);
+                else Plan(group.Key.Target, nodes);
             }
             _buffer.Clear();
         }
@@ -67,6 +69,9 @@ public sealed partial class SlurmExecutor(ISlurmClient client, SlurmExecutorOpti
     {
         var history = options.Pack is null ? state.RecentWallSeconds(target).Select(TimeSpan.FromSeconds).ToList() : [];
         var plan = PackPlanner.Plan(nodes.Count, options.Pack, history, options.PackParallel);
+        // A pack's nodes run in turn within one time limit: never more of them than MaxTime allows.
+        if (MaxPackOf(nodes[0], Parallel(plan.ItemsPerTask)) is { } most && plan.ItemsPerTask > most)
+            plan = new PackPlan(most, (nodes.Count + most - 1) / most, $"{plan.Reason}, at most {most} within the time limit");
         var packs = nodes.Chunk(plan.ItemsPerTask).ToList();
         foreach (var chunk in ArrayChunker.Split(packs.Count, Limits()))
             _unsubmitted.Enqueue(new PlannedArray(target, packs.GetRange(chunk.FirstTask, chunk.Count), plan.ItemsPerTask, plan.Reason));
@@ -124,7 +129,7 @@ public sealed partial class SlurmExecutor(ISlurmClient client, SlurmExecutorOpti
 
     private SbatchSpec Spec(PlannedArray planned, Invocation first, ArrayFiles files)
     {
-        var parallel = Math.Min(Math.Max(1, options.PackParallel), planned.Pack);
+        var parallel = Parallel(planned.Pack);
         // A pack runs `parallel` nodes at once and K nodes in turn: it needs that many nodes' CPUs and memory, and their time in sequence.
         var rounds = (planned.Pack + parallel - 1) / parallel;
         var settings = first.Scheduler ?? new SchedulerSettings();
@@ -149,6 +154,9 @@ public sealed partial class SlurmExecutor(ISlurmClient client, SlurmExecutorOpti
             GpusPerTask: settings.GpuOption == GpuOption.GpusPerTask,
             CpusPerGpu: first.Gpus > 0 ? settings.CpusPerGpu : null);
     }
+
+    /// <summary>Nodes an array task of packs of <paramref name="pack"/> runs at once.</summary>
+    private int Parallel(int pack) => Math.Min(Math.Max(1, options.PackParallel), Math.Max(1, pack));
 
     public void Dispose()
     {
