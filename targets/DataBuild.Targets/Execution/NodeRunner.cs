@@ -40,6 +40,7 @@ public sealed class NodeRunner(IFileSystem fileSystem, IProcessRunner processes,
         if (cancellation.IsCancellationRequested) return Fail(BuildStatus.Cancelled, "cancelled");
         if (invocation.Argv is { } argv)
         {
+            if (invocation.CheckpointDirectory is { } checkpoint) fileSystem.CreateDirectory(checkpoint);
             ProcessOutcome outcome;
             try
             {
@@ -61,7 +62,7 @@ public sealed class NodeRunner(IFileSystem fileSystem, IProcessRunner processes,
             try
             {
                 using var log = new StreamWriter(fileSystem.Append(invocation.LogPath)) { AutoFlush = true };
-                inProcess.Run(new TaskContext(invocation, fileSystem.FullPath, log, cancellation));
+                inProcess.Run(new TaskContext(invocation, fileSystem.FullPath, log, cancellation, fileSystem.CreateDirectory));
             }
             catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
             {
@@ -103,6 +104,8 @@ public sealed class NodeRunner(IFileSystem fileSystem, IProcessRunner processes,
         }
         foreach (var o in invocation.Outputs) fileSystem.Replace(o.StagingPath, o.Path);
         RemoveEmptiedStaging(invocation);
+        // Done: what the attempts saved to resume from is of no use any more.
+        if (invocation.CheckpointDirectory is { } done && fileSystem.Stat(done) is not null) fileSystem.Delete(done);
         AppendLog(invocation.LogPath, $"== ok in {stopwatch.Elapsed.TotalSeconds:F2} s");
         return new RunResult
         {

@@ -85,9 +85,16 @@ public static class ArgvTemplate
         return elements;
     }
 
+    /// <summary>
+    /// What <c>{checkpoint}</c> stands for in the task key: the placeholder itself, so that where checkpoints are kept never
+    /// changes a key (the invocation gets the real directory).
+    /// </summary>
+    public const string CheckpointPlaceholder = "{checkpoint}";
+
     /// <summary>Resolves the standard placeholders of a node.</summary>
     public static Resolver For(PartitionKey partition, Func<string, string> outputPath, IReadOnlyDictionary<string, string[]> inputs,
-        Func<string, string, IReadOnlyList<string>> upstreamOutputs, IReadOnlyDictionary<string, string> parameters, int cores, string owner) =>
+        Func<string, string, IReadOnlyList<string>> upstreamOutputs, IReadOnlyDictionary<string, string> parameters, int cores, string owner,
+        string checkpoint = CheckpointPlaceholder) =>
         placeholder =>
         {
             var (kind, arg) = Split(placeholder);
@@ -106,10 +113,12 @@ public static class ArgvTemplate
                         : throw new InvalidOperationException($"{owner}: {{param:{arg}}} names no parameter. Parameters: {string.Join(", ", parameters.Keys)}.");
                 case "cores":
                     return [cores.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+                case "checkpoint":
+                    return [checkpoint];
                 default:
                     return partition.TryGet(placeholder, out var dim) ? [dim]
                         : throw new InvalidOperationException(
-                            $"{owner}: unknown placeholder {{{placeholder}}}. Use {{out}}, {{out:name}}, {{in:name}}, {{deps:Target}}, {{param:name}}, {{cores}} or a dimension ({string.Join(", ", partition.Names)}).");
+                            $"{owner}: unknown placeholder {{{placeholder}}}. Use {{out}}, {{out:name}}, {{in:name}}, {{deps:Target}}, {{param:name}}, {{cores}}, {{checkpoint}} or a dimension ({string.Join(", ", partition.Names)}).");
             }
         };
 }

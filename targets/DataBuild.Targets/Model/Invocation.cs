@@ -18,6 +18,9 @@ public sealed record Invocation
     public string[]? Argv { get; init; }
 
     public required string StagingDirectory { get; init; }
+
+    /// <summary>Kept across failed attempts, time limits, preemptions and driver restarts; removed once the node succeeds.</summary>
+    public string? CheckpointDirectory { get; init; }
     public required string LogPath { get; init; }
     public int Cores { get; init; } = 1;
     public long? MemoryMb { get; init; }

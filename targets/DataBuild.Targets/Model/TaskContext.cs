@@ -8,8 +8,12 @@ public sealed class TaskContext
     private readonly Invocation _invocation;
     private readonly Func<string, string> _fullPath;
 
-    internal TaskContext(Invocation invocation, Func<string, string> fullPath, TextWriter log, CancellationToken cancellation)
+    private readonly Action<string>? _createDirectory;
+
+    internal TaskContext(Invocation invocation, Func<string, string> fullPath, TextWriter log, CancellationToken cancellation,
+        Action<string>? createDirectory = null)
     {
+        _createDirectory = createDirectory;
         _invocation = invocation;
         _fullPath = fullPath;
         Partition = PartitionKey.Parse(invocation.Partition);
@@ -28,6 +32,21 @@ public sealed class TaskContext
     public int Cores => _invocation.Cores;
 
     public int Attempt => _invocation.Attempt;
+
+    /// <summary>
+    /// An absolute directory that survives failed attempts, time limits, preemptions and restarts of the build, and is
+    /// removed once this node succeeds: save progress here and resume from it. Its contents are never part of the task key.
+    /// </summary>
+    public string CheckpointDirectory
+    {
+        get
+        {
+            var directory = _invocation.CheckpointDirectory
+                ?? throw new InvalidOperationException($"Target {_invocation.Target}: this run gives the task no checkpoint directory.");
+            _createDirectory?.Invoke(directory);
+            return _fullPath(directory);
+        }
+    }
 
     /// <summary>The absolute staging path to write output <paramref name="name"/> to.</summary>
     public string Output(string name = OutputSpec.DefaultName) =>

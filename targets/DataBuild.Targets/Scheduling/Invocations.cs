@@ -15,9 +15,14 @@ public static class Invocations
         var target = node.Target;
         var staging = $"{workspace.StateDirectory}/staging/{runId}/{Hash128.Of(node.Name).Short}";
         var outputs = node.OutputPaths().Select((o, i) => new OutputBinding(o.Name, o.Path, $"{staging}/{i}/{Path.GetFileName(o.Path)}", o.IsDirectory)).ToList();
+        // Argv tasks get one only when they ask for it, so that a million nodes do not make a million directories.
+        var checkpoint = target.Task is not ArgvTaskSpec spec || spec.Template.Any(a => a.Contains(ArgvTemplate.CheckpointPlaceholder, StringComparison.Ordinal))
+            ? CheckpointDirectory(workspace, node)
+            : null;
         string[]? argv = null;
         if (target.Task is ArgvTaskSpec)
-            argv = SignatureBuilder.ExpandArgv(node, nodes, signature.InputPaths, signature.Parameters, name => outputs.First(o => o.Name == name).StagingPath);
+            argv = SignatureBuilder.ExpandArgv(node, nodes, signature.InputPaths, signature.Parameters, name => outputs.First(o => o.Name == name).StagingPath,
+                checkpoint is null ? ArgvTemplate.CheckpointPlaceholder : workspace.FileSystem.FullPath(checkpoint));
         var upstream = new Dictionary<string, UpstreamBinding[]>(StringComparer.Ordinal);
         for (var d = 0; d < target.Dependencies.Count; d++)
             upstream[target.Dependencies[d].Target] = node.Dependencies[d]
@@ -40,6 +45,7 @@ public static class Invocations
             Parameters = signature.Parameters,
             Argv = argv,
             StagingDirectory = staging,
+            CheckpointDirectory = checkpoint,
             LogPath = logPath,
             Cores = target.Resources.Cores,
             MemoryMb = node.MemoryMbOverride ?? MemoryEstimate(node, signature, workspace),
@@ -50,6 +56,13 @@ public static class Invocations
             TaskKey = signature.Key.ToString(),
         };
     }
+
+    /// <summary>
+    /// The node's checkpoint directory: the same for every attempt and run (unlike staging), so a task killed at its time
+    /// limit or preempted resumes from what it saved; the node runner removes it once the node succeeds.
+    /// </summary>
+    public static string CheckpointDirectory(Workspace workspace, Node node) =>
+        $"{workspace.StateDirectory}/checkpoints/{node.Target.Name}/{node.Partition.FileName}";
 
     private static TimeSpan? WalltimeEstimate(Node node, Signature signature, Workspace workspace)
     {

@@ -167,12 +167,12 @@ public sealed class SignatureBuilder(FileHasher hasher, ToolIdentity tools, IRea
     /// staging paths to run.
     /// </summary>
     public static string[] ExpandArgv(Node node, IReadOnlyList<Node> allNodes, IReadOnlyDictionary<string, string[]> inputPaths,
-        IReadOnlyDictionary<string, string> parameters, Func<string, string> outputPath)
+        IReadOnlyDictionary<string, string> parameters, Func<string, string> outputPath, string checkpoint = ArgvTemplate.CheckpointPlaceholder)
     {
         var target = node.Target;
         var template = ((ArgvTaskSpec)target.Task!).Template;
         return ArgvTemplate.Expand(template, ArgvTemplate.For(node.Partition, outputPath, inputPaths,
-            (t, o) => UpstreamOutputs(node, allNodes, t, o), parameters, target.Resources.Cores, target.Name), target.Name);
+            (t, o) => UpstreamOutputs(node, allNodes, t, o), parameters, target.Resources.Cores, target.Name, checkpoint), target.Name);
     }
 
     public static IReadOnlyList<string> UpstreamOutputs(Node node, IReadOnlyList<Node> allNodes, string target, string output)

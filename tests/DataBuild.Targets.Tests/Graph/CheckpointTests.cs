@@ -1,0 +1,74 @@
+using DataBuild.Graph;
+using DataBuild.Model;
+using DataBuild.Scheduling;
+using DataBuild.Targets.Tests.Support;
+
+namespace DataBuild.Targets.Tests.Graph;
+
+/// <summary>A node's checkpoint directory outlives failed attempts and builds, and goes once the node succeeds.</summary>
+public sealed class CheckpointTests : IDisposable
+{
+    private readonly TestWorkspace _ws = new();
+
+    public void Dispose() => _ws.Dispose();
+
+    /// <summary>Counts one step per attempt in its checkpoint and finishes at the third step: each attempt resumes the count.</summary>
+    private sealed class Counting(int retries) : Pipeline
+    {
+        Target Train => _ => _
+            .PartitionedBy("model", ["a"])
+            .Retries(retries)
+            .Output("models/{model}.txt")
+            .Executes(ctx =>
+            {
+                var log = Path.Combine(ctx.CheckpointDirectory, "steps.log");
+                var steps = File.Exists(log) ? File.ReadAllLines(log).Length : 0;
+                File.AppendAllText(log, $"step {steps + 1} attempt {ctx.Attempt}\n");
+                if (steps + 1 < 3) throw new TaskFailedException($"stopped at step {steps + 1}");
+                File.WriteAllText(ctx.Output(), $"trained in {steps + 1} steps");
+            }, version: "1");
+    }
+
+    [Fact]
+    public async Task Attempts_and_builds_resume_from_the_checkpoint_which_is_removed_once_the_node_succeeds()
+    {
+        using var dir = new TempDirectory();
+        var files = new DataBuild.IO.RealFileSystem(dir.Path);
+        var workspace = _ws.Workspace with { FileSystem = files };
+        using var state = DataBuild.State.StateStore.Open(":memory:");
+        async Task<BuildOutcome> Build(int retries)
+        {
+            using var executor = new DataBuild.Execution.LocalExecutor(new DataBuild.Execution.NodeRunner(files, _ws.Processes, _ws.Clock), 1, 1 << 20, 0);
+            return await new BuildSession(PipelineModel.Load(new Counting(retries)), workspace, state, executor, SilentReporter.Instance,
+                new BuildOptions()).RunAsync(CancellationToken.None);
+        }
+        var checkpoint = Path.Combine(dir.Path, ".databuild/checkpoints/Train/model=a");
+
+        var first = await Build(retries: 1);   // steps 1 and 2, then gives up
+        Assert.Equal(NodeState.Failed, first.Node("Train[model=a]").State);
+        Assert.Equal(["step 1 attempt 1", "step 2 attempt 2"], File.ReadAllLines(Path.Combine(checkpoint, "steps.log")));
+
+        var second = await Build(retries: 0);  // a new build resumes at step 3
+        Assert.True(second.Succeeded);
+        Assert.Equal("trained in 3 steps", File.ReadAllText(Path.Combine(dir.Path, "models/a.txt")));
+        Assert.False(Directory.Exists(checkpoint));
+    }
+
+    private sealed class ArgvCheckpoint : Pipeline
+    {
+        Target Fit => _ => _.Output("fit.txt").Executes("write", "{out}", "{checkpoint}");
+    }
+
+    [Fact]
+    public async Task An_argv_task_gets_its_checkpoint_directory_created_and_the_path_never_enters_the_key()
+    {
+        var outcome = await _ws.Build(new ArgvCheckpoint());
+
+        Assert.True(outcome.Succeeded);
+        var argv = Assert.Single(_ws.Processes.Runs);
+        Assert.EndsWith(".databuild/checkpoints/Fit/" + PartitionKey.None.FileName, argv[2]);
+        var elsewhere = await new BuildSession(PipelineModel.Load(new ArgvCheckpoint()), _ws.Workspace with { StateDirectory = ".state-elsewhere" }, _ws.State,
+            null, SilentReporter.Instance, new BuildOptions { Plan = true }).RunAsync(CancellationToken.None);
+        Assert.Equal(NodeState.UpToDate, elsewhere.Node("Fit").State); // checkpoints kept elsewhere: same key
+    }
+}
