@@ -13,7 +13,8 @@ namespace DataBuild.Execution;
 /// A crash at any moment leaves the old complete output or the new one, never a partial file taken as built.
 /// Used by the local executor and by Slurm workers alike.
 /// </summary>
-public sealed class NodeRunner(IFileSystem fileSystem, IProcessRunner processes, IClock clock)
+/// <param name="signals">Where a time-limit warning arrives (a Slurm worker's SIGUSR1), passed on to tasks that keep a checkpoint.</param>
+public sealed class NodeRunner(IFileSystem fileSystem, IProcessRunner processes, IClock clock, SignalRelay? signals = null)
 {
     private volatile SpareStagingDirectories? _spares;
 
@@ -44,7 +45,12 @@ public sealed class NodeRunner(IFileSystem fileSystem, IProcessRunner processes,
             ProcessOutcome outcome;
             try
             {
-                outcome = processes.Run(new ProcessSpec(argv, fileSystem.FullPath("."), fileSystem.FullPath(invocation.LogPath)), cancellation);
+                // A task that keeps a checkpoint is warned before it is stopped (time limit, Ctrl-C), and given time to save.
+                var checkpoints = invocation.CheckpointDirectory is not null;
+                outcome = processes.Run(new ProcessSpec(argv, fileSystem.FullPath("."), fileSystem.FullPath(invocation.LogPath),
+                    Signals: checkpoints ? signals : null,
+                    CheckpointGrace: checkpoints ? TimeSpan.FromSeconds(invocation.Scheduler?.SignalSeconds ?? SchedulerSettings.DefaultSignalSeconds) : null),
+                    cancellation);
             }
             catch (ProcessStartException e)
             {

@@ -1,8 +1,10 @@
 namespace DataBuild.IO;
 
 /// <summary>A command to run: argv (never a shell string), working directory, and the log that gets its stdout and stderr.</summary>
+/// <param name="Signals">Signals passed on to the process group while it runs (a time-limit warning), or none.</param>
+/// <param name="CheckpointGrace">When set, cancelling sends SIGUSR1 first and waits this long before SIGTERM, so the task can save a checkpoint.</param>
 public sealed record ProcessSpec(IReadOnlyList<string> Argv, string WorkingDirectory, string LogPath,
-    IReadOnlyDictionary<string, string>? Environment = null);
+    IReadOnlyDictionary<string, string>? Environment = null, SignalRelay? Signals = null, TimeSpan? CheckpointGrace = null);
 
 /// <summary>How a process ended and what it cost, from wait4(2)'s rusage. PeakRssKb is 0 when too short-lived to measure.</summary>
 public sealed record ProcessOutcome(int ExitCode, int Signal, double WallSeconds, double CpuSeconds, long PeakRssKb)

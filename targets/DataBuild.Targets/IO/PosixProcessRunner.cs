@@ -38,7 +38,12 @@ public sealed unsafe partial class PosixProcessRunner : IProcessRunner
         if (!OperatingSystem.IsLinux()) return RunPortable(spec, cancellation);
         var started = Stopwatch.GetTimestamp();
         var pid = Spawn(spec);
-        using var registration = cancellation.Register(() => Terminate(pid));
+        using var registration = cancellation.Register(() =>
+        {
+            if (spec.CheckpointGrace is { } grace) WarnThenTerminate(pid, grace);
+            else Terminate(pid);
+        });
+        using var relayed = spec.Signals?.Register(signal => kill(-pid, signal));
         var sampled = PeakRssSampler.Shared.Start(pid);
         int status;
         Rusage usage;
@@ -168,6 +173,13 @@ public sealed unsafe partial class PosixProcessRunner : IProcessRunner
     }
 
     private static bool IsExecutableFile(string path) => access(path, 1 /* X_OK */) == 0 && !Directory.Exists(path);
+
+    // A checkpointing task is told first (as Slurm's --signal does before a time limit) and given its grace to save.
+    private static void WarnThenTerminate(int pid, TimeSpan grace)
+    {
+        kill(-pid, SignalRelay.Usr1);
+        _ = Task.Delay(grace).ContinueWith(_ => Terminate(pid), TaskScheduler.Default);
+    }
 
     private static void Terminate(int pid)
     {

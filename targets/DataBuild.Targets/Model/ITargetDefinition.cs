@@ -122,6 +122,12 @@ public interface ITargetDefinition
     /// <summary>CPUs per allocated GPU (<c>--cpus-per-gpu</c>).</summary>
     ITargetDefinition CpusPerGpu(int cpus);
 
+    /// <summary>
+    /// How long before its time limit a task that keeps a checkpoint (<c>{checkpoint}</c>) is sent SIGUSR1 to save and exit
+    /// (default 120 s); it is then retried with the same time and resumes. Locally, Ctrl-C sends it too and waits as long.
+    /// </summary>
+    ITargetDefinition CheckpointSignal(int secondsBefore);
+
     /// <summary>Further sbatch options for this target's jobs, each one argument, e.g. <c>"--exclusive"</c>.</summary>
     ITargetDefinition SbatchArguments(params string[] arguments);
 

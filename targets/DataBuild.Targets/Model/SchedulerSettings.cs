@@ -27,6 +27,9 @@ public sealed record SchedulerSettings
     public TimeSpan? Walltime { get; init; }
     public IReadOnlyList<string>? SbatchArguments { get; init; }
 
+    /// <summary>The warning of a task that keeps a checkpoint and sets no <see cref="SignalSeconds"/>: two minutes.</summary>
+    public const int DefaultSignalSeconds = 120;
+
     /// <summary>Seconds before the time limit at which the task is sent SIGUSR1 to checkpoint (<c>--signal=B:USR1@N</c>).</summary>
     public int? SignalSeconds { get; init; }
 

@@ -124,6 +124,9 @@ internal sealed class TargetBuilder(string name, Func<Target, string> nameOf) : 
 
     public ITargetDefinition SbatchArguments(params string[] arguments) => Schedule(new SchedulerSettings { SbatchArguments = arguments.ToArray() });
 
+    public ITargetDefinition CheckpointSignal(int secondsBefore) =>
+        Schedule(new SchedulerSettings { SignalSeconds = (int)Positive(secondsBefore, "CheckpointSignal") });
+
     private TargetBuilder Schedule(SchedulerSettings settings)
     {
         _resources = _resources with { Scheduler = settings.Over(_resources.Scheduler) };

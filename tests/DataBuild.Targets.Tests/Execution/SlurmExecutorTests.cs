@@ -166,6 +166,41 @@ public sealed class SlurmExecutorTests : IDisposable
     }
 
     [Fact]
+    public void Only_a_task_that_keeps_a_checkpoint_is_warned_before_its_time_limit_by_default_two_minutes()
+    {
+        using var executor = _cluster.Executor(pack: 1);
+        Invocation Checkpointing(string target, int? seconds) => FakeSlurmCluster.Node("n0", target) with
+        {
+            Argv = ["train", "--resume", "/ws/.databuild/checkpoints/T/n0"], CheckpointDirectory = ".databuild/checkpoints/T/n0",
+            Walltime = TimeSpan.FromMinutes(10), Scheduler = new SchedulerSettings { SignalSeconds = seconds },
+        };
+
+        Offer(executor, Checkpointing("Default", null), Checkpointing("Custom", 300),
+            FakeSlurmCluster.Node("n0", "Plain") with { Argv = ["cp", "a", "b"], Walltime = TimeSpan.FromMinutes(10) });
+
+        var signals = _cluster.Client.Tasks.ToDictionary(t => t.Options["job-name"], t => t.Options.GetValueOrDefault("signal"));
+        Assert.Equal("B:USR1@120", signals["databuild-Default"]);
+        Assert.Equal("B:USR1@300", signals["databuild-Custom"]);
+        Assert.Null(signals["databuild-Plain"]);
+    }
+
+    [Fact]
+    public void A_task_stopped_at_the_warning_with_a_checkpoint_is_retried_with_the_same_time_and_memory()
+    {
+        var node = FakeSlurmCluster.Node("n0") with { CheckpointDirectory = ".databuild/checkpoints/T/n0", Walltime = TimeSpan.FromMinutes(1), Attempt = 2 };
+        var failed = new RunResult { Node = node.Node, Status = BuildStatus.Failed, Message = "exit code 3; log: x.log" };
+
+        var resumed = SlurmWorker.ResumeAfterWarning(failed, node, warned: true);
+
+        Assert.Equal(BuildStatus.TimedOut, resumed.Status);
+        Assert.Equal(new ResourceRetry(100, TimeSpan.FromMinutes(1)), resumed.Retry);
+        Assert.StartsWith("CHECKPOINTED: stopped at the time-limit warning; resuming from .databuild/checkpoints/T/n0", resumed.Message);
+        Assert.Same(failed, SlurmWorker.ResumeAfterWarning(failed, node, warned: false));
+        Assert.Same(failed, SlurmWorker.ResumeAfterWarning(failed, node with { CheckpointDirectory = null }, warned: true));
+        Assert.Null(SlurmWorker.ResumeAfterWarning(failed, node with { Attempt = SlurmWorker.MaxCheckpointAttempts }, warned: true).Retry);
+    }
+
+    [Fact]
     public void Arrays_are_chunked_below_MaxArraySize()
     {
         using var cluster = new FakeSlurmCluster(new SlurmConfig(new Dictionary<string, string> { ["MaxArraySize"] = "3", ["MaxJobCount"] = "1000" }));

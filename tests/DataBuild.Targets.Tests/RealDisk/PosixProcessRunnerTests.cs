@@ -15,6 +15,52 @@ public sealed class PosixProcessRunnerTests : IDisposable
 
     private ProcessOutcome Run(params string[] argv) => Run(CancellationToken.None, argv);
 
+    // Counts to the checkpoint file every 0.1 s; on SIGUSR1 writes "saved" and exits 3. Writes "started" once its trap is set.
+    private const string CheckpointingTask =
+        "trap 'echo saved >> \"$1/events\"; exit 3' USR1; echo started >> \"$1/events\"; while :; do sleep 0.1; done";
+
+    private async Task WaitForLine(string path, string line)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!(File.Exists(path) && File.ReadAllLines(path).Contains(line)))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{path} never got the line '{line}'");
+            await Task.Delay(20);
+        }
+    }
+
+    [Fact]
+    public async Task A_relayed_signal_reaches_the_running_task_which_saves_and_exits()
+    {
+        var relay = new SignalRelay();
+        var running = Task.Run(() => PosixProcessRunner.Instance.Run(
+            new ProcessSpec(["sh", "-c", CheckpointingTask, "sh", _dir.Path], _dir.Path, _dir.File("task.log"), Signals: relay), CancellationToken.None));
+        await WaitForLine(_dir.File("events"), "started");
+
+        relay.Send(SignalRelay.Usr1);
+        var outcome = await running;
+
+        Assert.Equal(3, outcome.ExitCode);
+        Assert.Equal(["started", "saved"], File.ReadAllLines(_dir.File("events")));
+        Assert.True(relay.Warned);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_task_with_a_checkpoint_grace_sends_SIGUSR1_first_so_it_can_save()
+    {
+        using var cancel = new CancellationTokenSource();
+        var running = Task.Run(() => PosixProcessRunner.Instance.Run(
+            new ProcessSpec(["sh", "-c", CheckpointingTask, "sh", _dir.Path], _dir.Path, _dir.File("task.log"), CheckpointGrace: TimeSpan.FromSeconds(30)),
+            cancel.Token));
+        await WaitForLine(_dir.File("events"), "started");
+
+        await cancel.CancelAsync();
+        var outcome = await running;
+
+        Assert.Equal(3, outcome.ExitCode); // its own exit after saving, not SIGTERM's
+        Assert.Equal(["started", "saved"], File.ReadAllLines(_dir.File("events")));
+    }
+
     [Fact]
     public void The_exit_code_is_reported()
     {

@@ -152,7 +152,11 @@ public sealed partial class SlurmExecutor(ISlurmClient client, SlurmExecutorOpti
             WorkingDirectory: options.WorkingDirectory,
             Constraint: settings.Constraint,
             GpusPerTask: settings.GpuOption == GpuOption.GpusPerTask,
-            CpusPerGpu: first.Gpus > 0 ? settings.CpusPerGpu : null);
+            CpusPerGpu: first.Gpus > 0 ? settings.CpusPerGpu : null,
+            // Only tasks that keep a checkpoint are warned: the default action of SIGUSR1 would end any other one early.
+            SignalSeconds: first.CheckpointDirectory is not null && first.Argv is not null && first.Walltime is not null
+                ? settings.SignalSeconds ?? SchedulerSettings.DefaultSignalSeconds
+                : null);
     }
 
     /// <summary>Nodes an array task of packs of <paramref name="pack"/> runs at once.</summary>

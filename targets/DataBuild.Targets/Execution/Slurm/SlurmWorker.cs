@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using DataBuild.IO;
 using DataBuild.Model;
 using DataBuild.Parameters;
 using DataBuild.State;
@@ -33,11 +34,19 @@ public static class SlurmWorker
             context.Cancel = true;
             cancel.Cancel();
         });
-        var runner = new NodeRunner(workspace.FileSystem, workspace.Processes, workspace.Clock);
+        // --signal=B:USR1@N warns this process (the batch shell, exec'd) before the time limit: tasks that keep a checkpoint save and stop.
+        var relay = new SignalRelay();
+        using var usr1 = PosixSignalRegistration.Create((PosixSignal)SignalRelay.Usr1, context =>
+        {
+            context.Cancel = true;
+            output.WriteLine("time limit near (SIGUSR1): telling tasks that keep a checkpoint to save and stop");
+            relay.Send(SignalRelay.Usr1);
+        });
+        var runner = new NodeRunner(workspace.FileSystem, workspace.Processes, workspace.Clock, relay);
         var failed = 0;
         Parallel.ForEach(mine.Select((invocation, slot) => (invocation, slot)), new ParallelOptions { MaxDegreeOfParallelism = parallel }, item =>
         {
-            var result = RunOne(model, runner, item.invocation, cancel.Token) with { JobId = jobId };
+            var result = ResumeAfterWarning(RunOne(model, runner, item.invocation, cancel.Token), item.invocation, relay.Warned) with { JobId = jobId };
             ArrayFiles.WriteResult(workspace.FileSystem, files.Result(index, item.slot), result);
             if (!result.Succeeded) Interlocked.Increment(ref failed);
             output.WriteLine($"{(result.Succeeded ? "built" : "FAILED")} {item.invocation.Node} ({result.WallSeconds:F2} s){(result.Succeeded ? "" : ": " + result.Message)}");
@@ -61,6 +70,26 @@ public static class SlurmWorker
         {
             return new RunResult { Node = invocation.Node, Status = BuildStatus.Failed, Message = $"engine error: {e.Message}", Attempt = invocation.Attempt };
         }
+    }
+
+    /// <summary>Attempts a node that checkpoints at the time-limit warning may take before it counts as failing.</summary>
+    public const int MaxCheckpointAttempts = 10;
+
+    /// <summary>
+    /// A task that keeps a checkpoint and stopped after the time-limit warning did what it was asked: it is retried with the
+    /// same time and memory, and resumes from its checkpoint (up to <see cref="MaxCheckpointAttempts"/> attempts).
+    /// </summary>
+    internal static RunResult ResumeAfterWarning(RunResult result, Invocation invocation, bool warned)
+    {
+        if (result.Succeeded || !warned || invocation.CheckpointDirectory is null || result.Status == BuildStatus.Cancelled) return result;
+        if (invocation.Attempt >= MaxCheckpointAttempts)
+            return result with { Message = $"stopped at the time-limit warning on attempt {invocation.Attempt}, the most allowed ({MaxCheckpointAttempts}); {result.Message}" };
+        return result with
+        {
+            Status = BuildStatus.TimedOut,
+            Message = $"CHECKPOINTED: stopped at the time-limit warning; resuming from {invocation.CheckpointDirectory} with the same time; {result.Message}",
+            Retry = new ResourceRetry(invocation.MemoryMb, invocation.Walltime),
+        };
     }
 
     private static int ParseInt(string? text, string what) =>
