@@ -40,6 +40,7 @@ internal static partial class Commands
         {
             o.WriteLine($"  last built {build.EndedAt.ToLocalTime():yyyy-MM-dd HH:mm:ss} on {build.Host} by {build.Executor}{(build.JobId is null ? "" : " job " + build.JobId)}: " +
                 $"wall {build.WallSeconds:F2} s, cpu {Fmt(build.CpuSeconds, "s")}, peak rss {(build.PeakRssKb is { } kb ? $"{kb / 1024.0:F1} MB" : "n/a (in-process, or too short to sample)")}");
+            if (build.Message is not null) o.WriteLine($"  {build.Message}");
             if (build.LogPath is not null) o.WriteLine($"  log: {workspace.FileSystem.FullPath(build.LogPath)}");
             o.WriteLine("  recorded inputs:");
             foreach (var e in build.Inputs) o.WriteLine($"    {e.Name}  {(e.Display.Length > 0 ? e.Display : e.Hash.Short)}");

@@ -27,6 +27,9 @@ public sealed record RunResult
     /// <summary>Set when the executor knows the failure calls for another attempt with other resources (OOM, time limit).</summary>
     public ResourceRetry? Retry { get; init; }
 
+    /// <summary>What cut this attempt short that was not the task's doing ("preempted", "node failure"), or null.</summary>
+    public string? InterruptedBy { get; init; }
+
     public bool Succeeded => Status == BuildStatus.Succeeded;
 }
 

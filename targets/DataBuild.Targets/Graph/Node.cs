@@ -61,6 +61,9 @@ public sealed class Node(int index, TargetSpec target, PartitionKey partition)
     public long? MemoryMbOverride { get; set; }
 
     public TimeSpan? WalltimeOverride { get; set; }
+
+    /// <summary>Attempts lost to the cluster (preempted, node or boot failure), by what happened: not the task's failures.</summary>
+    public List<string>? Interruptions { get; set; }
     public string? Error { get; set; }
 
     public bool IsFinished => State is NodeState.UpToDate or NodeState.Built or NodeState.Failed or NodeState.Blocked or NodeState.WouldRun;

@@ -31,6 +31,9 @@ public sealed record Invocation
     public SchedulerSettings? Scheduler { get; init; }
     public int Attempt { get; init; } = 1;
 
+    /// <summary>Earlier attempts lost to the cluster (preemption, node failure): they do not count as the task's failures.</summary>
+    public int Interruptions { get; init; }
+
     /// <summary>The node's task key (hex): a job found still running after a crash is adopted only when it matches.</summary>
     public string? TaskKey { get; init; }
 }

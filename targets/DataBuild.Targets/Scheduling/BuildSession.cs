@@ -189,11 +189,12 @@ public sealed partial class BuildSession
                 Finish(node);
                 continue;
             }
-            var retry = result.Status != BuildStatus.Cancelled && !_stopDispatch && (result.Retry is not null || node.Attempt <= node.Target.Resources.Retries);
+            var retry = result.Status != BuildStatus.Cancelled && !_stopDispatch && (result.Retry is not null || node.Attempt - (node.Interruptions?.Count ?? 0) <= node.Target.Resources.Retries);
             _reporter.Finished(node, result, retry);
             if (retry)
             {
                 node.Attempt++;
+                if (result.InterruptedBy is { } interruption) (node.Interruptions ??= []).Add(interruption);
                 node.MemoryMbOverride = result.Retry?.MemoryMb ?? node.MemoryMbOverride;
                 node.WalltimeOverride = result.Retry?.Walltime ?? node.WalltimeOverride;
                 node.State = NodeState.Queued;
@@ -240,6 +241,13 @@ public sealed partial class BuildSession
         JobId = result.JobId,
         Attempt = invocation.Attempt,
         LogPath = invocation.LogPath,
-        Message = result.Message,
+        Message = result.Message ?? Interrupted(node, invocation),
     };
+
+    /// <summary>"preempted 2x, resumed from checkpoint": what a build that succeeded despite the cluster went through, for why.</summary>
+    private static string? Interrupted(Node node, Invocation invocation) =>
+        node.Interruptions is { Count: > 0 } all
+            ? string.Join(", ", all.GroupBy(i => i).Select(g => $"{g.Key} {g.Count()}x")) +
+              (invocation.CheckpointDirectory is null ? ", rerun from the start" : ", resumed from checkpoint")
+            : null;
 }

@@ -53,6 +53,7 @@ public static class Invocations
             Walltime = node.WalltimeOverride ?? scheduler.Walltime,
             Scheduler = scheduler with { Gpus = null, Walltime = null },
             Attempt = Math.Max(1, node.Attempt),
+            Interruptions = node.Interruptions?.Count ?? 0,
             TaskKey = signature.Key.ToString(),
         };
     }

@@ -201,6 +201,74 @@ public sealed class SlurmExecutorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_preempted_task_is_retried_as_it_was_resuming_from_its_checkpoint_without_counting_as_a_failure()
+    {
+        using var executor = _cluster.Executor(pack: 1);
+        // Its third attempt: two lost to preemption already, which the retry policy (MaxAttempts 3) must not count.
+        Offer(executor, Timed(Nodes(1)[0], TimeSpan.FromMinutes(10)) with { CheckpointDirectory = ".databuild/checkpoints/T/n0", Attempt = 3, Interruptions = 2 });
+
+        _cluster.Client.Preempt(_cluster.Client.Tasks.Single().Id);
+        var result = Assert.Single(await FakeSlurmCluster.WaitFor(executor, 1));
+
+        Assert.Equal("preempted", result.InterruptedBy);
+        Assert.Equal(new ResourceRetry(100, TimeSpan.FromMinutes(10)), result.Retry);
+        Assert.StartsWith("PREEMPTED: Slurm task 1000_0 ended Preempted", result.Message);
+        Assert.Contains("preempted 3x, not the task's failure: retrying as it was, resuming from .databuild/checkpoints/T/n0", result.Message);
+    }
+
+    [Fact]
+    public async Task A_node_failure_is_an_interruption_and_the_task_own_attempts_still_decide_an_OOM_retry()
+    {
+        using var executor = _cluster.Executor(pack: 1);
+        Offer(executor, Nodes(1)[0] with { Attempt = 3, Interruptions = 2 }, Nodes(2)[1] with { Attempt = 3, Interruptions = 2 });
+        var tasks = _cluster.Client.Tasks;
+
+        _cluster.Client.FailNode(tasks[0].Id);
+        _cluster.Client.RunOutOfMemory(tasks[1].Id);
+        var results = (await FakeSlurmCluster.WaitFor(executor, 2)).ToDictionary(r => r.Node);
+
+        Assert.Equal("node failure", results["T[n0]"].InterruptedBy);
+        Assert.NotNull(results["T[n0]"].Retry);
+        Assert.Null(results["T[n1]"].InterruptedBy);
+        Assert.Equal(200, results["T[n1]"].Retry?.MemoryMb); // its own first OOM, though its third attempt
+    }
+
+    [Fact]
+    public async Task A_task_the_cluster_interrupted_more_than_the_bound_fails()
+    {
+        using var executor = _cluster.Executor(pack: 1);
+        Offer(executor, Nodes(1)[0] with { Attempt = 11, Interruptions = 10 });
+
+        _cluster.Client.Preempt(_cluster.Client.Tasks.Single().Id);
+        var result = Assert.Single(await FakeSlurmCluster.WaitFor(executor, 1));
+
+        Assert.Null(result.Retry);
+        Assert.Null(result.InterruptedBy);
+        Assert.Contains("preempted: the cluster interrupted it 11 times, more than allowed (10); not retried", result.Message);
+    }
+
+    [Fact]
+    public async Task A_requeued_task_is_followed_under_its_job_id_and_never_submitted_again()
+    {
+        using var executor = _cluster.Executor(pack: 1);
+        Offer(executor, Nodes(1));
+        var task = _cluster.Client.Tasks.Single();
+        _cluster.Client.Start(task.Id);
+
+        _cluster.Client.Requeue(task.Id);
+        using (var quiet = new CancellationTokenSource(TimeSpan.FromMilliseconds(300)))
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => executor.WaitAsync(quiet.Token));
+        _cluster.Client.Start(task.Id);
+        _cluster.RunWorker(task.Id);
+        _cluster.Client.Complete(task.Id);
+        var result = Assert.Single(await FakeSlurmCluster.WaitFor(executor, 1));
+
+        Assert.Equal(BuildStatus.Succeeded, result.Status);
+        Assert.Equal(1, _cluster.Client.SubmitCalls);
+        Assert.True(_cluster.Client.QueueCalls >= 2);
+    }
+
+    [Fact]
     public void Arrays_are_chunked_below_MaxArraySize()
     {
         using var cluster = new FakeSlurmCluster(new SlurmConfig(new Dictionary<string, string> { ["MaxArraySize"] = "3", ["MaxJobCount"] = "1000" }));

@@ -71,4 +71,56 @@ public sealed class CheckpointTests : IDisposable
             null, SilentReporter.Instance, new BuildOptions { Plan = true }).RunAsync(CancellationToken.None);
         Assert.Equal(NodeState.UpToDate, elsewhere.Node("Fit").State); // checkpoints kept elsewhere: same key
     }
+
+    /// <summary>Answers the first two attempts of every node as preempted, then runs it: what a busy cluster does.</summary>
+    private sealed class Preempting(DataBuild.Execution.IExecutor inner) : DataBuild.Execution.IExecutor
+    {
+        private readonly List<DataBuild.Execution.RunResult> _preempted = [];
+        public string Name => inner.Name;
+        public int Running => inner.Running + _preempted.Count;
+        public bool CanStart(Invocation invocation) => inner.CanStart(invocation);
+
+        public void Start(Invocation invocation, TaskSpec task)
+        {
+            if (invocation.Interruptions < 2)
+                _preempted.Add(new DataBuild.Execution.RunResult
+                {
+                    Node = invocation.Node, Status = DataBuild.State.BuildStatus.Failed, Message = "PREEMPTED", InterruptedBy = "preempted",
+                    Retry = new DataBuild.Execution.ResourceRetry(invocation.MemoryMb, invocation.Walltime),
+                });
+            else inner.Start(invocation, task);
+        }
+
+        public void Flush() => inner.Flush();
+
+        public async Task<IReadOnlyList<DataBuild.Execution.RunResult>> WaitAsync(CancellationToken cancellation)
+        {
+            if (_preempted.Count == 0) return await inner.WaitAsync(cancellation);
+            var results = _preempted.ToList();
+            _preempted.Clear();
+            return results;
+        }
+
+        public void CancelAll() => inner.CancelAll();
+        public void Dispose() => inner.Dispose();
+    }
+
+    private sealed class NoRetries : Pipeline
+    {
+        Target Fit => _ => _.Output("fit.txt").Executes("write", "{out}", "{checkpoint}");
+    }
+
+    [Fact]
+    public async Task Preemptions_do_not_use_up_the_targets_retries_and_the_build_record_says_preempted_2x_resumed_from_checkpoint()
+    {
+        using var executor = new Preempting(new DataBuild.Execution.LocalExecutor(new DataBuild.Execution.NodeRunner(_ws.Files, _ws.Processes, _ws.Clock), 1, 1 << 20, 0));
+
+        var outcome = await new BuildSession(PipelineModel.Load(new NoRetries()), _ws.Workspace, _ws.State, executor, SilentReporter.Instance,
+            new BuildOptions()).RunAsync(CancellationToken.None);
+
+        Assert.True(outcome.Succeeded);
+        var history = _ws.State.History("Fit");
+        Assert.Equal(3, history.Count);
+        Assert.Equal("preempted 2x, resumed from checkpoint", history.Single(b => b.Status == DataBuild.State.BuildStatus.Succeeded).Message);
+    }
 }

@@ -173,6 +173,9 @@ public sealed class FakeSlurmClient : ISlurmClient
     public void FailNode(SlurmTaskId id) => End(id, FakeOutcome.NodeFailure);
     public void Preempt(SlurmTaskId id) => End(id, FakeOutcome.Preempted);
 
+    /// <summary>As `scontrol requeue`: the task goes back to the queue under the same job id, to start again later.</summary>
+    public void Requeue(SlurmTaskId id) { lock (_gate) Task(id).State = SlurmJobState.Requeued; }
+
     /// <summary>Ages a job out of the controller (past MinJobAge): squeue forgets it, sacct remembers.</summary>
     public void Purge(long jobId) { lock (_gate) foreach (var t in _tasks.Where(t => t.Id.JobId == jobId)) t.Purged = true; }
 

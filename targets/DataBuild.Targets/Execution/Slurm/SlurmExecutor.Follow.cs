@@ -162,7 +162,7 @@ public sealed partial class SlurmExecutor
             // The worker writes results before its task ends, so a result absent now will never come.
             if (TryReadResult(node) is { } late) { results.Add(Deliver(node, late)); continue; }
             var stderr = entry.State == SlurmJobState.Failed && entry.ExitCode is { Signal: 9 } ? Tail(node.SlurmLog) : null;
-            results.Add(Deliver(node, Ended(node, FailureSignature.Classify(entry, stderr), $"{entry.State} {entry.ExitCode}".Trim())));
+            results.Add(Deliver(node, Ended(node, FailureSignature.Classify(entry, stderr), $"{entry.State} {entry.ExitCode}".Trim(), Interruption(entry.State))));
         }
         if (missing.Count > 0) results.AddRange(await ResolveMissingAsync(missing, cancellation));
     }
@@ -191,25 +191,28 @@ public sealed partial class SlurmExecutor
             if (records.TryGetValue(node.Task, out var record))
             {
                 if (!record.State.Classify().IsFinal()) continue;
-                results.Add(Deliver(node, Ended(node, FailureSignature.Classify(record), $"{record.State} {record.ExitCode} (sacct)")));
+                results.Add(Deliver(node, Ended(node, FailureSignature.Classify(record), $"{record.State} {record.ExitCode} (sacct)", Interruption(record.State))));
                 continue;
             }
             // Neither squeue nor sacct knows it: whatever happened, it did not run to the end. Like a node failure.
-            results.Add(Deliver(node, Ended(node, SlurmStateClass.NodeFailure, "gone from squeue and sacct")));
+            results.Add(Deliver(node, Ended(node, SlurmStateClass.NodeFailure, "gone from squeue and sacct", "node failure")));
         }
         return results;
     }
 
     /// <summary>A task ended without this node's result: why (OOM, TIMEOUT, ...), where the logs are, and whether to retry with what.</summary>
-    private RunResult Ended(TrackedNode node, SlurmStateClass how, string slurmSaid)
+    /// <param name="interruption">What cut the task short that was not its doing ("preempted", "node failure"), or null.</param>
+    private RunResult Ended(TrackedNode node, SlurmStateClass how, string slurmSaid, string? interruption = null)
     {
         var invocation = node.Invocation;
         if (how == SlurmStateClass.Completed)
             return Failure(node, $"FAILED: Slurm task {node.Task} completed but wrote no result for this node (did the worker crash?); Slurm log: {node.SlurmLog}; log: {invocation.LogPath}");
+        if (interruption is not null) return Interrupted(node, interruption, slurmSaid);
         var kind = FailureKinds.From(how) ?? FailureKind.NodeFailure;
         var lastPeak = state.LastGoodPeakRssKb(invocation.Node);
-        var decision = RetryPolicyOf(invocation).Decide(new FailedAttempt(kind, invocation.Attempt, invocation.MemoryMb * SlurmMemory.MiB, invocation.Walltime,
-            lastPeak * 1024));
+        // Attempts the cluster took away are not the task's: the policy counts only its own.
+        var decision = RetryPolicyOf(invocation).Decide(new FailedAttempt(kind, invocation.Attempt - invocation.Interruptions,
+            invocation.MemoryMb * SlurmMemory.MiB, invocation.Walltime, lastPeak * 1024));
         var label = kind switch
         {
             FailureKind.OutOfMemory => "OOM",
@@ -233,6 +236,39 @@ public sealed partial class SlurmExecutor
                 : null,
         };
     }
+
+    /// <summary>Preempted, node or boot failure: retried as it was, resuming from its checkpoint, up to <see cref="SlurmExecutorOptions.MaxInterruptions"/> times.</summary>
+    private RunResult Interrupted(TrackedNode node, string interruption, string slurmSaid)
+    {
+        var invocation = node.Invocation;
+        var count = invocation.Interruptions + 1;
+        var resume = invocation.CheckpointDirectory is null ? "from the start" : $"resuming from {invocation.CheckpointDirectory}";
+        var again = count <= options.MaxInterruptions;
+        var decision = again
+            ? $"{interruption} {count}x, not the task's failure: retrying as it was, {resume}"
+            : $"{interruption}: the cluster interrupted it {count} times, more than allowed ({options.MaxInterruptions}); not retried";
+        return new RunResult
+        {
+            Node = invocation.Node,
+            Status = BuildStatus.Failed,
+            Message = $"{(interruption == "node failure" ? "NODE_FAIL" : interruption.ToUpperInvariant().Replace(' ', '_'))}: Slurm task {node.Task} ended {slurmSaid}; {decision}; Slurm log: {node.SlurmLog}; log: {invocation.LogPath}",
+            JobId = node.Task.ToString(),
+            Attempt = invocation.Attempt,
+            StartedAt = _clock.UtcNow,
+            EndedAt = _clock.UtcNow,
+            InterruptedBy = again ? interruption : null,
+            Retry = again ? new ResourceRetry(invocation.MemoryMb, invocation.Walltime) : null,
+        };
+    }
+
+    /// <summary>The states in which the cluster, not the task, ended an attempt.</summary>
+    private static string? Interruption(SlurmJobState state) => state switch
+    {
+        SlurmJobState.Preempted => "preempted",
+        SlurmJobState.NodeFail => "node failure",
+        SlurmJobState.BootFail => "boot failure",
+        _ => null,
+    };
 
     private RunResult Failure(TrackedNode node, string message) => new()
     {

@@ -30,6 +30,9 @@ public sealed record SlurmExecutorOptions
 
     public RetryPolicy Retry { get; init; } = new();
 
+    /// <summary>Attempts of one node the cluster may take away (preempted, node or boot failure) before it counts as failed.</summary>
+    public int MaxInterruptions { get; init; } = 10;
+
     /// <summary>Polls a task may be missing from squeue (and sacct) before it counts as lost and is retried.</summary>
     public int MissingPollsBeforeLost { get; init; } = 3;
 
