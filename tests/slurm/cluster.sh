@@ -21,6 +21,19 @@ DBD_PORT=16819
 DB_PORT=16306
 DB_PASSWORD=databuild-test-only
 
+# Partitions: the default one with a MaxTime (limit checks, TIMEOUT caps) and a long one (per-target settings).
+DEBUG_MAX_TIME=04:00:00
+LONG_MAX_TIME=2-00:00:00
+# A QoS with a short MaxWall, created in accounting mode (QoS limits are read with sacctmgr).
+SHORT_QOS_MAX_WALL=00:10:00
+
+# `flock LOCK cluster.sh start` hands the lock's descriptor to every daemon started here, which then hold the test lock
+# for as long as they run: close it, so only flock itself holds the lock.
+for fd in /proc/$$/fd/*; do
+    n=${fd##*/}
+    [[ $n =~ ^[0-9]+$ && $n -gt 2 && $(readlink "$fd" 2>/dev/null) == /tmp/databuild-slurm-tests.lock ]] && eval "exec $n>&-"
+done
+
 die() { echo "cluster.sh: $*" >&2; exit 1; }
 say() { echo "cluster.sh: $*"; }
 
@@ -155,7 +168,8 @@ write_slurm_conf() {
         echo "MinJobAge=300"
         echo "KillWait=5"
         echo "NodeName=$HOST CPUs=$cpus RealMemory=$mem State=UNKNOWN"
-        echo "PartitionName=debug Nodes=$HOST Default=YES MaxTime=INFINITE State=UP"
+        echo "PartitionName=debug Nodes=$HOST Default=YES MaxTime=$DEBUG_MAX_TIME State=UP"
+        echo "PartitionName=long Nodes=$HOST Default=NO MaxTime=$LONG_MAX_TIME State=UP"
     } >"$file"
     # This is a dedicated test machine: install the config system-wide too, so that sbatch, squeue and
     # friends work from any shell without SLURM_CONF (slurmdbd also looks for its config beside it).
@@ -237,6 +251,18 @@ start_slurmdbd() {
     fi
 }
 
+# The partitions and QoS the tests expect, added to a running cluster too (no restart: scontrol and sacctmgr apply them live).
+ensure_partitions_and_qos() {
+    local accounting=$1
+    scontrol show partition long >/dev/null 2>&1 \
+        || scontrol create PartitionName=long Nodes="$HOST" Default=NO MaxTime="$LONG_MAX_TIME" State=UP \
+        || die "could not create partition 'long'"
+    scontrol update PartitionName=debug MaxTime="$DEBUG_MAX_TIME" || die "could not set MaxTime of partition 'debug'"
+    if [[ $accounting == yes && -z $(sacctmgr -n -P show qos format=name where name=short 2>/dev/null) ]]; then
+        sacctmgr -i add qos short MaxWall="$SHORT_QOS_MAX_WALL" >>"$LOG_DIR/slurmdbd.out" 2>&1 || die "could not add QoS 'short'"
+    fi
+}
+
 node_state() { sinfo --noheader --nodes="$HOST" --format=%T 2>/dev/null | head -n1; }
 node_idle() { [[ $(node_state) =~ ^(idle|mixed|allocated)$ ]]; }
 
@@ -297,6 +323,7 @@ cmd_start() {
     export SLURM_CONF="$CONF_DIR/slurm.conf"
     enforcement=$(memory_enforcement)
     if [[ $(running_mode) == "$mode" && $(cat "$SCRATCH/memory-enforcement" 2>/dev/null) == "$enforcement" ]] && all_up "$mode"; then
+        ensure_partitions_and_qos "$accounting"
         say "already running ($mode, memory enforced by $enforcement)"
         return 0
     fi
@@ -317,6 +344,7 @@ cmd_start() {
     fi
     echo "$mode" >"$SCRATCH/mode"
     start_slurm
+    ensure_partitions_and_qos "$accounting"
     say "running ($mode, memory enforced by $enforcement) in $((SECONDS - started)) s; node $HOST is $(node_state); scratch $SCRATCH"
 }
 
