@@ -18,6 +18,12 @@ public interface ISlurmClient
     /// <summary>Cancels exactly these jobs (scancel by id), all their array tasks included.</summary>
     Task CancelAsync(IReadOnlyCollection<long> jobIds, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Jobs with these names that squeue still lists, and, when accounting is on, that sacct has seen since <paramref name="since"/>:
+    /// one squeue and at most one sacct call. A restarted driver finds by name the arrays whose ids its predecessor never recorded.
+    /// </summary>
+    Task<IReadOnlyList<NamedJob>> JobsNamedAsync(IReadOnlyCollection<string> names, DateTimeOffset since, CancellationToken cancellationToken = default);
+
     /// <summary>The cluster's limits and settings (scontrol show config).</summary>
     Task<SlurmConfig> ConfigAsync(CancellationToken cancellationToken = default);
 

@@ -57,6 +57,26 @@ public sealed class SlurmClient(ICommandRunner? runner = null) : ISlurmClient
             throw new SlurmCommandException(result, "Check `squeue --jobs=" + string.Join(',', ids) + "` and cancel by hand if needed.");
     }
 
+    public async Task<IReadOnlyList<NamedJob>> JobsNamedAsync(IReadOnlyCollection<string> names, DateTimeOffset since,
+        CancellationToken cancellationToken = default)
+    {
+        if (names.Count == 0)
+            return [];
+        var queue = await RunAsync("squeue", NamedJobFormat.SqueueArguments(names), cancellationToken).ConfigureAwait(false);
+        if (queue.ExitCode != 0)
+            throw new SlurmCommandException(queue, "Is slurmctld up? Try `scontrol ping`.");
+        var found = NamedJobFormat.Parse(queue.StandardOutput).ToList();
+        if (!await IsAccountingAvailableAsync(cancellationToken).ConfigureAwait(false))
+            return found;
+        // squeue forgets a job MinJobAge after it ends; sacct still has it.
+        var accounting = await RunAsync("sacct", NamedJobFormat.SacctArguments(names, since.AddMinutes(-1)), cancellationToken).ConfigureAwait(false);
+        if (accounting.ExitCode != 0 || IsAccountingDisabled(accounting))
+            throw new SlurmCommandException(accounting, "Is slurmdbd up? Try `sacct --allocations` by hand.");
+        foreach (var job in NamedJobFormat.Parse(accounting.StandardOutput))
+            if (!found.Contains(job)) found.Add(job);
+        return found;
+    }
+
     public async Task<SlurmConfig> ConfigAsync(CancellationToken cancellationToken = default)
     {
         if (_config is not null)

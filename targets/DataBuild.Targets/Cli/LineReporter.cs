@@ -14,6 +14,7 @@ internal sealed class LineReporter(TextWriter output) : IBuildReporter
     {
         _known += target.Nodes.Count;
         if (target.Spec.IsDynamic && target.Unavailable is null) output.WriteLine($"discovered {target.Nodes.Count} partitions of {target.Name}");
+        foreach (var error in target.DiscoveryErrors) output.WriteLine($"FAILED {error}");
     }
 
     public void Checked(Node node)

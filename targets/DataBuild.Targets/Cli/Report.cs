@@ -25,6 +25,7 @@ internal static class Report
                 o.WriteLine($"  {n.Name}: {string.Join("; ", outcome.ReasonsOf(n).Select(r => r.Describe()))}");
             if (!verbose && run.Count > NodesShownPerTarget) o.WriteLine($"  ... and {run.Count - NodesShownPerTarget} more (--verbose lists all)");
             foreach (var n in failed) o.WriteLine($"  {n.Name}: cannot run: {n.Error}");
+            foreach (var error in t.DiscoveryErrors) o.WriteLine($"  cannot run: {error}");
         }
         o.WriteLine(toRun == 0 && outcome.Targets.All(t => t.Unavailable is null)
             ? $"Nothing to do: all {outcome.Nodes.Count} nodes are up to date."
@@ -49,12 +50,15 @@ internal static class Report
         }
         Table(o, rows);
         var failures = outcome.Nodes.Where(n => n.State == NodeState.Failed).ToList();
+        foreach (var error in outcome.Targets.SelectMany(t => t.DiscoveryErrors)) o.WriteLine($"FAILED {error}");
         foreach (var n in failures.Take(verbose ? int.MaxValue : 10)) o.WriteLine($"FAILED {n.Name}: {n.Error}");
         if (failures.Count > 10 && !verbose) o.WriteLine($"... and {failures.Count - 10} more failures (--verbose lists all)");
         var built = outcome.Count(NodeState.Built);
         if (outcome.Cancelled) o.WriteLine($"Interrupted after {outcome.Elapsed.TotalSeconds:F1} s: {built} node(s) built and recorded; rerun the same command to continue.");
         else if (failures.Count > 0 || !outcome.Succeeded)
-            o.WriteLine($"Build FAILED in {outcome.Elapsed.TotalSeconds:F1} s: {built} built, {failures.Count} failed. Fix the cause and rerun: finished nodes are kept.");
+            o.WriteLine($"Build FAILED in {outcome.Elapsed.TotalSeconds:F1} s: {built} built, {failures.Count} failed" +
+                (outcome.Targets.Sum(t => t.DiscoveryErrors.Count) is > 0 and var unread ? $", {unread} source(s) whose partitions could not be read" : "") +
+                ". Fix the cause and rerun: finished nodes are kept.");
         else if (built == 0) o.WriteLine($"Nothing to do: all {outcome.Nodes.Count} nodes are up to date ({outcome.Elapsed.TotalSeconds:F2} s).");
         else o.WriteLine($"Build succeeded in {outcome.Elapsed.TotalSeconds:F1} s: {built} built, {outcome.Count(NodeState.UpToDate)} up to date.");
         if (!outcome.Succeeded) return [];

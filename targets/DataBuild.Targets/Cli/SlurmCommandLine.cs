@@ -31,9 +31,32 @@ internal static class SlurmCommandLine
             SbatchArguments = (line.Value("sbatch-args") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             ArrayThrottle = PositiveInt(line, "array-throttle"),
             Log = log is null ? null : text => log.WriteLine(text),
+            AfterSubmit = FaultAfterSbatch(Environment.GetEnvironmentVariable(FaultVariable), log),
         };
         return new SlurmExecutor(new SlurmClient(), options, workspace.FileSystem, state, workspace.Clock, workspace.StateDirectory);
     }
+
+    /// <summary>The fault-suite hook (tests/faults): "kill" SIGKILLs the driver, N pauses N seconds, between sbatch and recording the job id.</summary>
+    public const string FaultVariable = "DATABUILD_FAULT_AFTER_SBATCH";
+
+    private static Action<long>? FaultAfterSbatch(string? setting, TextWriter? log) => setting switch
+    {
+        null or "" => null,
+        "kill" => jobId =>
+        {
+            log?.WriteLine($"fault hook: sbatch returned job {jobId}; killing the driver before it records it");
+            log?.Flush();
+            System.Diagnostics.Process.GetCurrentProcess().Kill();
+            Thread.Sleep(Timeout.Infinite);
+        },
+        _ when double.TryParse(setting, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0 => jobId =>
+        {
+            log?.WriteLine($"fault hook: sbatch returned job {jobId}; pausing {seconds} s before recording it");
+            log?.Flush();
+            Thread.Sleep(TimeSpan.FromSeconds(seconds));
+        },
+        _ => throw new UsageException($"{FaultVariable} must be 'kill' or a number of seconds, got '{setting}'."),
+    };
 
     /// <summary>The pipeline's parameters as given to the driver (and --params), so workers bind exactly what the driver bound.</summary>
     private static IEnumerable<string> ParameterArguments(CommandLine line, IReadOnlyList<ParameterDescriptor> parameters)

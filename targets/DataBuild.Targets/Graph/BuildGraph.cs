@@ -100,16 +100,20 @@ public sealed class BuildGraph
                 materialized(t);
                 return true;
             }
-            try
+            var found = new List<PartitionKey>();
+            foreach (var n in sourceNodes)
             {
-                keys = sourceNodes.SelectMany(n => discover(t, n)).ToList();
+                try
+                {
+                    found.AddRange(discover(t, n));
+                }
+                catch (DiscoveryException e)
+                {
+                    // One unreadable source: its partitions are unknown and the build fails, but the other sources' partitions go on.
+                    t.DiscoveryErrors.Add(e.Message);
+                }
             }
-            catch (DiscoveryException e)
-            {
-                t.Unavailable = e.Message;
-                materialized(t);
-                return true;
-            }
+            keys = found;
         }
         else
         {

@@ -17,6 +17,9 @@ public sealed class TargetRun(TargetSpec spec)
     /// <summary>In a plan: the partitions depend on a source that would be built first, not on a failure.</summary>
     public bool PendingDiscovery { get; set; }
 
+    /// <summary>Source nodes whose partitions could not be read, one message each (source, outputs, error): this target is built without them, and the build fails.</summary>
+    public List<string> DiscoveryErrors { get; } = [];
+
     public List<int> Nodes { get; } = [];
     public int Unfinished { get; set; }
     public List<PartitionKey>? Filters { get; set; }

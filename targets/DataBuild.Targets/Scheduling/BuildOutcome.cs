@@ -14,7 +14,7 @@ public sealed record BuildOutcome(IReadOnlyList<Node> Nodes, IReadOnlyList<Targe
 
     public bool Succeeded => !Cancelled
         && Nodes.All(n => n.State is NodeState.UpToDate or NodeState.Built or NodeState.WouldRun)
-        && Targets.All(t => t.Unavailable is null || t.PendingDiscovery);
+        && Targets.All(t => (t.Unavailable is null || t.PendingDiscovery) && t.DiscoveryErrors.Count == 0);
 
     public int Count(NodeState state) => Nodes.Count(n => n.State == state);
 

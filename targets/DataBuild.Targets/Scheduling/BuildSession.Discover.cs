@@ -22,7 +22,8 @@ public sealed partial class BuildSession
         {
             // A pipeline's discovery code reading a bad product: the target is unavailable, the build fails, and
             // the message says which source to look at.
-            throw new DiscoveryException($"discovering the partitions of {target.Name} from {source.Name} failed: {e.Message}", e);
+            throw new DiscoveryException($"discovering the partitions of {target.Name} from {source.Name} failed: {e.Message} " +
+                $"(reading {string.Join(", ", outputs.Values)}; fix or rebuild that input)", e);
         }
         if (!_options.Plan) _state.SavePartitions(target.Name, source.Name, source.OutputHash, string.Join("\n", keys));
         return keys;

@@ -138,5 +138,10 @@ public sealed partial class BuildSession
         if (_graph.Finish(node)) MaterializeWhatWeCan();
     }
 
-    private void MaterializeWhatWeCan() => _graph.Materialize(Discover, _reporter.Materialized);
+    private void MaterializeWhatWeCan() => _graph.Materialize(Discover, target =>
+    {
+        // An unreadable source counts as a failure: without -k nothing new starts, with -k the rest goes on.
+        if (target.DiscoveryErrors.Count > 0 && !_options.KeepGoing && !_options.Plan) _stopDispatch = true;
+        _reporter.Materialized(target);
+    });
 }

@@ -126,6 +126,25 @@ public class RealClusterTests(LocalCluster cluster)
     }
 
     [Fact]
+    public async Task Finds_an_array_by_its_job_name_while_it_runs_and_after_it_ends_and_nothing_for_an_unknown_name()
+    {
+        using var dir = new TempDirectory(cluster.Scratch);
+        var runner = new CountingCommandRunner(new ProcessCommandRunner());
+        var client = new SlurmClient(runner);
+        var name = "named-" + Guid.NewGuid().ToString("N")[..12];
+        var since = DateTimeOffset.UtcNow;
+
+        var job = await SubmitAsync(client, dir, name, 3, ["sleep", "1"]);
+        var queued = await client.JobsNamedAsync([name, "never-submitted-" + name], since);
+        await JobFollower.UntilFinishedAsync(client, [job], expectedTasks: 3);
+        var ended = await client.JobsNamedAsync([name], since);
+
+        Assert.Equal([new NamedJob(name, job)], queued);
+        Assert.Equal([new NamedJob(name, job)], ended);
+        Assert.Empty(await client.JobsNamedAsync(["never-submitted-" + name], since));
+    }
+
+    [Fact]
     public async Task Sees_a_purged_job_as_gone_not_as_an_error() =>
         Assert.Empty(await new SlurmClient().QueueAsync([999_999_999]));
 

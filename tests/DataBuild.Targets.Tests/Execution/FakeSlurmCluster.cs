@@ -25,7 +25,7 @@ internal sealed class FakeSlurmCluster : IDisposable
     public FakeSlurmClient Client { get; }
     public StateStore State { get; } = StateStore.Open(":memory:");
 
-    public SlurmExecutor Executor(int? pack = null, Action<string>? log = null)
+    public SlurmExecutor Executor(int? pack = null, Action<string>? log = null, Action<long>? afterSubmit = null)
     {
         var executor = new SlurmExecutor(Client, new SlurmExecutorOptions
         {
@@ -34,6 +34,7 @@ internal sealed class FakeSlurmCluster : IDisposable
             Pack = pack,
             PollInterval = TimeSpan.FromMilliseconds(20),
             Log = log,
+            AfterSubmit = afterSubmit,
         }, Files, State);
         executor.Prepare(runId: 1);
         return executor;

@@ -31,8 +31,8 @@ public sealed class SlurmExecutorTests : IDisposable
         Offer(executor, [.. Nodes(5, "A"), .. Nodes(3, "B", memoryMb: 4000)]);
 
         Assert.Equal(2, _cluster.Client.SubmitCalls);
-        var a = _cluster.Client.Tasks.Where(t => t.Options["job-name"] == "databuild-A").ToList();
-        var b = _cluster.Client.Tasks.Where(t => t.Options["job-name"] == "databuild-B").ToList();
+        var a = _cluster.Client.Tasks.Where(t => t.Options["job-name"].StartsWith("databuild-A-", StringComparison.Ordinal)).ToList();
+        var b = _cluster.Client.Tasks.Where(t => t.Options["job-name"].StartsWith("databuild-B-", StringComparison.Ordinal)).ToList();
         Assert.Equal(3, a.Count); // 5 nodes, 2 per task
         Assert.Equal(2, b.Count);
         Assert.Equal("100M", a[0].Options["mem"]);

@@ -20,12 +20,16 @@ public sealed class InterruptionAndDiscoveryFailureTests
     private sealed class BadDiscovery : Pipeline
     {
         Target Source => _ => _
-            .Output("list.txt")
-            .Executes("write", "{out}", "not a list");
+            .PartitionedBy("f", [1, 2, 3])
+            .Output("list-{f}.txt")
+            .Executes("write", "{out}", "items");
 
+        // Field 2's list is unreadable: its reader throws, the others yield two items each.
         Target Items => _ => _
-            .PartitionsFrom(Source, _ => throw new FormatException("line 1 is not name=value"))
-            .Output("items/{item}")
+            .PartitionsFrom(Source, s => s.Partition.ToString().Contains("f=2", StringComparison.Ordinal)
+                ? throw new FormatException("line 1 is not name=value")
+                : [PartitionKey.Of("item", "a"), PartitionKey.Of("item", "b")])
+            .Output("items/{f}-{item}")
             .Executes("write", "{out}", "x");
     }
 
@@ -48,15 +52,30 @@ public sealed class InterruptionAndDiscoveryFailureTests
     }
 
     [Fact]
-    public async Task A_discovery_that_throws_makes_its_target_unavailable_and_the_build_fail_with_the_source_named()
+    public async Task A_source_whose_partitions_cannot_be_read_fails_the_build_naming_it_and_its_file_while_keep_going_builds_the_other_sources_partitions()
+    {
+        using var w = new TestWorkspace();
+
+        var outcome = await w.Build(PipelineModel.Load(new BadDiscovery()), new BuildOptions { Selectors = [NodeSelector.Parse("Items")], KeepGoing = true });
+
+        var items = outcome.Targets.Single(t => t.Name == "Items");
+        var error = Assert.Single(items.DiscoveryErrors);
+        Assert.StartsWith("discovering the partitions of Items from Source[f=2] failed: line 1 is not name=value (reading list-2.txt", error);
+        Assert.Null(items.Unavailable);
+        Assert.False(outcome.Succeeded);
+        Assert.Equal(["Items[f=1,item=a]", "Items[f=1,item=b]", "Items[f=3,item=a]", "Items[f=3,item=b]", "Source[f=1]", "Source[f=2]", "Source[f=3]"],
+            outcome.BuiltNodes().Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Without_keep_going_a_source_whose_partitions_cannot_be_read_stops_the_build_before_its_target_runs()
     {
         using var w = new TestWorkspace();
 
         var outcome = await w.Build(new BadDiscovery(), "Items");
 
-        var items = outcome.Targets.Single(t => t.Name == "Items");
-        Assert.Equal("discovering the partitions of Items from Source failed: line 1 is not name=value", items.Unavailable);
+        Assert.Single(outcome.Targets.Single(t => t.Name == "Items").DiscoveryErrors);
         Assert.False(outcome.Succeeded);
-        Assert.Equal(["Source"], outcome.BuiltNodes());
+        Assert.DoesNotContain(outcome.BuiltNodes(), n => n.StartsWith("Items", StringComparison.Ordinal));
     }
 }

@@ -133,6 +133,26 @@ public sealed class FakeSlurmClient : ISlurmClient
         return System.Threading.Tasks.Task.CompletedTask;
     }
 
+    public int NameLookups { get; private set; }
+
+    /// <summary>Makes the look-up by name fail as squeue does when slurmctld is down.</summary>
+    public bool NameLookupFails { get; set; }
+
+    public Task<IReadOnlyList<NamedJob>> JobsNamedAsync(IReadOnlyCollection<string> names, DateTimeOffset since, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            NameLookups++;
+            if (NameLookupFails)
+                throw new SlurmCommandException(new CommandResult("squeue", NamedJobFormat.SqueueArguments(names), 1, "",
+                    "slurm_load_jobs error: Unable to contact slurm controller (connect failure)"), "Is slurmctld up? Try `scontrol ping`.");
+            // squeue lists what is not purged; sacct, when on, everything.
+            IReadOnlyList<NamedJob> found = _tasks.Where(t => (!t.Purged || AccountingEnabled) && t.Options.TryGetValue("job-name", out var n) && names.Contains(n))
+                .Select(t => new NamedJob(t.Options["job-name"], t.Id.JobId)).Distinct().ToArray();
+            return System.Threading.Tasks.Task.FromResult(found);
+        }
+    }
+
     Task<SlurmConfig> ISlurmClient.ConfigAsync(CancellationToken cancellationToken) => System.Threading.Tasks.Task.FromResult(Config);
 
     public Task<bool> IsAccountingAvailableAsync(CancellationToken cancellationToken = default) =>

@@ -16,6 +16,7 @@ public sealed partial class SlurmExecutor
     public void Prepare(long runId)
     {
         _runId = runId;
+        ResolveIntents();
         var open = state.OpenJobs();
         if (open.Count == 0) return;
         var arrays = new List<(ArrayJob Array, IReadOnlyList<Invocation> Lines, int Pack)>();
@@ -44,6 +45,65 @@ public sealed partial class SlurmExecutor
             }
             if (found == 0) state.MarkJobDone(array.JobId.ToString(CultureInfo.InvariantCulture));
             else options.Log?.Invoke($"found job array {array.JobId} from an earlier run: {found} node(s) still running or with results to collect");
+        }
+    }
+
+    /// <summary>How long a killed driver's sbatch (a process of its own, which outlives it) may take to answer after the intent was written.</summary>
+    private static readonly TimeSpan SubmitGrace = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Intents an earlier driver left without a job id (killed between writing the intent and recording sbatch's answer): the
+    /// jobs of those names, found with one squeue (and sacct) call, become open jobs to adopt; a name Slurm does not know was
+    /// never submitted, and its nodes are submitted again. When Slurm cannot answer, the build stops rather than risk a duplicate.
+    /// </summary>
+    private void ResolveIntents()
+    {
+        var intents = state.JobIntents();
+        if (intents.Count == 0) return;
+        var names = intents.Select(i => i.JobId).ToList();
+        var since = intents.Min(i => i.Submitted);
+        var found = FindByName(names, since) ?? throw Unresolved(names);
+        // An sbatch still in flight when its driver died is not in the queue yet: wait out its grace and ask once more.
+        var latest = intents.Max(i => i.Submitted);
+        if (found.Count < names.Count && _clock.UtcNow - latest < SubmitGrace)
+        {
+            Thread.Sleep(SubmitGrace - (_clock.UtcNow - latest));
+            found = FindByName(names, since) ?? throw Unresolved(names);
+        }
+        foreach (var name in names)
+        {
+            if (found.TryGetValue(name, out var id))
+            {
+                state.ResolveJobIntent(name, id.ToString(CultureInfo.InvariantCulture));
+                options.Log?.Invoke($"found job array {id} ({name}) by its name: an earlier driver stopped before recording it");
+            }
+            else
+            {
+                state.DropJobIntent(name);
+                options.Log?.Invoke($"job array {name} of an earlier driver never reached Slurm: its nodes are submitted afresh");
+            }
+        }
+    }
+
+    private static InvalidOperationException Unresolved(List<string> names) =>
+        new($"An earlier driver may have submitted job array(s) {string.Join(", ", names)} without recording their ids, and Slurm " +
+            "could not be asked (see the warning above). Rerun once `squeue` answers: submitting now could run them twice.");
+
+    /// <summary>Job ids by job name, one squeue (and sacct) call for all; null when Slurm could not answer.</summary>
+    private Dictionary<string, long>? FindByName(IReadOnlyCollection<string> names, DateTimeOffset since)
+    {
+        try
+        {
+            var jobs = client.JobsNamedAsync(names, since).GetAwaiter().GetResult();
+            var byName = new Dictionary<string, long>(StringComparer.Ordinal);
+            // Each submission has a name of its own; were one to match two jobs, following the first still submits nothing again.
+            foreach (var job in jobs) byName.TryAdd(job.Name, job.JobId);
+            return byName;
+        }
+        catch (Exception e) when (e is SlurmCommandException or TimeoutException)
+        {
+            options.Log?.Invoke($"warning: {e.Message}");
+            return null;
         }
     }
 

@@ -11,7 +11,8 @@ namespace DataBuild.Execution.Slurm;
 /// Runs the stale part of the graph as Slurm job arrays. The scheduler offers every ready node (the cluster queues, so
 /// <see cref="CanStart"/> is always true); <see cref="Flush"/> groups them by target and resources, packs K nodes per
 /// array task, chunks the packs by MaxArraySize and this driver's share of MaxJobCount, writes a manifest and a
-/// readable sbatch script per array, submits, and records the job id in the state at once. <see cref="WaitAsync"/>
+/// readable sbatch script per array, records the intent under the array's unique job name, submits, and records the job id
+/// in the state at once (a rerun finds by name the arrays of intents left without an id: <see cref="Prepare"/>). <see cref="WaitAsync"/>
 /// then ingests per-node result files as they appear and asks squeue (one call for all jobs) how the tasks are doing.
 /// </summary>
 public sealed partial class SlurmExecutor(ISlurmClient client, SlurmExecutorOptions options, IFileSystem fileSystem, StateStore state,
@@ -96,11 +97,16 @@ public sealed partial class SlurmExecutor(ISlurmClient client, SlurmExecutorOpti
         fileSystem.CreateDirectory(files.Results);
         var invocations = planned.Packs.SelectMany(p => p).ToList();
         files.WriteManifest(fileSystem, invocations, planned.Pack);
-        var spec = Spec(planned, first, files);
+        // A name no other submission has: the intent recorded under it before sbatch lets a rerun find this job if the
+        // driver dies before recording its id, so no node is ever submitted twice.
+        var name = $"databuild-{planned.Target}-{Guid.NewGuid().ToString("N")[..12]}";
+        var spec = Spec(planned, first, files, name);
         using (var script = new StreamWriter(fileSystem.Create(files.Script)))
             script.Write(SbatchScript.Render(spec));
-        var jobId = SubmitWithRetries(files.Script);
-        state.RecordJob(jobId.ToString(CultureInfo.InvariantCulture), _runId, files.Manifest, _clock.UtcNow);
+        state.RecordJobIntent(name, _runId, files.Manifest, _clock.UtcNow);
+        var jobId = SubmitWithRetries(files.Script, name);
+        options.AfterSubmit?.Invoke(jobId);
+        state.ResolveJobIntent(name, jobId.ToString(CultureInfo.InvariantCulture));
         var array = new ArrayJob(jobId, files);
         _arrays[jobId] = array;
         for (var n = 0; n < invocations.Count; n++)
@@ -110,7 +116,7 @@ public sealed partial class SlurmExecutor(ISlurmClient client, SlurmExecutorOpti
     }
 
     /// <summary>sbatch, tried again a few times: a busy or restarting controller refuses for seconds, and a build should not die of it.</summary>
-    private long SubmitWithRetries(string script)
+    private long SubmitWithRetries(string script, string name)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -123,18 +129,20 @@ public sealed partial class SlurmExecutor(ISlurmClient client, SlurmExecutorOpti
                 var delay = TimeSpan.FromSeconds(1 << (attempt - 1));
                 options.Log?.Invoke($"warning: {e.Message} (trying again in {delay.TotalSeconds:0} s)");
                 Thread.Sleep(delay);
+                // An sbatch that timed out may have been accepted all the same: submitting again would run the array twice.
+                if (e is TimeoutException && FindByName([name], _clock.UtcNow.AddMinutes(-5)) is { } found && found.TryGetValue(name, out var id)) return id;
             }
         }
     }
 
-    private SbatchSpec Spec(PlannedArray planned, Invocation first, ArrayFiles files)
+    private SbatchSpec Spec(PlannedArray planned, Invocation first, ArrayFiles files, string name)
     {
         var parallel = Parallel(planned.Pack);
         // A pack runs `parallel` nodes at once and K nodes in turn: it needs that many nodes' CPUs and memory, and their time in sequence.
         var rounds = (planned.Pack + parallel - 1) / parallel;
         var settings = first.Scheduler ?? new SchedulerSettings();
         return new SbatchSpec(
-            JobName: "databuild-" + planned.Target,
+            JobName: name,
             ArrayFirst: 0,
             ArrayLast: planned.Packs.Count - 1,
             Command: [.. options.WorkerCommand, "--manifest", files.Manifest, "--pack", planned.Pack.ToString(CultureInfo.InvariantCulture)],

@@ -36,6 +36,9 @@ public sealed record SlurmExecutorOptions
     /// <summary>Polls a task may be missing from squeue (and sacct) before it counts as lost and is retried.</summary>
     public int MissingPollsBeforeLost { get; init; } = 3;
 
+    /// <summary>Called with the job id after sbatch returns and before the id is recorded: a test hook that pauses or kills the driver there.</summary>
+    public Action<long>? AfterSubmit { get; init; }
+
     /// <summary>Where submissions and warnings are reported (plain lines), or nowhere.</summary>
     public Action<string>? Log { get; init; }
 }
