@@ -15,7 +15,7 @@ public sealed class CommandLine
     public static readonly HashSet<string> Flags = ["plan", "keep-going", "verbose", "help", "nodes", "no-progress", "version"];
 
     /// <summary>Engine options that take exactly one value.</summary>
-    public static readonly HashSet<string> SingleValued = ["jobs", "executor", "params", "format", "rows", "state-dir",
+    public static readonly HashSet<string> SingleValued = ["jobs", "gpus", "executor", "params", "format", "rows", "state-dir",
         "pack", "pack-parallel", "poll-interval", "partition", "account", "qos", "sbatch-args", "array-throttle", "manifest", "index"];
 
     private static readonly Dictionary<string, string> ShortNames = new() { ["j"] = "jobs", ["k"] = "keep-going", ["h"] = "help", ["v"] = "verbose" };

@@ -85,9 +85,14 @@ public static class ArgvTemplate
         return elements;
     }
 
-    /// <summary>Resolves the standard placeholders of a node.</summary>
+    /// <summary>
+    /// Resolves the standard placeholders of a node. <paramref name="resources"/> gives <c>{mem}</c>, <c>{gpus}</c> and
+    /// <c>{tmp}</c> of a run; without it (the task key's view) they stay as written, so neither more memory nor a
+    /// run's scratch path changes the key.
+    /// </summary>
     public static Resolver For(PartitionKey partition, Func<string, string> outputPath, IReadOnlyDictionary<string, string[]> inputs,
-        Func<string, string, IReadOnlyList<string>> upstreamOutputs, IReadOnlyDictionary<string, string> parameters, int cores, string owner) =>
+        Func<string, string, IReadOnlyList<string>> upstreamOutputs, IReadOnlyDictionary<string, string> parameters, int cores, string owner,
+        Func<string, string>? resources = null) =>
         placeholder =>
         {
             var (kind, arg) = Split(placeholder);
@@ -106,10 +111,12 @@ public static class ArgvTemplate
                         : throw new InvalidOperationException($"{owner}: {{param:{arg}}} names no parameter. Parameters: {string.Join(", ", parameters.Keys)}.");
                 case "cores":
                     return [cores.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+                case "mem" or "gpus" or "tmp" when arg.Length == 0:
+                    return [resources is null ? "{" + kind + "}" : resources(kind)];
                 default:
                     return partition.TryGet(placeholder, out var dim) ? [dim]
                         : throw new InvalidOperationException(
-                            $"{owner}: unknown placeholder {{{placeholder}}}. Use {{out}}, {{out:name}}, {{in:name}}, {{deps:Target}}, {{param:name}}, {{cores}} or a dimension ({string.Join(", ", partition.Names)}).");
+                            $"{owner}: unknown placeholder {{{placeholder}}}. Use {{out}}, {{out:name}}, {{in:name}}, {{deps:Target}}, {{param:name}}, {{cores}}, {{mem}}, {{gpus}}, {{tmp}} or a dimension ({string.Join(", ", partition.Names)}).");
             }
         };
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using DataBuild.Graph;
 using DataBuild.Hashing;
 using DataBuild.Model;
@@ -14,9 +15,20 @@ public static class Invocations
         var target = node.Target;
         var staging = $"{workspace.StateDirectory}/staging/{runId}/{Hash128.Of(node.Name).Short}";
         var outputs = node.OutputPaths().Select((o, i) => new OutputBinding(o.Name, o.Path, $"{staging}/{i}/{Path.GetFileName(o.Path)}", o.IsDirectory)).ToList();
+        var memoryMb = node.MemoryMbOverride ?? MemoryEstimate(node, signature, workspace);
+        var scratch = $"{workspace.StateDirectory}/tmp/{runId}/{Hash128.Of(node.Name).Short}";
+        var usesScratch = false;
         string[]? argv = null;
         if (target.Task is ArgvTaskSpec)
-            argv = SignatureBuilder.ExpandArgv(node, nodes, signature.InputPaths, signature.Parameters, name => outputs.First(o => o.Name == name).StagingPath);
+            argv = SignatureBuilder.ExpandArgv(node, nodes, signature.InputPaths, signature.Parameters, name => outputs.First(o => o.Name == name).StagingPath,
+                Resource);
+        string Resource(string placeholder)
+        {
+            if (placeholder == "mem") return (memoryMb ?? 0).ToString(CultureInfo.InvariantCulture);
+            if (placeholder == "gpus") return target.Resources.Gpus.ToString(CultureInfo.InvariantCulture);
+            usesScratch = true;
+            return workspace.FileSystem.FullPath(scratch);
+        }
         var upstream = new Dictionary<string, UpstreamBinding[]>(StringComparer.Ordinal);
         for (var d = 0; d < target.Dependencies.Count; d++)
             upstream[target.Dependencies[d].Target] = node.Dependencies[d]
@@ -36,12 +48,47 @@ public static class Invocations
             StagingDirectory = staging,
             LogPath = logPath,
             Cores = target.Resources.Cores,
-            MemoryMb = node.MemoryMbOverride ?? MemoryEstimate(node, signature, workspace),
+            MemoryMb = memoryMb,
             Gpus = target.Resources.Gpus,
             Walltime = node.WalltimeOverride ?? target.Resources.Walltime,
             Attempt = Math.Max(1, node.Attempt),
             TaskKey = signature.Key.ToString(),
+            Container = target.Container is { } container ? Container(target, container, workspace) : null,
+            ScratchDirectory = usesScratch ? scratch : null,
+            Environment = ThreadVariables(target),
         };
+    }
+
+    /// <summary>Libraries that start a thread per core unless told: each task gets its own cores' worth.</summary>
+    public static readonly string[] ThreadCountVariables = ["OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"];
+
+    // Per target, not per node: a million nodes share a handful of dictionaries.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<TargetSpec, IReadOnlyDictionary<string, string>> Threads = new();
+
+    /// <summary>The thread counts, except those the target declares with .Environment(...), whose value it then chooses.</summary>
+    private static IReadOnlyDictionary<string, string> ThreadVariables(TargetSpec target) => Threads.GetValue(target, t =>
+    {
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        var cores = t.Resources.Cores.ToString(CultureInfo.InvariantCulture);
+        foreach (var name in ThreadCountVariables)
+            if (!t.Inputs.Any(i => i.Kind == InputKind.Environment && i.Name == name)) variables[name] = cores;
+        return variables;
+    });
+
+    /// <summary>The container with its runtime chosen here, once, so that every worker runs the same one.</summary>
+    private static ContainerInvocation Container(TargetSpec target, ContainerSpec container, Workspace workspace)
+    {
+        IO.IContainerEngine engine;
+        try
+        {
+            engine = workspace.Containers.Engine(container.Runtime, container.Image);
+        }
+        catch (IO.ContainerException e)
+        {
+            throw new DeclarationException(e.Message, e);
+        }
+        var pass = target.Inputs.Where(i => i.Kind is InputKind.Environment or InputKind.Secret).Select(i => i.Name).ToArray();
+        return new ContainerInvocation(container.Image, engine.Kind, target.Network, pass);
     }
 
     private static long? MemoryEstimate(Node node, Signature signature, Workspace workspace)

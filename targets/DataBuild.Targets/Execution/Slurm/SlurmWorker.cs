@@ -33,7 +33,7 @@ public static class SlurmWorker
             context.Cancel = true;
             cancel.Cancel();
         });
-        var runner = new NodeRunner(workspace.FileSystem, workspace.Processes, workspace.Clock);
+        var runner = new NodeRunner(workspace.FileSystem, workspace.Processes, workspace.Clock, workspace.Containers);
         var failed = 0;
         Parallel.ForEach(mine.Select((invocation, slot) => (invocation, slot)), new ParallelOptions { MaxDegreeOfParallelism = parallel }, item =>
         {
