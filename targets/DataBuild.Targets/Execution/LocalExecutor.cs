@@ -48,7 +48,8 @@ public sealed class LocalExecutor(NodeRunner runner, int cores, long memoryMb, I
         _coresInUse += Cores(invocation);
         _memoryInUse += Memory(invocation);
         _gpusInUse += Math.Min(invocation.Gpus, gpus);
-        if (invocation.Gpus > 0 && gpus > 0)
+        // Always set for a task asking for GPUs: none (an empty list) on a machine without any, so it runs on the CPU.
+        if (invocation.Gpus > 0)
         {
             var take = Math.Min(invocation.Gpus, gpus);
             invocation = invocation with { GpuIds = _freeGpus.Take(take).ToArray() };

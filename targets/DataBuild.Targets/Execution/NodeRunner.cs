@@ -131,11 +131,11 @@ public sealed class NodeRunner(IFileSystem fileSystem, IProcessRunner processes,
     private (string[] Argv, IReadOnlyDictionary<string, string>? Environment) Command(Invocation invocation, string[] argv)
     {
         var environment = invocation.Environment is { } set ? new Dictionary<string, string>(set, StringComparer.Ordinal) : new Dictionary<string, string>(StringComparer.Ordinal);
-        if (invocation.GpuIds is { } ids && invocation.Gpus > 0) environment[Gpu.VisibleDevices] = string.Join(",", ids);
+        if (invocation.GpuIds is { Count: > 0 } ids) environment[Gpu.VisibleDevices] = string.Join(",", ids);
         if (invocation.Container is not { } container) return (argv, environment.Count == 0 ? null : environment);
         if (containers is null) throw new ContainerException($"{invocation.Node} runs in container {container.Image}, but this runner was given no container runtimes.");
         var engine = containers.Engine(container.Runtime, container.Image);
-        var root = fileSystem.FullPath(".");
+        var root = fileSystem.FullPath(".") is var dot && dot.EndsWith("/.", StringComparison.Ordinal) ? dot[..^2] : fileSystem.FullPath(".");
         var mounts = new List<ContainerMount> { new(root, root, ReadOnly: true) };
         void Writable(string path)
         {
@@ -155,7 +155,7 @@ public sealed class NodeRunner(IFileSystem fileSystem, IProcessRunner processes,
         var wrapped = engine.Wrap(new ContainerRun
         {
             Image = container.Image, Argv = argv, WorkingDirectory = root, Mounts = mounts, Environment = environment, PassEnvironment = pass,
-            Gpus = invocation.Gpus, GpuIds = invocation.GpuIds, Network = container.Network,
+            Gpus = invocation.GpuIds?.Count ?? invocation.Gpus, GpuIds = invocation.GpuIds, Network = container.Network,
         });
         return (wrapped.Argv, wrapped.Environment.Count == 0 ? null : wrapped.Environment);
     }

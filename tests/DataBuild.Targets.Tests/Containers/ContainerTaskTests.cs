@@ -156,5 +156,6 @@ public sealed class ContainerTaskTests : IDisposable
         var spec = Assert.Single(_ws.Processes.Specs);
         Assert.False(spec.Environment!.ContainsKey("OMP_NUM_THREADS")); // declared by the target: its value is the user's
         Assert.Equal("4", spec.Environment["MKL_NUM_THREADS"]);
+        Assert.False(spec.Environment.ContainsKey(Gpu.VisibleDevices)); // asked for a GPU on a machine without: runs on the CPU
     }
 }
