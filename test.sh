@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The one command that runs DataBuild's tests. It does its own set-up first: starts the local one-node Slurm
-# cluster (tests/slurm/cluster.sh, installing slurm-wlm/munge/MariaDB from Debian when absent). DuckDB, the outside
+# cluster (tests/slurm/cluster.sh, installing slurm-wlm/munge/MariaDB from Debian when absent) and podman with a local
+# busybox image (tests/containers/setup.sh). DuckDB, the outside
 # reference for Parquet, runs in-process from its NuGet package. A missing prerequisite is not skipped: the tests that
 # need it fail and say how to fix it.
 set -uo pipefail
@@ -10,6 +11,13 @@ cd "$root"
 echo "== set-up: local Slurm cluster (tests/slurm/cluster.sh start)"
 if ! tests/slurm/cluster.sh start; then
   echo "warning: the Slurm cluster did not start; the real-cluster tests will fail and say why." >&2
+fi
+
+echo "== set-up: podman and a local busybox image for the container tests (tests/containers/setup.sh)"
+if conf="$(tests/containers/setup.sh)"; then
+  export CONTAINERS_CONF="$conf"
+else
+  echo "warning: podman is not usable; the container tests will fail and say why." >&2
 fi
 
 echo "== tests (dotnet test DataBuild.sln)"

@@ -12,6 +12,13 @@ public sealed record Workspace
     // only later.
     public IProcessRunner Processes { get => _processes ??= PosixProcessRunner.Instance; init => _processes = value; }
     public IReadOnlyDictionary<string, string?> Environment { get => _environment ??= CurrentEnvironment(); init => _environment = value; }
+    /// <summary>The container runtimes on this machine, and the image ids they resolve (once per image per build).</summary>
+    public ContainerEngines Containers { get => _containers ??= ContainerEngines.OnThisMachine(Processes, FileSystem, Environment); init => _containers = value; }
+
+    /// <summary>This machine's GPUs, for the local executor's budget.</summary>
+    public IGpuInventory Gpus { get => _gpus ??= new NvidiaSmiGpuInventory(Processes, Environment); init => _gpus = value; }
+    private ContainerEngines? _containers;
+    private IGpuInventory? _gpus;
     private IProcessRunner? _processes;
     private IReadOnlyDictionary<string, string?>? _environment;
 

@@ -15,7 +15,7 @@ public sealed class CommandLine
     public static readonly HashSet<string> Flags = ["plan", "keep-going", "verbose", "help", "nodes", "no-progress", "version"];
 
     /// <summary>Engine options that take exactly one value.</summary>
-    public static readonly HashSet<string> SingleValued = ["jobs", "executor", "params", "format", "rows", "state-dir",
+    public static readonly HashSet<string> SingleValued = ["jobs", "gpus", "executor", "params", "format", "rows", "state-dir",
         "pack", "pack-parallel", "poll-interval", "partition", "account", "qos", "sbatch-args", "array-throttle", "manifest", "index", "profile"];
 
     /// <summary>Engine options that take one or more values, up to the next option; given again, they add more.</summary>

@@ -64,14 +64,15 @@ internal static partial class Commands
         List<NodeSelector> selectors, BuildOptions options, int jobs, string executorName, bool snapshots)
     {
         RequireSecrets(model, workspace);
+        RequireContainers(model, workspace);
         var fancy = !Console.IsOutputRedirected && !line.Has("no-progress") && Environment.GetEnvironmentVariable("CI") is null;
         using var buildLock = BuildLock.Acquire(workspace.FileSystem.FullPath(workspace.StateDirectory));
         using var store = StateStore.Open(workspace.StatePath);
         Diagnostics.Timings.Mark("state opened");
-        var runner = new NodeRunner(workspace.FileSystem, workspace.Processes, workspace.Clock);
+        var runner = new NodeRunner(workspace.FileSystem, workspace.Processes, workspace.Clock, workspace.Containers);
         using IExecutor executor = executorName == "slurm"
             ? SlurmCommandLine.Executor(line, workspace, store, parameters, fancy ? null : o)
-            : new LocalExecutor(runner, jobs, LocalExecutor.AvailableMemoryMb(), LocalExecutor.AvailableGpus());
+            : new LocalExecutor(runner, jobs, LocalExecutor.AvailableMemoryMb(), GpuBudget(line, workspace));
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
@@ -112,6 +113,47 @@ internal static partial class Commands
         {
             Console.CancelKeyPress -= onCancel;
         }
+    }
+
+    /// <summary>
+    /// Every container image the build's targets run in must be there, its runtime installed, before any task runs.
+    /// Resolving them here also fixes each image's id for the whole build.
+    /// </summary>
+    internal static void RequireContainers(PipelineModel model, Workspace workspace)
+    {
+        var problems = new List<string>();
+        var needs = new Dictionary<(ContainerRuntime, string), List<string>>();
+        foreach (var name in model.Order)
+            if (model.Targets[name].Container is { } c)
+            {
+                if (!needs.TryGetValue((c.Runtime, c.Image), out var targets)) needs[(c.Runtime, c.Image)] = targets = [];
+                targets.Add(name);
+            }
+        foreach (var ((runtime, image), targets) in needs)
+        {
+            IContainerEngine engine;
+            try
+            {
+                engine = workspace.Containers.Engine(runtime, image);
+            }
+            catch (ContainerException e)
+            {
+                problems.Add($"{e.Message} (needed by {string.Join(", ", targets)})");
+                continue;
+            }
+            if (workspace.Containers.ImageId(engine, image) is null)
+                problems.Add($"Container image {image} not found by {engine.Program} (needed by {string.Join(", ", targets)}). Get it with: {engine.PullCommand(image)} (or build or import it under that name).");
+        }
+        if (problems.Count > 0) throw new UsageException(string.Join("\n", problems) + "\nNothing was run.");
+    }
+
+    /// <summary>The GPUs local tasks share: the first <c>--gpus N</c> of those found (or 0..N-1), else all found.</summary>
+    private static IReadOnlyList<string> GpuBudget(CommandLine line, Workspace workspace)
+    {
+        var found = workspace.Gpus.Devices();
+        if (line.Value("gpus") is not { } text) return found;
+        if (!int.TryParse(text, out var n) || n < 0) throw new UsageException($"--gpus needs a number of GPUs (0 or more), got '{text}'.");
+        return found.Count >= n ? found.Take(n).ToArray() : Enumerable.Range(0, n).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
     }
 
     /// <summary>Every secret the build's targets declare must be set before any task runs (its value is never read here).</summary>

@@ -32,6 +32,7 @@ internal static class Help
         o.WriteLine("Options:");
         o.WriteLine("  --plan                 show what would run and why; run nothing");
         o.WriteLine("  -j, --jobs N           parallel tasks (default: number of cores)");
+        o.WriteLine("  --gpus N               GPUs local tasks share (default: those nvidia-smi -L lists)");
         o.WriteLine("  -k, --keep-going       keep building what does not depend on a failure");
         o.WriteLine("  --executor local|slurm where tasks run: this machine, or Slurm job arrays submitted from here");
         o.WriteLine("  --pack K               slurm: nodes per array task (default: about 5 minutes of work, from history)");

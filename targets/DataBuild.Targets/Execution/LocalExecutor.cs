@@ -5,10 +5,17 @@ namespace DataBuild.Execution;
 
 /// <summary>
 /// Runs tasks on this machine, in parallel within the core (<c>-j</c>), memory and GPU budgets. A task asking for
-/// more than the whole budget runs alone rather than never.
+/// more than the whole budget runs alone rather than never. Each task asking for GPUs gets its own from the budget
+/// (<see cref="Invocation.GpuIds"/>, CUDA_VISIBLE_DEVICES): no two tasks running at once share one.
 /// </summary>
-public sealed class LocalExecutor(NodeRunner runner, int cores, long memoryMb, int gpus) : IExecutor
+public sealed class LocalExecutor(NodeRunner runner, int cores, long memoryMb, IReadOnlyList<string> gpuIds) : IExecutor
 {
+    /// <summary>A budget of <paramref name="gpus"/> GPUs numbered 0..gpus-1.</summary>
+    public LocalExecutor(NodeRunner runner, int cores, long memoryMb, int gpus)
+        : this(runner, cores, memoryMb, Enumerable.Range(0, Math.Max(0, gpus)).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray()) { }
+
+    private readonly int gpus = gpuIds.Count;
+    private readonly List<string> _freeGpus = [.. gpuIds];
     private readonly RunnerThreads _threads = new("DataBuild runner");
     private readonly IDisposable _spareStaging = runner.ReuseStagingDirectories();
     private readonly CancellationTokenSource _cancel = new();
@@ -41,6 +48,13 @@ public sealed class LocalExecutor(NodeRunner runner, int cores, long memoryMb, i
         _coresInUse += Cores(invocation);
         _memoryInUse += Memory(invocation);
         _gpusInUse += Math.Min(invocation.Gpus, gpus);
+        // Always set for a task asking for GPUs: none (an empty list) on a machine without any, so it runs on the CPU.
+        if (invocation.Gpus > 0)
+        {
+            var take = Math.Min(invocation.Gpus, gpus);
+            invocation = invocation with { GpuIds = _freeGpus.Take(take).ToArray() };
+            _freeGpus.RemoveRange(0, take);
+        }
         _started[invocation.Node] = invocation;
         _threads.Run(() =>
         {
@@ -119,8 +133,22 @@ public sealed class LocalExecutor(NodeRunner runner, int cores, long memoryMb, i
             _coresInUse -= Cores(invocation!);
             _memoryInUse -= Memory(invocation!);
             _gpusInUse -= Math.Min(invocation!.Gpus, gpus);
+            if (invocation.GpuIds is { } ids) ReturnGpus(ids);
         }
         return list;
+    }
+
+    // In budget order, so the lowest free indices go first and a run's assignment is reproducible.
+    private void ReturnGpus(IReadOnlyList<string> ids)
+    {
+        _freeGpus.AddRange(ids);
+        _freeGpus.Sort((a, b) => Order(a).CompareTo(Order(b)));
+        int Order(string id)
+        {
+            for (var i = 0; i < gpuIds.Count; i++)
+                if (gpuIds[i] == id) return i;
+            return int.MaxValue;
+        }
     }
 
     public void CancelAll() => _cancel.Cancel();
@@ -135,21 +163,6 @@ public sealed class LocalExecutor(NodeRunner runner, int cores, long memoryMb, i
     private int Cores(Invocation invocation) => Math.Min(invocation.Cores, cores);
 
     private long Memory(Invocation invocation) => Math.Min(invocation.MemoryMb ?? 0, memoryMb);
-
-    /// <summary>GPUs this process may use: CUDA_VISIBLE_DEVICES when set, else the /dev/nvidiaN devices.</summary>
-    public static int AvailableGpus()
-    {
-        if (Environment.GetEnvironmentVariable("CUDA_VISIBLE_DEVICES") is { } visible)
-            return visible.Split(',', StringSplitOptions.RemoveEmptyEntries).Count(d => d.Trim() != "-1");
-        try
-        {
-            return Directory.EnumerateFiles("/dev", "nvidia*").Count(f => Path.GetFileName(f)[6..].All(char.IsAsciiDigit) && f.Length > "/dev/nvidia".Length);
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
-    }
 
     /// <summary>Available memory from /proc/meminfo, so -j does not overcommit a login node.</summary>
     public static long AvailableMemoryMb()

@@ -13,8 +13,10 @@ namespace DataBuild.Execution;
 /// A crash at any moment leaves the old complete output or the new one, never a partial file taken as built.
 /// Used by the local executor and by Slurm workers alike.
 /// </summary>
+/// <param name="containers">The container runtimes, for invocations that run in one.</param>
 /// <param name="signals">Where a time-limit warning arrives (a Slurm worker's SIGUSR1), passed on to tasks that keep a checkpoint.</param>
-public sealed class NodeRunner(IFileSystem fileSystem, IProcessRunner processes, IClock clock, SignalRelay? signals = null)
+public sealed class NodeRunner(IFileSystem fileSystem, IProcessRunner processes, IClock clock, ContainerEngines? containers = null,
+    SignalRelay? signals = null)
 {
     private volatile SpareStagingDirectories? _spares;
 
@@ -43,18 +45,29 @@ public sealed class NodeRunner(IFileSystem fileSystem, IProcessRunner processes,
         {
             if (invocation.CheckpointDirectory is { } checkpoint) fileSystem.CreateDirectory(checkpoint);
             ProcessOutcome outcome;
+            if (invocation.ScratchDirectory is { } scratch)
+            {
+                if (fileSystem.Stat(scratch) is not null) fileSystem.Delete(scratch);
+                fileSystem.CreateDirectory(scratch);
+            }
             try
             {
+                var (command, environment) = Command(invocation, argv);
+                if (!ReferenceEquals(command, argv)) AppendLog(invocation.LogPath, $"== in container: {string.Join(" ", command.Select(Quote))}");
                 // A task that keeps a checkpoint is warned before it is stopped (time limit, Ctrl-C), and given time to save.
                 var checkpoints = invocation.CheckpointDirectory is not null;
-                outcome = processes.Run(new ProcessSpec(argv, fileSystem.FullPath("."), fileSystem.FullPath(invocation.LogPath),
+                outcome = processes.Run(new ProcessSpec(command, fileSystem.FullPath("."), fileSystem.FullPath(invocation.LogPath), environment,
                     Signals: checkpoints ? signals : null,
                     CheckpointGrace: checkpoints ? TimeSpan.FromSeconds(invocation.Scheduler?.SignalSeconds ?? SchedulerSettings.DefaultSignalSeconds) : null),
                     cancellation);
             }
-            catch (ProcessStartException e)
+            catch (Exception e) when (e is ProcessStartException or ContainerException)
             {
                 return Fail(BuildStatus.Failed, e.Message);
+            }
+            finally
+            {
+                if (invocation.ScratchDirectory is { } used) fileSystem.Delete(used);
             }
             cpu = outcome.CpuSeconds;
             rss = outcome.PeakRssKb > 0 ? outcome.PeakRssKb : null;
@@ -118,6 +131,44 @@ public sealed class NodeRunner(IFileSystem fileSystem, IProcessRunner processes,
             Node = invocation.Node, Status = BuildStatus.Succeeded, ExitCode = 0, Outputs = outputs, Files = files, StartedAt = started,
             EndedAt = clock.UtcNow, WallSeconds = stopwatch.Elapsed.TotalSeconds, CpuSeconds = cpu, PeakRssKb = rss, Attempt = invocation.Attempt,
         };
+    }
+
+    /// <summary>
+    /// The command that runs <paramref name="argv"/> and the variables it gets: thread counts and the assigned GPUs;
+    /// in a container, the runtime's command with the workspace mounted read-only at its own path (so every path in
+    /// argv means the same inside), the staging and scratch directories writable, and inputs outside the workspace
+    /// mounted read-only.
+    /// </summary>
+    private (string[] Argv, IReadOnlyDictionary<string, string>? Environment) Command(Invocation invocation, string[] argv)
+    {
+        var environment = invocation.Environment is { } set ? new Dictionary<string, string>(set, StringComparer.Ordinal) : new Dictionary<string, string>(StringComparer.Ordinal);
+        if (invocation.GpuIds is { Count: > 0 } ids) environment[Gpu.VisibleDevices] = string.Join(",", ids);
+        if (invocation.Container is not { } container) return (argv, environment.Count == 0 ? null : environment);
+        if (containers is null) throw new ContainerException($"{invocation.Node} runs in container {container.Image}, but this runner was given no container runtimes.");
+        var engine = containers.Engine(container.Runtime, container.Image);
+        var root = fileSystem.FullPath(".") is var dot && dot.EndsWith("/.", StringComparison.Ordinal) ? dot[..^2] : fileSystem.FullPath(".");
+        var mounts = new List<ContainerMount> { new(root, root, ReadOnly: true) };
+        void Writable(string path)
+        {
+            var full = fileSystem.FullPath(path);
+            mounts.Add(new ContainerMount(full, full, ReadOnly: false));
+        }
+        Writable(invocation.StagingDirectory);
+        if (invocation.ScratchDirectory is { } scratch) Writable(scratch);
+        foreach (var paths in invocation.Inputs.Values)
+            foreach (var path in paths)
+            {
+                var full = fileSystem.FullPath(path);
+                if (!full.StartsWith(root + "/", StringComparison.Ordinal) && mounts.All(m => m.Source != full)) mounts.Add(new ContainerMount(full, full, ReadOnly: true));
+            }
+        var pass = container.PassEnvironment.ToList();
+        if (invocation.Gpus > 0 && invocation.GpuIds is null) pass.Add(Gpu.VisibleDevices); // the allocation's, e.g. Slurm's
+        var wrapped = engine.Wrap(new ContainerRun
+        {
+            Image = container.Image, Argv = argv, WorkingDirectory = root, Mounts = mounts, Environment = environment, PassEnvironment = pass,
+            Gpus = invocation.GpuIds?.Count ?? invocation.Gpus, GpuIds = invocation.GpuIds, Network = container.Network,
+        });
+        return (wrapped.Argv, wrapped.Environment.Count == 0 ? null : wrapped.Environment);
     }
 
     /// <summary>

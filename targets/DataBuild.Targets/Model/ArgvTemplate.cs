@@ -91,10 +91,14 @@ public static class ArgvTemplate
     /// </summary>
     public const string CheckpointPlaceholder = "{checkpoint}";
 
-    /// <summary>Resolves the standard placeholders of a node.</summary>
+    /// <summary>
+    /// Resolves the standard placeholders of a node. <paramref name="resources"/> gives <c>{mem}</c>, <c>{gpus}</c> and
+    /// <c>{tmp}</c> of a run; without it (the task key's view) they stay as written, so neither more memory nor a
+    /// run's scratch path changes the key.
+    /// </summary>
     public static Resolver For(PartitionKey partition, Func<string, string> outputPath, IReadOnlyDictionary<string, string[]> inputs,
         Func<string, string, IReadOnlyList<string>> upstreamOutputs, IReadOnlyDictionary<string, string> parameters, int cores, string owner,
-        string checkpoint = CheckpointPlaceholder) =>
+        Func<string, string>? resources = null, string checkpoint = CheckpointPlaceholder) =>
         placeholder =>
         {
             var (kind, arg) = Split(placeholder);
@@ -115,10 +119,12 @@ public static class ArgvTemplate
                     return [cores.ToString(System.Globalization.CultureInfo.InvariantCulture)];
                 case "checkpoint":
                     return [checkpoint];
+                case "mem" or "gpus" or "tmp" when arg.Length == 0:
+                    return [resources is null ? "{" + kind + "}" : resources(kind)];
                 default:
                     return partition.TryGet(placeholder, out var dim) ? [dim]
                         : throw new InvalidOperationException(
-                            $"{owner}: unknown placeholder {{{placeholder}}}. Use {{out}}, {{out:name}}, {{in:name}}, {{deps:Target}}, {{param:name}}, {{cores}}, {{checkpoint}} or a dimension ({string.Join(", ", partition.Names)}).");
+                            $"{owner}: unknown placeholder {{{placeholder}}}. Use {{out}}, {{out:name}}, {{in:name}}, {{deps:Target}}, {{param:name}}, {{cores}}, {{mem}}, {{gpus}}, {{tmp}}, {{checkpoint}} or a dimension ({string.Join(", ", partition.Names)}).");
             }
         };
 }

@@ -1,3 +1,4 @@
+using DataBuild.IO;
 using Microsoft.Build.Framework;
 
 namespace DataBuild.Model;
@@ -60,8 +61,14 @@ public interface ITargetDefinition
     /// <summary>An external tool: identified by the output of <c>executable versionArgs...</c>, or by the content hash of the executable when no arguments are given.</summary>
     ITargetDefinition Tool(string name, string executable, params string[] versionArgs);
 
-    /// <summary>The container image the task runs in, by digest (e.g. <c>sha256:...</c>).</summary>
-    ITargetDefinition Container(string imageDigest);
+    /// <summary>
+    /// Runs the task's command in a container image (<c>localhost/phrosty:1</c>, or a .sif file for apptainer) with the
+    /// workspace mounted at the same path; the image's id, resolved at every build, is part of the task key.
+    /// </summary>
+    ITargetDefinition Container(string image, ContainerRuntime runtime = ContainerRuntime.Auto);
+
+    /// <summary>Lets the task's container reach the network; containers have none unless declared.</summary>
+    ITargetDefinition Network();
 
     /// <summary>An output file, path templated by partition dimensions. The first output is named "out".</summary>
     ITargetDefinition Output(string pathTemplate);
@@ -77,7 +84,7 @@ public interface ITargetDefinition
     /// </summary>
     ITargetDefinition BuildOnlyWhenMissing();
 
-    /// <summary>Runs a command from an argv template: <c>{field}</c>, <c>{out}</c>, <c>{out:name}</c>, <c>{in:name}</c>, <c>{deps:Target}</c>, <c>{param:name}</c>, <c>{cores}</c>.</summary>
+    /// <summary>Runs a command from an argv template: <c>{field}</c>, <c>{out}</c>, <c>{out:name}</c>, <c>{in:name}</c>, <c>{deps:Target}</c>, <c>{param:name}</c>, <c>{cores}</c>, <c>{mem}</c> (MB), <c>{gpus}</c>, <c>{tmp}</c> (a scratch directory, removed after).</summary>
     ITargetDefinition Executes(params string[] argvTemplate);
 
     /// <summary>Runs C# code. Bump <paramref name="version"/> when what it computes changes.</summary>

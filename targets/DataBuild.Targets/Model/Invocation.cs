@@ -1,3 +1,5 @@
+using DataBuild.IO;
+
 namespace DataBuild.Model;
 
 /// <summary>
@@ -34,9 +36,24 @@ public sealed record Invocation
     /// <summary>Earlier attempts lost to the cluster (preemption, node failure): they do not count as the task's failures.</summary>
     public int Interruptions { get; init; }
 
+    /// <summary>The container the argv runs in (the runtime already chosen), or null for the host.</summary>
+    public ContainerInvocation? Container { get; init; }
+
+    /// <summary>A scratch directory for <c>{tmp}</c>, made before the task runs and removed after.</summary>
+    public string? ScratchDirectory { get; init; }
+
+    /// <summary>Variables the engine sets for the task (thread counts from its cores).</summary>
+    public IReadOnlyDictionary<string, string>? Environment { get; init; }
+
+    /// <summary>The host GPU indices the local executor gave this task (CUDA_VISIBLE_DEVICES); null where the allocation decides.</summary>
+    public IReadOnlyList<string>? GpuIds { get; init; }
+
     /// <summary>The node's task key (hex): a job found still running after a crash is adopted only when it matches.</summary>
     public string? TaskKey { get; init; }
 }
+
+/// <summary>How an invocation runs in a container: image, runtime, network, and the host variables passed in by name.</summary>
+public sealed record ContainerInvocation(string Image, ContainerRuntime Runtime, bool Network, IReadOnlyList<string> PassEnvironment);
 
 public sealed record OutputBinding(string Name, string Path, string StagingPath, bool IsDirectory);
 

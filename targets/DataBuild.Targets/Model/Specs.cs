@@ -11,6 +11,9 @@ public enum InputKind { File, Glob, Parameter, Config, Environment, Tool, Contai
 public sealed record InputSpec(InputKind Kind, string Name, string? Template = null, Func<PartitionKey, object?>? Value = null,
     string[]? VersionArgs = null, bool PerPartition = false);
 
+/// <summary>A container image and the runtime asked for (<see cref="ContainerRuntime.Auto"/>: the first on PATH).</summary>
+public sealed record ContainerSpec(string Image, ContainerRuntime Runtime);
+
 public sealed record OutputSpec(string Name, string Template, bool IsDirectory)
 {
     public const string DefaultName = "out";

@@ -1,3 +1,4 @@
+using DataBuild.IO;
 using Microsoft.Build.Framework;
 
 namespace DataBuild.Model;
@@ -17,6 +18,8 @@ internal sealed class TargetBuilder(string name, Func<Target, string> nameOf) : 
     private string? _version;
     private ResourceSpec _resources = new();
     private bool _onlyWhenMissing;
+    private ContainerSpec? _container;
+    private bool _network;
 
     public ITargetDefinition Description(string text) { _description = text; return this; }
 
@@ -70,7 +73,16 @@ internal sealed class TargetBuilder(string name, Func<Target, string> nameOf) : 
     public ITargetDefinition Tool(string name, string executable, params string[] versionArgs) =>
         AddInput(new InputSpec(InputKind.Tool, name, executable, VersionArgs: versionArgs));
 
-    public ITargetDefinition Container(string imageDigest) => AddInput(new InputSpec(InputKind.Container, "image", Value: _ => imageDigest));
+    public ITargetDefinition Container(string image, ContainerRuntime runtime = ContainerRuntime.Auto)
+    {
+        if (string.IsNullOrWhiteSpace(image)) throw new PipelineDefinitionException($"Target {name}: Container() needs an image name, e.g. localhost/tool:1.");
+        if (_container is not null) throw new PipelineDefinitionException($"Target {name} declares a container twice ({_container.Image}, {image}).");
+        var spec = new ContainerSpec(image, runtime);
+        _container = spec;
+        return AddInput(new InputSpec(InputKind.Container, image, Value: _ => spec));
+    }
+
+    public ITargetDefinition Network() { _network = true; return this; }
 
     public ITargetDefinition Output(string pathTemplate) => Output(_outputs.Count == 0 ? OutputSpec.DefaultName : $"out{_outputs.Count}", pathTemplate);
 
@@ -148,6 +160,9 @@ internal sealed class TargetBuilder(string name, Func<Target, string> nameOf) : 
     {
         var task = _versionedTask?.Invoke(_version) ?? _task;
         if (task is ArgvTaskSpec argv && _version is not null) task = new ArgvTaskSpec(argv.Template.ToArray(), _version);
+        if (_container is not null && task is IInProcessTask)
+            throw new PipelineDefinitionException(
+                $"Target {name} runs C# code, which runs in the engine's process and cannot run in container {_container.Image}. Run a command in it instead: .Executes(\"program\", \"{{out}}\", ...).");
         if (task is not null && _outputs.Count == 0)
             throw new PipelineDefinitionException($"Target {name} runs a task but declares no outputs: add .Output(\"path/{{dimension}}.ext\").");
         return new TargetSpec
@@ -163,6 +178,8 @@ internal sealed class TargetBuilder(string name, Func<Target, string> nameOf) : 
             Task = task,
             Resources = _resources,
             BuildOnlyWhenMissing = _onlyWhenMissing,
+            Container = _container,
+            Network = _network,
         };
     }
 

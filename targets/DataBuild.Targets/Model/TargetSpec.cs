@@ -1,3 +1,5 @@
+using DataBuild.IO;
+
 namespace DataBuild.Model;
 
 /// <summary>A declared target, immutable once its definition has been evaluated.</summary>
@@ -18,6 +20,12 @@ public sealed class TargetSpec
     public TaskSpec? Task { get; init; }
     public ResourceSpec Resources { get; init; } = new();
     public bool BuildOnlyWhenMissing { get; init; }
+
+    /// <summary>The container the task's command runs in; null runs it on the host.</summary>
+    public ContainerSpec? Container { get; init; }
+
+    /// <summary>Whether the task's container may reach the network.</summary>
+    public bool Network { get; init; }
 
     public bool IsDynamic => DynamicSource is not null;
 

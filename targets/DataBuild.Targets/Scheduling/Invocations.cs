@@ -1,3 +1,4 @@
+using System.Globalization;
 using DataBuild.Graph;
 using DataBuild.Hashing;
 using DataBuild.Model;
@@ -19,20 +20,30 @@ public static class Invocations
         var checkpoint = target.Task is not ArgvTaskSpec spec || spec.Template.Any(a => a.Contains(ArgvTemplate.CheckpointPlaceholder, StringComparison.Ordinal))
             ? CheckpointDirectory(workspace, node)
             : null;
-        string[]? argv = null;
-        if (target.Task is ArgvTaskSpec)
-            argv = SignatureBuilder.ExpandArgv(node, nodes, signature.InputPaths, signature.Parameters, name => outputs.First(o => o.Name == name).StagingPath,
-                checkpoint is null ? ArgvTemplate.CheckpointPlaceholder : workspace.FileSystem.FullPath(checkpoint));
-        var upstream = new Dictionary<string, UpstreamBinding[]>(StringComparer.Ordinal);
-        for (var d = 0; d < target.Dependencies.Count; d++)
-            upstream[target.Dependencies[d].Target] = node.Dependencies[d]
-                .Select(i => new UpstreamBinding(nodes[i].Partition.ToString(), nodes[i].OutputPaths().ToDictionary(o => o.Name, o => o.Path)))
-                .ToArray();
         var scheduler = (profile ?? SchedulerProfile.Empty).Resolve(target.Name, needTime => target.Resources.Scheduler with
         {
             Gpus = target.Resources.Gpus > 0 ? target.Resources.Gpus : null,
             Walltime = needTime && node.WalltimeOverride is null ? WalltimeEstimate(node, signature, workspace) : null,
         });
+        var memoryMb = node.MemoryMbOverride ?? MemoryEstimate(node, signature, workspace);
+        var scratch = $"{workspace.StateDirectory}/tmp/{runId}/{Hash128.Of(node.Name).Short}";
+        var usesScratch = false;
+        string[]? argv = null;
+        if (target.Task is ArgvTaskSpec)
+            argv = SignatureBuilder.ExpandArgv(node, nodes, signature.InputPaths, signature.Parameters, name => outputs.First(o => o.Name == name).StagingPath,
+                Resource, checkpoint is null ? ArgvTemplate.CheckpointPlaceholder : workspace.FileSystem.FullPath(checkpoint));
+        string Resource(string placeholder)
+        {
+            if (placeholder == "mem") return (memoryMb ?? 0).ToString(CultureInfo.InvariantCulture);
+            if (placeholder == "gpus") return (scheduler.Gpus ?? 0).ToString(CultureInfo.InvariantCulture);
+            usesScratch = true;
+            return workspace.FileSystem.FullPath(scratch);
+        }
+        var upstream = new Dictionary<string, UpstreamBinding[]>(StringComparer.Ordinal);
+        for (var d = 0; d < target.Dependencies.Count; d++)
+            upstream[target.Dependencies[d].Target] = node.Dependencies[d]
+                .Select(i => new UpstreamBinding(nodes[i].Partition.ToString(), nodes[i].OutputPaths().ToDictionary(o => o.Name, o => o.Path)))
+                .ToArray();
         var logPath = $"{workspace.StateDirectory}/logs/{target.Name}/{node.Partition.FileName}.log";
         return new Invocation
         {
@@ -48,13 +59,16 @@ public static class Invocations
             CheckpointDirectory = checkpoint,
             LogPath = logPath,
             Cores = target.Resources.Cores,
-            MemoryMb = node.MemoryMbOverride ?? MemoryEstimate(node, signature, workspace),
+            MemoryMb = memoryMb,
             Gpus = scheduler.Gpus ?? 0,
             Walltime = node.WalltimeOverride ?? scheduler.Walltime,
             Scheduler = scheduler with { Gpus = null, Walltime = null },
             Attempt = Math.Max(1, node.Attempt),
             Interruptions = node.Interruptions?.Count ?? 0,
             TaskKey = signature.Key.ToString(),
+            Container = target.Container is { } container ? Container(target, container, workspace) : null,
+            ScratchDirectory = usesScratch ? scratch : null,
+            Environment = ThreadVariables(target),
         };
     }
 
@@ -79,6 +93,38 @@ public static class Invocations
         }
         return limit > TimeSpan.Zero ? limit
             : throw new DeclarationException($"its time limit (.Walltime) must be positive, got {limit}.", new ArgumentOutOfRangeException(nameof(limit)));
+    }
+
+    /// <summary>Libraries that start a thread per core unless told: each task gets its own cores' worth.</summary>
+    public static readonly string[] ThreadCountVariables = ["OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"];
+
+    // Per target, not per node: a million nodes share a handful of dictionaries.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<TargetSpec, IReadOnlyDictionary<string, string>> Threads = new();
+
+    /// <summary>The thread counts, except those the target declares with .Environment(...), whose value it then chooses.</summary>
+    private static IReadOnlyDictionary<string, string> ThreadVariables(TargetSpec target) => Threads.GetValue(target, t =>
+    {
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        var cores = t.Resources.Cores.ToString(CultureInfo.InvariantCulture);
+        foreach (var name in ThreadCountVariables)
+            if (!t.Inputs.Any(i => i.Kind == InputKind.Environment && i.Name == name)) variables[name] = cores;
+        return variables;
+    });
+
+    /// <summary>The container with its runtime chosen here, once, so that every worker runs the same one.</summary>
+    private static ContainerInvocation Container(TargetSpec target, ContainerSpec container, Workspace workspace)
+    {
+        IO.IContainerEngine engine;
+        try
+        {
+            engine = workspace.Containers.Engine(container.Runtime, container.Image);
+        }
+        catch (IO.ContainerException e)
+        {
+            throw new DeclarationException(e.Message, e);
+        }
+        var pass = target.Inputs.Where(i => i.Kind is InputKind.Environment or InputKind.Secret).Select(i => i.Name).ToArray();
+        return new ContainerInvocation(container.Image, engine.Kind, target.Network, pass);
     }
 
     private static long? MemoryEstimate(Node node, Signature signature, Workspace workspace)

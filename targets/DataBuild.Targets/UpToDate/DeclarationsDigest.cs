@@ -45,7 +45,7 @@ internal static class DeclarationsDigest
         var (order, filters) = TargetSelection.Resolve(model, requested);
         if (order.Count != rows.Count) return Hash128.Empty;
         var hasher = new FileHasher(workspace.FileSystem, new Dictionary<string, FileRecord>());
-        var signatures = new SignatureBuilder(hasher, new ToolIdentity(workspace.Processes, hasher, workspace.FileSystem.FullPath(".")), workspace.Environment);
+        var signatures = new SignatureBuilder(hasher, new ToolIdentity(workspace.Processes, hasher, workspace.FileSystem.FullPath(".")), workspace.Environment, workspace.Containers);
         var digest = new HashBuilder().Add(UpToDateSnapshot.Magic);
         for (var t = 0; t < order.Count; t++)
         {

@@ -36,6 +36,9 @@ public static class Explainer
             case "tool":
                 yield return new ToolChanged(label, oldText, newText);
                 break;
+            case "container":
+                yield return new ContainerChanged(label, oldText, newText);
+                break;
             case "param":
                 yield return new ParametersChanged(label, oldText, newText);
                 break;

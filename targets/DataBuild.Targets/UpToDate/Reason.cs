@@ -50,3 +50,9 @@ public sealed record UpstreamChanged(string Node, bool Pending = false) : Reason
 {
     public override string Describe() => Pending ? $"upstream will be rebuilt: {Node}" : $"upstream changed: {Node}";
 }
+
+/// <summary>The image a target's container names resolves to another id (a tag moved, an image was rebuilt or re-imported).</summary>
+public sealed record ContainerChanged(string Image, string Old, string New) : Reason
+{
+    public override string Describe() => $"container changed: {Image} ({Old} -> {New})";
+}

@@ -1,13 +1,14 @@
 using System.Collections.Concurrent;
 using DataBuild.Graph;
 using DataBuild.Hashing;
+using DataBuild.IO;
 using DataBuild.Model;
 using DataBuild.State;
 
 namespace DataBuild.UpToDate;
 
 /// <summary>Computes a node's <see cref="Signature"/> from its declaration, its inputs' contents and its upstream nodes' output hashes.</summary>
-public sealed class SignatureBuilder(FileHasher hasher, ToolIdentity tools, IReadOnlyDictionary<string, string?> environment)
+public sealed class SignatureBuilder(FileHasher hasher, ToolIdentity tools, IReadOnlyDictionary<string, string?> environment, ContainerEngines? containers = null)
 {
     // The task identity is the same for every partition of a target: hash it once, not once per node.
     private readonly ConcurrentDictionary<TargetSpec, InputEntry> _taskEntries = new();
@@ -129,9 +130,13 @@ public sealed class SignatureBuilder(FileHasher hasher, ToolIdentity tools, IRea
     {
         switch (input.Kind)
         {
+            case InputKind.Container:
+            {
+                var id = ImageId((ContainerSpec)input.Value!(partition)!);
+                return (new(EntryName(input), Hash128.Of(id ?? "\0missing"), id is null ? "(image missing)" : ShortImageId(id)), null);
+            }
             case InputKind.Parameter:
             case InputKind.Config:
-            case InputKind.Container:
             {
                 string text;
                 try
@@ -162,17 +167,37 @@ public sealed class SignatureBuilder(FileHasher hasher, ToolIdentity tools, IRea
         }
     }
 
+    // A missing runtime or image is reported before a build runs anything (Commands.RequireContainers); a plan or
+    // `why` shows it as missing instead of failing.
+    private string? ImageId(ContainerSpec spec)
+    {
+        if (containers is null) return null;
+        try
+        {
+            return containers.ImageId(containers.Engine(spec.Runtime, spec.Image), spec.Image);
+        }
+        catch (ContainerException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary><c>sha256:</c> and the first 12 hex digits, as <c>podman images</c> shows an id.</summary>
+    public static string ShortImageId(string id) =>
+        id.StartsWith("sha256:", StringComparison.Ordinal) && id.Length > 19 ? id[..19] : Shorten(id, 24);
+
     /// <summary>
     /// The argv of an argv task, with outputs at <paramref name="outputPath"/>: final paths for the task key,
     /// staging paths to run.
     /// </summary>
     public static string[] ExpandArgv(Node node, IReadOnlyList<Node> allNodes, IReadOnlyDictionary<string, string[]> inputPaths,
-        IReadOnlyDictionary<string, string> parameters, Func<string, string> outputPath, string checkpoint = ArgvTemplate.CheckpointPlaceholder)
+        IReadOnlyDictionary<string, string> parameters, Func<string, string> outputPath, Func<string, string>? resources = null,
+        string checkpoint = ArgvTemplate.CheckpointPlaceholder)
     {
         var target = node.Target;
         var template = ((ArgvTaskSpec)target.Task!).Template;
         return ArgvTemplate.Expand(template, ArgvTemplate.For(node.Partition, outputPath, inputPaths,
-            (t, o) => UpstreamOutputs(node, allNodes, t, o), parameters, target.Resources.Cores, target.Name, checkpoint), target.Name);
+            (t, o) => UpstreamOutputs(node, allNodes, t, o), parameters, target.Resources.Cores, target.Name, resources, checkpoint), target.Name);
     }
 
     public static IReadOnlyList<string> UpstreamOutputs(Node node, IReadOnlyList<Node> allNodes, string target, string output)

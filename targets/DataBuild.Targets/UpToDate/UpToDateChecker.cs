@@ -32,7 +32,7 @@ public sealed class UpToDateChecker
         var (records, files) = state.LoadInBackground();
         _recordsLoad = records;
         Hasher = new FileHasher(workspace.FileSystem, files);
-        Signatures = new SignatureBuilder(Hasher, new ToolIdentity(workspace.Processes, Hasher, workspace.FileSystem.FullPath(".")), workspace.Environment);
+        Signatures = new SignatureBuilder(Hasher, new ToolIdentity(workspace.Processes, Hasher, workspace.FileSystem.FullPath(".")), workspace.Environment, workspace.Containers);
     }
 
     /// <summary>Content hashes of files, through the recorded stat cache.</summary>

@@ -19,11 +19,17 @@ internal sealed class FakeProcessRunner(InMemoryFileSystem files) : IProcessRunn
 
     public IReadOnlyList<IReadOnlyList<string>> Runs => _runs.ToList();
 
+    /// <summary>Every process started, with its environment.</summary>
+    public IReadOnlyList<ProcessSpec> Specs => _specs.ToList();
+
+    private readonly ConcurrentQueue<ProcessSpec> _specs = new();
+
     public int MaxConcurrent { get; private set; }
 
     public ProcessOutcome Run(ProcessSpec spec, CancellationToken cancellation)
     {
         _runs.Enqueue(spec.Argv.ToList());
+        _specs.Enqueue(spec);
         lock (_lock)
         {
             _running++;

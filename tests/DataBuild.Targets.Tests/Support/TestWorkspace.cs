@@ -13,12 +13,14 @@ internal sealed class TestWorkspace : IDisposable
     public TestWorkspace()
     {
         Processes = new FakeProcessRunner(Files);
-        Workspace = new Workspace { FileSystem = Files, Clock = Clock, Processes = Processes, Environment = new Dictionary<string, string?>() };
+        Workspace = new Workspace { FileSystem = Files, Clock = Clock, Processes = Processes, Environment = new Dictionary<string, string?>(),
+            Containers = Container.AsEngines() };
     }
 
     public InMemoryFileSystem Files { get; } = new();
     public FakeClock Clock { get; } = new(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
     public FakeProcessRunner Processes { get; }
+    public FakeContainerEngine Container { get; } = new();
     public StateStore State { get; } = StateStore.Open(":memory:");
     public Workspace Workspace { get; }
 
@@ -30,7 +32,9 @@ internal sealed class TestWorkspace : IDisposable
 
     public async Task<BuildOutcome> Build(PipelineModel model, BuildOptions options, int cores = 4)
     {
-        using var executor = options.Plan ? null : new LocalExecutor(new NodeRunner(Files, Processes, Clock), cores, memoryMb: 1 << 20, gpus: 0);
+        Workspace.Containers.Forget(); // each build resolves images anew, as each ./build.sh does
+
+        using var executor = options.Plan ? null : new LocalExecutor(new NodeRunner(Files, Processes, Clock, Workspace.Containers), cores, memoryMb: 1 << 20, gpus: 0);
         return await new BuildSession(model, Workspace, State, executor, SilentReporter.Instance, options).RunAsync(CancellationToken.None);
     }
 

@@ -42,7 +42,7 @@ public static class SlurmWorker
             output.WriteLine("time limit near (SIGUSR1): telling tasks that keep a checkpoint to save and stop");
             relay.Send(SignalRelay.Usr1);
         });
-        var runner = new NodeRunner(workspace.FileSystem, workspace.Processes, workspace.Clock, relay);
+        var runner = new NodeRunner(workspace.FileSystem, workspace.Processes, workspace.Clock, workspace.Containers, relay);
         var failed = 0;
         Parallel.ForEach(mine.Select((invocation, slot) => (invocation, slot)), new ParallelOptions { MaxDegreeOfParallelism = parallel }, item =>
         {
