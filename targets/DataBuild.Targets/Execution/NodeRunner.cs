@@ -21,13 +21,14 @@ public sealed class NodeRunner(IFileSystem fileSystem, IProcessRunner processes,
     {
         var started = clock.UtcNow;
         var stopwatch = Stopwatch.StartNew();
+        IReadOnlyList<ResourceSample> samples = [];
         RunResult Fail(BuildStatus status, string message, int? exitCode = null, double? cpu = null, long? rss = null)
         {
             AppendLog(invocation.LogPath, $"== failed: {message}");
             return new RunResult
             {
                 Node = invocation.Node, Status = status, ExitCode = exitCode, Message = message, StartedAt = started, EndedAt = clock.UtcNow,
-                WallSeconds = stopwatch.Elapsed.TotalSeconds, CpuSeconds = cpu, PeakRssKb = rss, Attempt = invocation.Attempt,
+                WallSeconds = stopwatch.Elapsed.TotalSeconds, CpuSeconds = cpu, PeakRssKb = rss, Attempt = invocation.Attempt, Samples = samples,
             };
         }
 
@@ -43,13 +44,14 @@ public sealed class NodeRunner(IFileSystem fileSystem, IProcessRunner processes,
             ProcessOutcome outcome;
             try
             {
-                outcome = processes.Run(new ProcessSpec(argv, fileSystem.FullPath("."), fileSystem.FullPath(invocation.LogPath)), cancellation);
+                outcome = processes.Run(new ProcessSpec(argv, fileSystem.FullPath("."), fileSystem.FullPath(invocation.LogPath), SampleGpu: invocation.Gpus > 0), cancellation);
             }
             catch (ProcessStartException e)
             {
                 return Fail(BuildStatus.Failed, e.Message);
             }
             cpu = outcome.CpuSeconds;
+            samples = outcome.Samples;
             rss = outcome.PeakRssKb > 0 ? outcome.PeakRssKb : null;
             if (cancellation.IsCancellationRequested) return Fail(BuildStatus.Cancelled, "cancelled", outcome.ExitCode, cpu, rss);
             if (!outcome.Succeeded)
@@ -108,6 +110,7 @@ public sealed class NodeRunner(IFileSystem fileSystem, IProcessRunner processes,
         {
             Node = invocation.Node, Status = BuildStatus.Succeeded, ExitCode = 0, Outputs = outputs, Files = files, StartedAt = started,
             EndedAt = clock.UtcNow, WallSeconds = stopwatch.Elapsed.TotalSeconds, CpuSeconds = cpu, PeakRssKb = rss, Attempt = invocation.Attempt,
+            Samples = samples,
         };
     }
 

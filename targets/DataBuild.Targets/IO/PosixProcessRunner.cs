@@ -39,7 +39,7 @@ public sealed unsafe partial class PosixProcessRunner : IProcessRunner
         var started = Stopwatch.GetTimestamp();
         var pid = Spawn(spec);
         using var registration = cancellation.Register(() => Terminate(pid));
-        var sampled = PeakRssSampler.Shared.Start(pid);
+        var sampled = ProcessSampler.Shared.Start(pid, spec.SampleGpu);
         int status;
         Rusage usage;
         while (true)
@@ -49,7 +49,7 @@ public sealed unsafe partial class PosixProcessRunner : IProcessRunner
             var errno = Marshal.GetLastPInvokeError();
             if (errno != 4) throw new InvalidOperationException($"wait4({pid}) failed: errno {errno}"); // 4 = EINTR: retry
         }
-        var sampledHwmKb = PeakRssSampler.Shared.Stop(sampled);
+        var (sampledHwmKb, samples) = ProcessSampler.Shared.Stop(sampled);
         var wall = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var cpu = usage.UserSeconds + usage.SystemSeconds;
         var signal = status & 0x7f;
@@ -59,7 +59,7 @@ public sealed unsafe partial class PosixProcessRunner : IProcessRunner
         // own high-water mark now (never lower than at the child's exec); below that, the child's VmHWM sampled
         // while it ran is the honest figure, and 0 (unknown) for a child too short-lived to sample.
         var peak = usage.MaxRssKb > OwnMaxRssKb() ? usage.MaxRssKb : sampledHwmKb;
-        return new ProcessOutcome(exit, signal, wall, cpu, peak);
+        return new ProcessOutcome(exit, signal, wall, cpu, peak) { Samples = samples };
     }
 
     private static long OwnMaxRssKb()
