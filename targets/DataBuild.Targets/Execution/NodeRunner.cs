@@ -60,6 +60,12 @@ public sealed class NodeRunner(IFileSystem fileSystem, IProcessRunner processes,
         else if (task is IInProcessTask inProcess)
         {
             var cpuBefore = PosixProcessRunner.ThreadCpuSeconds();
+            var sampling = OperatingSystem.IsLinux() ? PosixProcessRunner.StartSamplingThisThread() : null;
+            void StopSampling()
+            {
+                if (sampling is not null) samples = PosixProcessRunner.StopSampling(sampling);
+                sampling = null;
+            }
             try
             {
                 using var log = new StreamWriter(fileSystem.Append(invocation.LogPath)) { AutoFlush = true };
@@ -67,14 +73,17 @@ public sealed class NodeRunner(IFileSystem fileSystem, IProcessRunner processes,
             }
             catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
             {
+                StopSampling();
                 return Fail(BuildStatus.Cancelled, "cancelled");
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
+                StopSampling();
                 var message = e is TaskFailedException ? e.Message : $"{e.GetType().Name}: {e.Message}";
                 AppendLog(invocation.LogPath, e.ToString());
                 return Fail(BuildStatus.Failed, $"{message}; log: {invocation.LogPath}", 1);
             }
+            StopSampling();
             cpu = PosixProcessRunner.ThreadCpuSeconds() - cpuBefore;
         }
         else

@@ -238,6 +238,16 @@ public sealed unsafe partial class PosixProcessRunner : IProcessRunner
         return getrusage(1, &usage) == 0 ? usage.UserSeconds + usage.SystemSeconds : 0;
     }
 
+    /// <summary>The kernel's id of the calling thread (gettid), as /proc/self/task/&lt;tid&gt; names it.</summary>
+    internal static int CurrentThreadId() => OperatingSystem.IsLinux() ? gettid() : 0;
+
+    /// <summary>Starts sampling the calling thread, which runs an in-process task; dispose the handle's result with <see cref="StopSampling"/>.</summary>
+    public static object StartSamplingThisThread() => ProcessSampler.Shared.StartThisThread();
+
+    /// <summary>The samples taken since <see cref="StartSamplingThisThread"/>.</summary>
+    public static IReadOnlyList<ResourceSample> StopSampling(object handle) => ProcessSampler.Shared.Stop((ProcessSampler.Child)handle).Samples;
+
+    [LibraryImport("libc")] private static partial int gettid();
     [LibraryImport("libc", SetLastError = true)] private static partial int wait4(int pid, int* status, int options, Rusage* usage);
     [LibraryImport("libc")] private static partial int getrusage(int who, Rusage* usage);
     [LibraryImport("libc")] private static partial int kill(int pid, int sig);

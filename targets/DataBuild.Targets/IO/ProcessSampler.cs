@@ -64,6 +64,14 @@ internal sealed class ProcessSampler
         return child;
     }
 
+    /// <summary>Starts sampling the calling thread (an in-process task): its CPU and bytes, and the driver's memory; no peak.</summary>
+    public Child StartThisThread()
+    {
+        var child = Start(PosixProcessRunner.CurrentThreadId());
+        child.IsThread = true;
+        return child;
+    }
+
     /// <summary>Stops watching the child (call once it has been reaped): its highest VmHWM seen in kB (0 if never read) and its samples.</summary>
     public (long PeakKb, IReadOnlyList<ResourceSample> Samples) Stop(Child child)
     {
@@ -96,7 +104,7 @@ internal sealed class ProcessSampler
                 dueForSample.Clear();
                 foreach (var c in _children)
                 {
-                    if (c.NextPeak <= now) dueForPeak.Add(c);
+                    if (c.NextPeak <= now && !c.IsThread) dueForPeak.Add(c);
                     if (c.Interval > 0 && c.NextSample <= now) dueForSample.Add(c);
                 }
             }
@@ -118,11 +126,20 @@ internal sealed class ProcessSampler
     private void SampleTree(Child c)
     {
         var now = Environment.TickCount64;
-        var read = ProcessTree.Read(c.Pid, (now - c.StartedMs) / 1000.0);
-        if (read is not { } tree) return;
-        var sample = tree.Sample;
-        if (c.SampleGpu && _gpu.Value?.Read(tree.Pids) is { } gpu)
-            sample = sample with { GpuPercent = gpu.Percent, GpuMemoryMb = gpu.MemoryMb };
+        var seconds = (now - c.StartedMs) / 1000.0;
+        ResourceSample sample;
+        if (c.IsThread)
+        {
+            if (ProcessTree.ReadThread(c.Pid, seconds) is not { } thread) return;
+            sample = thread;
+        }
+        else
+        {
+            if (ProcessTree.Read(c.Pid, seconds) is not { } tree) return;
+            sample = tree.Sample;
+            if (c.SampleGpu && _gpu.Value?.Read(tree.Pids) is { } gpu)
+                sample = sample with { GpuPercent = gpu.Percent, GpuMemoryMb = gpu.MemoryMb };
+        }
         lock (_gate)
         {
             if (!_children.Contains(c)) return;
@@ -162,6 +179,7 @@ internal sealed class ProcessSampler
         public int Pid { get; } = pid;
         public long StartedMs { get; } = startedMs;
         public bool SampleGpu { get; } = sampleGpu;
+        public bool IsThread { get; set; }
         public long NextPeak { get; set; } = firstPeakMs;
         // The first sample comes early (like the peak's) so a task of a second or two has one.
         public long NextSample { get; set; } = firstPeakMs;

@@ -31,12 +31,27 @@ internal static partial class ProcessTree
             // Reaped children's time (cutime, cstime) counts so the tree's CPU never drops when a child exits.
             cpu += stat.Ticks / TicksPerSecond;
             threads += stat.Threads;
-            var (r, w) = ReadIo(pid);
+            var (r, w) = ReadIo(pid, $"/proc/{pid}/io");
             read += r;
             written += w;
             foreach (var child in Children(pid)) pending.Push(child);
         }
         return pids.Count == 0 ? null : (new ResourceSample(seconds, rssKb, cpu, read, written, threads), pids);
+    }
+
+    /// <summary>One thread of this process (an in-process task): its CPU and bytes, the whole process's memory; null when it is gone.</summary>
+    public static ResourceSample? ReadThread(int tid, double seconds)
+    {
+        var self = Environment.ProcessId;
+        if (!TryReadStat(self, out var process)) return null;
+        string text;
+        try { text = File.ReadAllText($"/proc/{self}/task/{tid}/stat"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+        var close = text.LastIndexOf(')');
+        var f = text[(close + 2)..].Split(' ');
+        if (f.Length < 22) return null;
+        var (read, written) = ReadIo(self, $"/proc/{self}/task/{tid}/io");
+        return new ResourceSample(seconds, process.RssPages * PageKb, (Long(f[11]) + Long(f[12])) / TicksPerSecond, read, written, 1) { DriverMemory = true };
     }
 
     private readonly record struct Stat(long RssPages, long Ticks, int Threads);
@@ -57,12 +72,12 @@ internal static partial class ProcessTree
         return true;
     }
 
-    private static (long Read, long Written) ReadIo(int pid)
+    private static (long Read, long Written) ReadIo(int pid, string path)
     {
         long read = 0, written = 0;
         try
         {
-            foreach (var line in File.ReadLines($"/proc/{pid}/io"))
+            foreach (var line in File.ReadLines(path))
             {
                 if (line.StartsWith("rchar:", StringComparison.Ordinal)) read = Long(line.AsSpan(6).Trim());
                 else if (line.StartsWith("wchar:", StringComparison.Ordinal)) written = Long(line.AsSpan(6).Trim());

@@ -9,8 +9,8 @@ namespace DataBuild.Scheduling;
 /// <summary>
 /// The resource samples of a run, <c>.databuild/runs/&lt;run&gt;/samples.tsv.gz</c>: one tab-separated row per sample of a
 /// task attempt (seconds since it started, memory, CPU as cores used since the previous sample, bytes read and written
-/// so far, threads, GPU), gzip-compressed, one gzip member appended per batch of results
-/// (<c>pd.read_csv(path, sep="\t")</c> reads it whole). Node names repeat on every row and compress to almost nothing.
+/// so far, threads, GPU, and whether the memory is the task's or the whole driver's, for a task run in-process),
+/// gzip-compressed, one gzip member appended per batch of results (<c>pd.read_csv(path, sep="\t")</c> reads it whole). Node names repeat on every row and compress to almost nothing.
 /// </summary>
 internal sealed class SamplesFile(IFileSystem files, string path)
 {
@@ -18,7 +18,7 @@ internal sealed class SamplesFile(IFileSystem files, string path)
 
     /// <summary>The header: the columns of every row, in order.</summary>
     public static readonly string[] Columns =
-        ["node", "attempt", "t_s", "rss_mb", "cpu_cores", "read_mb", "write_mb", "threads", "gpu_percent", "gpu_memory_mb"];
+        ["node", "attempt", "t_s", "rss_mb", "cpu_cores", "read_mb", "write_mb", "threads", "gpu_percent", "gpu_memory_mb", "memory_of"];
 
     private bool _started;
 
@@ -44,7 +44,8 @@ internal sealed class SamplesFile(IFileSystem files, string path)
                     .Append(Number(cores, "0.##")).Append('\t').Append(Number(s.ReadBytes / 1048576.0, "0.#")).Append('\t')
                     .Append(Number(s.WriteBytes / 1048576.0, "0.#")).Append('\t').Append(s.Threads.ToString(CultureInfo.InvariantCulture)).Append('\t')
                     .Append(s.GpuPercent?.ToString(CultureInfo.InvariantCulture)).Append('\t')
-                    .Append(s.GpuMemoryMb?.ToString(CultureInfo.InvariantCulture)).Append('\n');
+                    .Append(s.GpuMemoryMb?.ToString(CultureInfo.InvariantCulture)).Append('\t')
+                    .Append(s.DriverMemory ? "driver" : "task").Append('\n');
                 previous = s;
             }
         }

@@ -58,6 +58,20 @@ public sealed class ProcessSamplerTests : IDisposable
     }
 
     [Fact]
+    public void An_in_process_task_is_sampled_as_its_thread_with_the_drivers_memory()
+    {
+        var handle = PosixProcessRunner.StartSamplingThisThread();
+        var until = DateTime.UtcNow.AddSeconds(1.5);
+        var spins = 0L;
+        while (DateTime.UtcNow < until) spins++;
+        var samples = PosixProcessRunner.StopSampling(handle);
+
+        Assert.True(samples.Count >= 2, $"{samples.Count} samples after {spins} spins");
+        Assert.All(samples, s => Assert.True(s.DriverMemory && s.Threads == 1 && s.RssKb > 10_000, s.ToString()));
+        Assert.True(samples[^1].CpuSeconds > samples[0].CpuSeconds, "the spinning thread's CPU time grows");
+    }
+
+    [Fact]
     public void Past_the_most_samples_a_task_keeps_neighbours_merge_keeping_the_higher_memory()
     {
         var samples = Enumerable.Range(1, 5).Select(i => new ResourceSample(i, i % 2 == 1 ? 1000 * i : 10, i, i, i, i)).ToList();
