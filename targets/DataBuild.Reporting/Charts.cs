@@ -46,7 +46,8 @@ public static class Charts
         IEnumerable<GenericChart> lines;
         if (tasks.Count <= MaxOverlaid)
         {
-            lines = tasks.Select(t => Chart.Line<double, double, string>(t.Samples.Select(s => s.Seconds), t.Samples.Select(s => s.RssMb), Name: t.Node));
+            // Markers too: a task shorter than the interval has one sample, which a line alone would not show.
+            lines = tasks.Select(t => Chart.Line<double, double, string>(t.Samples.Select(s => s.Seconds), t.Samples.Select(s => s.RssMb), ShowMarkers: true, Name: t.Node));
         }
         else
         {

@@ -12,7 +12,9 @@ public sealed record TargetUsage(
         run.Attempts.GroupBy(a => a.Target).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
         {
             var last = g.GroupBy(a => a.Node).Select(n => n.MaxBy(a => a.Number)!).ToList();
-            var peaks = g.Select(a => Max(a.PeakRssMb, run.Samples.TryGetValue((a.Node, a.Number), out var s) && s.Count > 0 ? s.Max(x => x.RssMb) : null))
+            // The driver's memory, sampled while an in-process task ran, is not the task's: no advice is drawn from it.
+            var peaks = g.Select(a => Max(a.PeakRssMb, run.Samples.TryGetValue((a.Node, a.Number), out var s) && s.Any(x => !x.DriverMemory)
+                    ? s.Where(x => !x.DriverMemory).Max(x => x.RssMb) : null))
                 .Where(p => p is not null).Select(p => p!.Value).ToList();
             var timed = g.Where(a => a.CpuSeconds is not null && a.WallSeconds > 0).ToList();
             var asked = timed.Sum(a => a.WallSeconds * a.Cores);

@@ -43,6 +43,23 @@ public sealed class SizingTests
     }
 
     [Fact]
+    public void The_drivers_memory_sampled_during_an_in_process_task_gives_no_peak_and_no_advice()
+    {
+        var attempt = SampleRuns.Attempt("Fit", "Fit", 0, 3);
+        var run = SampleRuns.ThreeTargets();
+        var data = new RunData
+        {
+            Run = run.Run, Attempts = [attempt], Jobs = [], NotRun = new Dictionary<string, int>(), LogTails = new Dictionary<string, string>(),
+            Samples = new Dictionary<(string, int), IReadOnlyList<Sample>> { [("Fit", 1)] = [new Sample(1, 900, 1, 0, 0, 1, null, null, DriverMemory: true)] },
+        };
+
+        var usage = TargetUsage.Of(data).Single();
+
+        Assert.Null(usage.PeakMemoryMb);
+        Assert.DoesNotContain(usage.Recommendations(), r => r.Contains("memory", StringComparison.Ordinal) || r.Contains("peak", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_cpu_efficiency_is_cpu_time_over_cores_times_wall_time()
     {
         var raw = TargetUsage.Of(SampleRuns.ThreeTargets()).Single(u => u.Target == "Raw");

@@ -47,7 +47,21 @@ internal sealed class ProcessSampler
     public Child Start(int pid, bool sampleGpu = false)
     {
         var now = Environment.TickCount64;
-        var child = new Child(pid, now, now + TickMs, IntervalMs, sampleGpu);
+        return Watch(new Child(pid, now, now + TickMs, IntervalMs, sampleGpu));
+    }
+
+    /// <summary>Starts sampling the calling thread (an in-process task): its CPU and bytes, and the driver's memory; no peak.</summary>
+    public Child StartThisThread()
+    {
+        var tid = PosixProcessRunner.CurrentThreadId();
+        var now = Environment.TickCount64;
+        // A pool thread ran other tasks before: its CPU time counts from here (getrusage, one cheap call on this thread),
+        // its bytes from the first sample (reading /proc here would cost every short in-process task ~0.1 ms).
+        return Watch(new Child(tid, now, now + TickMs, IntervalMs, sampleGpu: false) { IsThread = true, CpuBefore = PosixProcessRunner.ThreadCpuSeconds() });
+    }
+
+    private Child Watch(Child child)
+    {
         lock (_gate)
         {
             _children.Add(child);
@@ -61,14 +75,6 @@ internal sealed class ProcessSampler
                 Monitor.Pulse(_gate);
             }
         }
-        return child;
-    }
-
-    /// <summary>Starts sampling the calling thread (an in-process task): its CPU and bytes, and the driver's memory; no peak.</summary>
-    public Child StartThisThread()
-    {
-        var child = Start(PosixProcessRunner.CurrentThreadId());
-        child.IsThread = true;
         return child;
     }
 
@@ -131,7 +137,12 @@ internal sealed class ProcessSampler
         if (c.IsThread)
         {
             if (ProcessTree.ReadThread(c.Pid, seconds) is not { } thread) return;
-            sample = thread;
+            c.BytesBefore ??= (thread.ReadBytes, thread.WriteBytes);
+            sample = thread with
+            {
+                CpuSeconds = Math.Max(0, thread.CpuSeconds - c.CpuBefore),
+                ReadBytes = thread.ReadBytes - c.BytesBefore.Value.Read, WriteBytes = thread.WriteBytes - c.BytesBefore.Value.Written,
+            };
         }
         else
         {
@@ -179,7 +190,9 @@ internal sealed class ProcessSampler
         public int Pid { get; } = pid;
         public long StartedMs { get; } = startedMs;
         public bool SampleGpu { get; } = sampleGpu;
-        public bool IsThread { get; set; }
+        public bool IsThread { get; init; }
+        public double CpuBefore { get; init; }
+        public (long Read, long Written)? BytesBefore { get; set; }
         public long NextPeak { get; set; } = firstPeakMs;
         // The first sample comes early (like the peak's) so a task of a second or two has one.
         public long NextSample { get; set; } = firstPeakMs;

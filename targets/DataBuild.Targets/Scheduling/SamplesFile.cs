@@ -37,10 +37,11 @@ internal sealed class SamplesFile(IFileSystem files, string path)
             ResourceSample? previous = null;
             foreach (var s in result.Samples)
             {
+                // Over less than half a second, CPU time (counted in 10 ms ticks) says little about cores: left at 0.
                 var dt = s.Seconds - (previous?.Seconds ?? 0);
-                var cores = dt > 0 ? Math.Max(0, s.CpuSeconds - (previous?.CpuSeconds ?? 0)) / dt : 0;
+                var cores = dt >= 0.5 ? Math.Max(0, s.CpuSeconds - (previous?.CpuSeconds ?? 0)) / dt : 0;
                 text.Append(result.Node).Append('\t').Append(result.Attempt.ToString(CultureInfo.InvariantCulture)).Append('\t')
-                    .Append(Number(s.Seconds, "0.#")).Append('\t').Append(Number(s.RssKb / 1024.0, "0.#")).Append('\t')
+                    .Append(Number(s.Seconds, "0.##")).Append('\t').Append(Number(s.RssKb / 1024.0, "0.#")).Append('\t')
                     .Append(Number(cores, "0.##")).Append('\t').Append(Number(s.ReadBytes / 1048576.0, "0.#")).Append('\t')
                     .Append(Number(s.WriteBytes / 1048576.0, "0.#")).Append('\t').Append(s.Threads.ToString(CultureInfo.InvariantCulture)).Append('\t')
                     .Append(s.GpuPercent?.ToString(CultureInfo.InvariantCulture)).Append('\t')
