@@ -3,8 +3,9 @@ using DataBuild.Model;
 using DataBuild.Parameters;
 using DataBuild.Pipelines;
 using DataBuild.Products;
+using DataBuild.Reporting;
 
-return DataBuildHost.Run(args, () => new Pipelines(), Inspect);
+return DataBuildHost.Run(args, () => new Pipelines(), Inspect, ReportCommand.Instance);
 
 partial class Program
 {

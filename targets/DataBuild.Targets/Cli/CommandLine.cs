@@ -9,19 +9,19 @@ namespace DataBuild.Cli;
 /// </summary>
 public sealed class CommandLine
 {
-    public static readonly HashSet<string> Commands = ["why", "status", "graph", "help", "worker", "inspect"];
+    public static readonly HashSet<string> Commands = ["why", "status", "graph", "help", "worker", "inspect", "report"];
 
     /// <summary>Engine options that take no value.</summary>
-    public static readonly HashSet<string> Flags = ["plan", "keep-going", "verbose", "help", "nodes", "no-progress", "version"];
+    public static readonly HashSet<string> Flags = ["plan", "keep-going", "verbose", "help", "nodes", "no-progress", "version", "last"];
 
     /// <summary>Engine options that take exactly one value.</summary>
     public static readonly HashSet<string> SingleValued = ["jobs", "gpus", "executor", "params", "format", "rows", "state-dir",
-        "pack", "pack-parallel", "poll-interval", "partition", "account", "qos", "sbatch-args", "array-throttle", "manifest", "index", "profile"];
+        "pack", "pack-parallel", "poll-interval", "partition", "account", "qos", "sbatch-args", "array-throttle", "manifest", "index", "profile", "run", "output"];
 
     /// <summary>Engine options that take one or more values, up to the next option; given again, they add more.</summary>
     public static readonly HashSet<string> MultiValued = ["set"];
 
-    private static readonly Dictionary<string, string> ShortNames = new() { ["j"] = "jobs", ["k"] = "keep-going", ["h"] = "help", ["v"] = "verbose" };
+    private static readonly Dictionary<string, string> ShortNames = new() { ["j"] = "jobs", ["k"] = "keep-going", ["h"] = "help", ["v"] = "verbose", ["o"] = "output" };
 
     public string? Command { get; private init; }
 

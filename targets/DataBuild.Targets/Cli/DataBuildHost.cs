@@ -57,7 +57,7 @@ public static class DataBuildHost
             }
             foreach (var extra in extraCommands)
                 if (extra.Name == line.Command) return extra.Run(line, output);
-            if (line.Command == "inspect") throw new UsageException("This pipeline program has no inspect command.");
+            if (line.Command is "inspect" or "report") throw new UsageException($"This pipeline program has no {line.Command} command.");
             RejectUnknownOptions(line, parameters);
             ParameterBinder.Bind(pipeline, parameters, line.Value("params"), workspace.Environment, line.Options);
             // A build evaluates the definitions of its targets and what they need; other commands see every target.

@@ -24,13 +24,14 @@ public sealed class NodeRunner(IFileSystem fileSystem, IProcessRunner processes,
     {
         var started = clock.UtcNow;
         var stopwatch = Stopwatch.StartNew();
+        IReadOnlyList<ResourceSample> samples = [];
         RunResult Fail(BuildStatus status, string message, int? exitCode = null, double? cpu = null, long? rss = null)
         {
             AppendLog(invocation.LogPath, $"== failed: {message}");
             return new RunResult
             {
                 Node = invocation.Node, Status = status, ExitCode = exitCode, Message = message, StartedAt = started, EndedAt = clock.UtcNow,
-                WallSeconds = stopwatch.Elapsed.TotalSeconds, CpuSeconds = cpu, PeakRssKb = rss, Attempt = invocation.Attempt,
+                WallSeconds = stopwatch.Elapsed.TotalSeconds, CpuSeconds = cpu, PeakRssKb = rss, Attempt = invocation.Attempt, Samples = samples,
             };
         }
 
@@ -57,7 +58,7 @@ public sealed class NodeRunner(IFileSystem fileSystem, IProcessRunner processes,
                 // A task that keeps a checkpoint is warned before it is stopped (time limit, Ctrl-C), and given time to save.
                 var checkpoints = invocation.CheckpointDirectory is not null;
                 outcome = processes.Run(new ProcessSpec(command, fileSystem.FullPath("."), fileSystem.FullPath(invocation.LogPath), environment,
-                    Signals: checkpoints ? signals : null,
+                    SampleGpu: invocation.Gpus > 0, Signals: checkpoints ? signals : null,
                     CheckpointGrace: checkpoints ? TimeSpan.FromSeconds(invocation.Scheduler?.SignalSeconds ?? SchedulerSettings.DefaultSignalSeconds) : null),
                     cancellation);
             }
@@ -70,6 +71,7 @@ public sealed class NodeRunner(IFileSystem fileSystem, IProcessRunner processes,
                 if (invocation.ScratchDirectory is { } used) fileSystem.Delete(used);
             }
             cpu = outcome.CpuSeconds;
+            samples = outcome.Samples;
             rss = outcome.PeakRssKb > 0 ? outcome.PeakRssKb : null;
             if (cancellation.IsCancellationRequested) return Fail(BuildStatus.Cancelled, "cancelled", outcome.ExitCode, cpu, rss);
             if (!outcome.Succeeded)
@@ -78,6 +80,12 @@ public sealed class NodeRunner(IFileSystem fileSystem, IProcessRunner processes,
         else if (task is IInProcessTask inProcess)
         {
             var cpuBefore = PosixProcessRunner.ThreadCpuSeconds();
+            var sampling = OperatingSystem.IsLinux() ? PosixProcessRunner.StartSamplingThisThread() : null;
+            void StopSampling()
+            {
+                if (sampling is not null) samples = PosixProcessRunner.StopSampling(sampling);
+                sampling = null;
+            }
             try
             {
                 using var log = new StreamWriter(fileSystem.Append(invocation.LogPath)) { AutoFlush = true };
@@ -85,14 +93,17 @@ public sealed class NodeRunner(IFileSystem fileSystem, IProcessRunner processes,
             }
             catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
             {
+                StopSampling();
                 return Fail(BuildStatus.Cancelled, "cancelled");
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
+                StopSampling();
                 var message = e is TaskFailedException ? e.Message : $"{e.GetType().Name}: {e.Message}";
                 AppendLog(invocation.LogPath, e.ToString());
                 return Fail(BuildStatus.Failed, $"{message}; log: {invocation.LogPath}", 1);
             }
+            StopSampling();
             cpu = PosixProcessRunner.ThreadCpuSeconds() - cpuBefore;
         }
         else
@@ -130,6 +141,7 @@ public sealed class NodeRunner(IFileSystem fileSystem, IProcessRunner processes,
         {
             Node = invocation.Node, Status = BuildStatus.Succeeded, ExitCode = 0, Outputs = outputs, Files = files, StartedAt = started,
             EndedAt = clock.UtcNow, WallSeconds = stopwatch.Elapsed.TotalSeconds, CpuSeconds = cpu, PeakRssKb = rss, Attempt = invocation.Attempt,
+            Samples = samples,
         };
     }
 

@@ -1,4 +1,5 @@
 using DataBuild.Hashing;
+using DataBuild.IO;
 using DataBuild.State;
 
 namespace DataBuild.Execution;
@@ -23,6 +24,9 @@ public sealed record RunResult
     public string Host { get; init; } = Environment.MachineName;
     public string? JobId { get; init; }
     public int Attempt { get; init; } = 1;
+
+    /// <summary>What the task's process tree used over time (empty for in-process tasks and when sampling is off).</summary>
+    public IReadOnlyList<ResourceSample> Samples { get; init; } = [];
 
     /// <summary>Set when the executor knows the failure calls for another attempt with other resources (OOM, time limit).</summary>
     public ResourceRetry? Retry { get; init; }

@@ -44,7 +44,7 @@ public sealed unsafe partial class PosixProcessRunner : IProcessRunner
             else Terminate(pid);
         });
         using var relayed = spec.Signals?.Register(signal => kill(-pid, signal));
-        var sampled = PeakRssSampler.Shared.Start(pid);
+        var sampled = ProcessSampler.Shared.Start(pid, spec.SampleGpu);
         int status;
         Rusage usage;
         while (true)
@@ -54,7 +54,7 @@ public sealed unsafe partial class PosixProcessRunner : IProcessRunner
             var errno = Marshal.GetLastPInvokeError();
             if (errno != 4) throw new InvalidOperationException($"wait4({pid}) failed: errno {errno}"); // 4 = EINTR: retry
         }
-        var sampledHwmKb = PeakRssSampler.Shared.Stop(sampled);
+        var (sampledHwmKb, samples) = ProcessSampler.Shared.Stop(sampled);
         var wall = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var cpu = usage.UserSeconds + usage.SystemSeconds;
         var signal = status & 0x7f;
@@ -64,7 +64,7 @@ public sealed unsafe partial class PosixProcessRunner : IProcessRunner
         // own high-water mark now (never lower than at the child's exec); below that, the child's VmHWM sampled
         // while it ran is the honest figure, and 0 (unknown) for a child too short-lived to sample.
         var peak = usage.MaxRssKb > OwnMaxRssKb() ? usage.MaxRssKb : sampledHwmKb;
-        return new ProcessOutcome(exit, signal, wall, cpu, peak);
+        return new ProcessOutcome(exit, signal, wall, cpu, peak) { Samples = samples };
     }
 
     private static long OwnMaxRssKb()
@@ -250,6 +250,16 @@ public sealed unsafe partial class PosixProcessRunner : IProcessRunner
         return getrusage(1, &usage) == 0 ? usage.UserSeconds + usage.SystemSeconds : 0;
     }
 
+    /// <summary>The kernel's id of the calling thread (gettid), as /proc/self/task/&lt;tid&gt; names it.</summary>
+    internal static int CurrentThreadId() => OperatingSystem.IsLinux() ? gettid() : 0;
+
+    /// <summary>Starts sampling the calling thread, which runs an in-process task; dispose the handle's result with <see cref="StopSampling"/>.</summary>
+    public static object StartSamplingThisThread() => ProcessSampler.Shared.StartThisThread();
+
+    /// <summary>The samples taken since <see cref="StartSamplingThisThread"/>.</summary>
+    public static IReadOnlyList<ResourceSample> StopSampling(object handle) => ProcessSampler.Shared.Stop((ProcessSampler.Child)handle).Samples;
+
+    [LibraryImport("libc")] private static partial int gettid();
     [LibraryImport("libc", SetLastError = true)] private static partial int wait4(int pid, int* status, int options, Rusage* usage);
     [LibraryImport("libc")] private static partial int getrusage(int who, Rusage* usage);
     [LibraryImport("libc")] private static partial int kill(int pid, int sig);

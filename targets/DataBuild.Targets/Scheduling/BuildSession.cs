@@ -35,6 +35,7 @@ public sealed partial class BuildSession
     private readonly Dictionary<string, Invocation> _running = new(StringComparer.Ordinal);
     private long _runId;
     private TraceFile? _trace;
+    private SamplesFile? _samples;
     private bool _stopDispatch;
 
     public BuildSession(PipelineModel model, Workspace workspace, StateStore state, IExecutor? executor, IBuildReporter reporter, BuildOptions options)
@@ -68,6 +69,7 @@ public sealed partial class BuildSession
         {
             _runId = _state.BeginRun(_options.Command, _workspace.Clock.UtcNow);
             _trace = TraceFile.For(_workspace, _runId);
+            _samples = SamplesFile.For(_workspace, _runId);
         }
         _executor?.Prepare(_runId);
         Diagnostics.Timings.Mark("run begun");
@@ -176,6 +178,7 @@ public sealed partial class BuildSession
         }
         if (records.Count > 0) _state.Record(records, Hasher.TakeUpdates());
         _trace?.Append(rows);
+        _samples?.Append(finished.Select(f => f.Result));
         foreach (var (node, result) in finished)
         {
             if (result.Succeeded)

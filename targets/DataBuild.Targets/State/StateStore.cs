@@ -177,12 +177,12 @@ public sealed partial class StateStore : IDisposable
 
     // ---- writes ----
 
-    /// <summary>Starts a run; first deletes the up-to-date snapshots, which this run's writes will make stale.</summary>
+    /// <summary>Starts a run (recording who started it where: user@host); first deletes the up-to-date snapshots, which this run's writes will make stale.</summary>
     public long BeginRun(string command, DateTimeOffset started)
     {
         if (!IsInMemory(_path) && Directory.Exists(SnapshotDirectoryOf(_path))) Directory.Delete(SnapshotDirectoryOf(_path), recursive: true);
         using var cmd = Command("INSERT INTO runs(started, pid, host, command, status) VALUES ($s, $p, $h, $c, 'running') RETURNING id",
-            ("$s", started.ToString("O")), ("$p", Environment.ProcessId), ("$h", Environment.MachineName), ("$c", command));
+            ("$s", started.ToString("O")), ("$p", Environment.ProcessId), ("$h", $"{Environment.UserName}@{Environment.MachineName}"), ("$c", command));
         return (long)cmd.ExecuteScalar()!;
     }
 

@@ -52,7 +52,7 @@ public sealed class ArrayFilesTests
     }
 
     [Fact]
-    public void A_result_keeps_its_status_by_name_its_hashes_as_hex_and_its_retry()
+    public void A_result_keeps_its_status_by_name_its_hashes_as_hex_its_retry_and_its_samples()
     {
         var hash = Hash128.Of("features");
         var result = new RunResult
@@ -63,6 +63,7 @@ public sealed class ArrayFilesTests
             StartedAt = new DateTimeOffset(2026, 11, 21, 10, 0, 0, TimeSpan.Zero), EndedAt = new DateTimeOffset(2026, 11, 21, 10, 1, 0, TimeSpan.Zero),
             WallSeconds = 60.5, CpuSeconds = 58.25, PeakRssKb = 123456, Host = "node17", JobId = "7_3", Attempt = 2,
             Retry = new ResourceRetry(4096, null),
+            Samples = [new ResourceSample(1.5, 2048, 1.25, 4096, 512, 3), new ResourceSample(2.5, 4096, 2, 8192, 1024, 5, GpuPercent: 80, GpuMemoryMb: 900)],
         };
         var path = _files.Result(3, 0);
 
@@ -72,7 +73,8 @@ public sealed class ArrayFilesTests
 
         Assert.Contains("\"Status\":\"OutOfMemory\"", text);
         Assert.Contains($"\"Hash\":\"{hash}\"", text);
-        Assert.Equal(result with { Outputs = read.Outputs, Files = read.Files }, read);
+        Assert.Equal(result with { Outputs = read.Outputs, Files = read.Files, Samples = read.Samples }, read);
+        Assert.Equal(result.Samples, read.Samples);
         Assert.Equal(result.Outputs, read.Outputs);
         Assert.Equal(result.Files, read.Files);
         Assert.Equal(new ResourceRetry(4096, null), read.Retry);

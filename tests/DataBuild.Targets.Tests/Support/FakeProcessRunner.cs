@@ -71,6 +71,13 @@ internal sealed class FakeProcessRunner(InMemoryFileSystem files) : IProcessRunn
                 return Ok;
             case "nothing":
                 return Ok;
+            case "sampled":
+                // sampled <out> <rss MB>...: one sample a second with that memory, using half a core throughout.
+                files.WriteAllText(argv[1], "sampled");
+                return Ok with
+                {
+                    Samples = argv.Skip(2).Select((mb, i) => new ResourceSample(i + 1, long.Parse(mb) * 1024, 0.5 * (i + 1), 1048576L * (i + 1), 0, 2)).ToList(),
+                };
             case "undeclared":
                 files.WriteAllText(argv[1], "declared");
                 files.WriteAllText(argv[1] + ".extra", "stray");

@@ -1,0 +1,24 @@
+namespace DataBuild.State;
+
+/// <summary>One run of the driver: when, who and where (<c>user@host</c>), the command line, and how it ended (null while it runs or after a crash).</summary>
+public sealed record RunRecord(long Id, DateTimeOffset Started, DateTimeOffset? Ended, string Host, string Command, string Status);
+
+public sealed partial class StateStore
+{
+    /// <summary>The run with this id, or null.</summary>
+    public RunRecord? LoadRun(long id) =>
+        Query("SELECT id, started, ended, host, command, status FROM runs WHERE id = $id", ReadRun, ("$id", id)).FirstOrDefault();
+
+    /// <summary>The id of the latest run that ran tasks or tried to (a plan or a no-op records none), or null when there is none.</summary>
+    public long? LastRunId() =>
+        Query("SELECT id FROM runs ORDER BY id DESC LIMIT 1", r => r.GetInt64(0)).Cast<long?>().FirstOrDefault();
+
+    /// <summary>The batch jobs a run submitted, in order, with their last known state.</summary>
+    public IReadOnlyList<JobRecord> JobsOfRun(long runId) =>
+        Query("SELECT job_id, run_id, manifest, submitted, state FROM jobs WHERE run_id = $r ORDER BY submitted",
+            r => new JobRecord(r.GetString(0), r.GetInt64(1), r.GetString(2), DateTimeOffset.Parse(r.GetString(3)), r.GetString(4)), ("$r", runId));
+
+    private static RunRecord ReadRun(Microsoft.Data.Sqlite.SqliteDataReader r) => new(
+        r.GetInt64(0), DateTimeOffset.Parse(r.GetString(1)), r.IsDBNull(2) ? null : DateTimeOffset.Parse(r.GetString(2)),
+        r.IsDBNull(3) ? "" : r.GetString(3), r.IsDBNull(4) ? "" : r.GetString(4), r.IsDBNull(5) ? "" : r.GetString(5));
+}
