@@ -12,11 +12,11 @@ public sealed class CommandLine
     public static readonly HashSet<string> Commands = ["why", "status", "graph", "help", "worker", "inspect"];
 
     /// <summary>Engine options that take no value.</summary>
-    public static readonly HashSet<string> Flags = ["plan", "keep-going", "verbose", "help", "nodes", "no-progress", "version"];
+    public static readonly HashSet<string> Flags = ["plan", "keep-going", "verbose", "help", "nodes", "no-progress", "version", "wait-for-lock", "watch"];
 
     /// <summary>Engine options that take exactly one value.</summary>
     public static readonly HashSet<string> SingleValued = ["jobs", "executor", "params", "format", "rows", "state-dir",
-        "pack", "pack-parallel", "poll-interval", "partition", "account", "qos", "sbatch-args", "array-throttle", "manifest", "index"];
+        "pack", "pack-parallel", "poll-interval", "partition", "account", "qos", "sbatch-args", "array-throttle", "manifest", "index", "notify"];
 
     private static readonly Dictionary<string, string> ShortNames = new() { ["j"] = "jobs", ["k"] = "keep-going", ["h"] = "help", ["v"] = "verbose" };
 

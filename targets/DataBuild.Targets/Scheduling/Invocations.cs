@@ -22,7 +22,7 @@ public static class Invocations
             upstream[target.Dependencies[d].Target] = node.Dependencies[d]
                 .Select(i => new UpstreamBinding(nodes[i].Partition.ToString(), nodes[i].OutputPaths().ToDictionary(o => o.Name, o => o.Path)))
                 .ToArray();
-        var logPath = $"{workspace.StateDirectory}/logs/{target.Name}/{node.Partition.FileName}.log";
+        var logPath = LogPath(node, workspace);
         return new Invocation
         {
             Node = node.Name,
@@ -43,6 +43,9 @@ public static class Invocations
             TaskKey = signature.Key.ToString(),
         };
     }
+
+    /// <summary>Where a node's task writes its log (relative to the workspace root).</summary>
+    public static string LogPath(Node node, Workspace workspace) => $"{workspace.StateDirectory}/logs/{node.Target.Name}/{node.Partition.FileName}.log";
 
     private static long? MemoryEstimate(Node node, Signature signature, Workspace workspace)
     {
