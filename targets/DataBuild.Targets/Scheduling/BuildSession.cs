@@ -35,6 +35,7 @@ public sealed partial class BuildSession
     private readonly Dictionary<string, Invocation> _running = new(StringComparer.Ordinal);
     private long _runId;
     private TraceFile? _trace;
+    private ProgressFile? _progress;
     private bool _stopDispatch;
 
     public BuildSession(PipelineModel model, Workspace workspace, StateStore state, IExecutor? executor, IBuildReporter reporter, BuildOptions options)
@@ -68,6 +69,8 @@ public sealed partial class BuildSession
         {
             _runId = _state.BeginRun(_options.Command, _workspace.Clock.UtcNow);
             _trace = TraceFile.For(_workspace, _runId);
+            _progress = new ProgressFile(_workspace, _runId, _options.Command, _executor!.Name, _graph.Targets, _nodes,
+                _executor.Name == "local" ? () => [] : () => _state.OpenJobs().Select(j => j.JobId).ToList());
         }
         _executor?.Prepare(_runId);
         Diagnostics.Timings.Mark("run begun");
@@ -85,6 +88,7 @@ public sealed partial class BuildSession
             }
             if (!_stopDispatch) EvaluateReady();
             if (!_stopDispatch) StartQueued();
+            _progress?.Update();
             if (_executor is null || _executor.Running == 0)
             {
                 if (_stopDispatch || (_graph.Ready.Count == 0 && _queued.Values.All(q => q.Count == 0))) break;
@@ -106,7 +110,9 @@ public sealed partial class BuildSession
         if (!_options.Plan)
         {
             _state.SaveFiles(Hasher.TakeUpdates());
-            _state.EndRun(_runId, cancelled ? "cancelled" : _nodes.Any(n => n.State == NodeState.Failed) ? "failed" : "succeeded", _workspace.Clock.UtcNow);
+            var result = cancelled ? "cancelled" : _nodes.Any(n => n.State == NodeState.Failed) ? "failed" : "succeeded";
+            _state.EndRun(_runId, result, _workspace.Clock.UtcNow);
+            _progress?.Update(result);
         }
         Diagnostics.Timings.Mark("run recorded");
         return new BuildOutcome(_nodes, _graph.Targets, cancelled, _workspace.Clock.Elapsed - started, Hasher.BytesRead) { RunId = _runId, Reasons = _reasons.Values };
