@@ -48,6 +48,18 @@ internal static partial class Commands
         }
         if (record is { LastStatus: not BuildStatus.Succeeded } && session.LoadBuild(record.LastBuild) is { } last)
             o.WriteLine($"  last attempt {last.Status} at {last.EndedAt.ToLocalTime():yyyy-MM-dd HH:mm:ss}: {last.Message}");
+        if (record is not null && session.LoadBuild(record.LastBuild) is { } latest)
+        {
+            // Retries of a transient failure (a service's 503, a rate limit) are part of the story of the last run.
+            var attempts = planned.State.History(node.Name).Where(b => b.RunId == latest.RunId).OrderBy(b => b.Attempt).ToList();
+            if (attempts.Count > 1)
+            {
+                o.WriteLine($"  attempts in run {latest.RunId}:");
+                foreach (var a in attempts)
+                    o.WriteLine($"    {a.Attempt}: {a.Status} at {a.EndedAt.ToLocalTime():HH:mm:ss}{(a.ExitCode is { } code ? $", exit code {code}" : "")}" +
+                        (a.Status == BuildStatus.Succeeded || a.Message is null ? "" : $": {a.Message}"));
+            }
+        }
         return DataBuildHost.Ok;
     }
 

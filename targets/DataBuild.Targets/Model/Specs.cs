@@ -29,7 +29,23 @@ public sealed record ResourceSpec
     public string? Group { get; init; }
     public int GroupCap { get; init; }
     public int Retries { get; init; }
+
+    /// <summary>The wait before the first retry (doubled for each next one, up to <see cref="RetryBackoffMax"/>); none when null.</summary>
+    public TimeSpan? RetryBackoff { get; init; }
+    public TimeSpan? RetryBackoffMax { get; init; }
+
+    /// <summary>The exit codes worth a retry (a tool's "service unavailable"); null: any failure is retried.</summary>
+    public IReadOnlyList<int>? RetryOn { get; init; }
+
+    /// <summary>The named limit on task starts that this target's tasks share with every target naming it.</summary>
+    public RateLimitSpec? RateLimit { get; init; }
 }
+
+/// <summary>The unit of a rate limit: <c>.RateLimit("archive", 5, per: RatePer.Second)</c>.</summary>
+public enum RatePer { Second, Minute }
+
+/// <summary>At most <paramref name="Count"/> task starts per <paramref name="Per"/> among all tasks naming <paramref name="Name"/>.</summary>
+public sealed record RateLimitSpec(string Name, int Count, TimeSpan Per);
 
 /// <summary>What a resource function may look at: the partition and the resolved input and upstream paths.</summary>
 public sealed class ResourceContext(PartitionKey partition, Func<string, string> fullPath, IReadOnlyDictionary<string, string[]> inputs,
