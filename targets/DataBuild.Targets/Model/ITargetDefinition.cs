@@ -114,4 +114,7 @@ public interface ITargetDefinition
 
     /// <summary>At most <paramref name="count"/> task starts per second or minute among all tasks of the build naming <paramref name="name"/> (an external service's limit).</summary>
     ITargetDefinition RateLimit(string name, int count, RatePer per);
+
+    /// <summary>The same, with one limit per name that <paramref name="nameOf"/> gives a partition (e.g. one per archive).</summary>
+    ITargetDefinition RateLimit(Func<PartitionKey, string> nameOf, int count, RatePer per);
 }

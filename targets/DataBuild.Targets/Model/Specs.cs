@@ -44,8 +44,14 @@ public sealed record ResourceSpec
 /// <summary>The unit of a rate limit: <c>.RateLimit("archive", 5, per: RatePer.Second)</c>.</summary>
 public enum RatePer { Second, Minute }
 
-/// <summary>At most <paramref name="Count"/> task starts per <paramref name="Per"/> among all tasks naming <paramref name="Name"/>.</summary>
-public sealed record RateLimitSpec(string Name, int Count, TimeSpan Per);
+/// <summary>
+/// At most <paramref name="Count"/> task starts per <paramref name="Per"/> among all tasks naming the same limit:
+/// <paramref name="Name"/>, or the name <paramref name="NameOf"/> gives a partition (one limit per archive).
+/// </summary>
+public sealed record RateLimitSpec(string Name, int Count, TimeSpan Per, Func<PartitionKey, string>? NameOf = null)
+{
+    public string NameFor(PartitionKey partition) => NameOf?.Invoke(partition) ?? Name;
+}
 
 /// <summary>What a resource function may look at: the partition and the resolved input and upstream paths.</summary>
 public sealed class ResourceContext(PartitionKey partition, Func<string, string> fullPath, IReadOnlyDictionary<string, string[]> inputs,

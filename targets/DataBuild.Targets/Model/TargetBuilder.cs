@@ -138,6 +138,13 @@ internal sealed class TargetBuilder(string name, Func<Target, string> nameOf) : 
         return this;
     }
 
+    public ITargetDefinition RateLimit(Func<PartitionKey, string> nameOf, int count, RatePer per)
+    {
+        RateLimit(name, count, per);
+        _resources = _resources with { RateLimit = _resources.RateLimit! with { NameOf = nameOf } };
+        return this;
+    }
+
     public TargetSpec Build()
     {
         var task = _versionedTask?.Invoke(_version) ?? _task;

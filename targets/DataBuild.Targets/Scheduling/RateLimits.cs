@@ -11,9 +11,10 @@ internal sealed class RateLimits
     private readonly Dictionary<string, Queue<TimeSpan>> _starts = new(StringComparer.Ordinal);
 
     /// <summary>Takes a start at <paramref name="now"/>, or, when the limit is reached, says when the next one is free.</summary>
-    public TimeSpan? TryTake(RateLimitSpec limit, TimeSpan now)
+    public TimeSpan? TryTake(RateLimitSpec limit, PartitionKey partition, TimeSpan now)
     {
-        if (!_starts.TryGetValue(limit.Name, out var starts)) _starts[limit.Name] = starts = new Queue<TimeSpan>();
+        var name = limit.NameFor(partition);
+        if (!_starts.TryGetValue(name, out var starts)) _starts[name] = starts = new Queue<TimeSpan>();
         while (starts.Count > 0 && now - starts.Peek() >= limit.Per) starts.Dequeue();
         if (starts.Count >= limit.Count) return starts.Peek() + limit.Per;
         starts.Enqueue(now);

@@ -96,6 +96,24 @@ public sealed class RetryAndRateLimitTests : IDisposable
         Assert.All(starts.Starts.Where(s => s.Node.StartsWith("Local", StringComparison.Ordinal)), s => Assert.Equal(TimeSpan.Zero, s.At));
     }
 
+    private sealed class PerArchive : Pipeline
+    {
+        Target Fetch => _ => _.Partitions(() => from a in new[] { "ztf", "wise" } from c in new[] { 0, 1, 2 } select Key("archive", a, "chunk", c))
+            .Output("lc/{archive}/{chunk}").RateLimit(k => k["archive"], 1, RatePer.Second).Executes("write", "{out}", "lc");
+    }
+
+    [Fact]
+    public async Task A_limit_named_by_partition_holds_per_archive_and_lets_archives_run_side_by_side()
+    {
+        var (_, starts) = await Build(new PerArchive(), "Fetch");
+
+        foreach (var archive in new[] { "ztf", "wise" })
+        {
+            var at = starts.Starts.Where(s => s.Node.Contains($"archive={archive}", StringComparison.Ordinal)).Select(s => s.At).Order().ToList();
+            Assert.Equal([TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)], at);
+        }
+    }
+
     [Fact]
     public void A_retry_on_exit_code_0_or_a_backoff_larger_than_its_max_is_a_definition_error()
     {
