@@ -13,7 +13,7 @@ public sealed class ConcurrencyAndCrashTests
 
         var second = await ws.Build();
 
-        Assert.Equal(1, second.ExitCode);
+        Assert.Equal(75, second.ExitCode);
         Assert.Contains($"Another DataBuild driver is using {ws.File(".databuild")} (pid {first.Pid} on", second.Stderr);
         Assert.Empty(second.Built);
     }

@@ -12,11 +12,11 @@ public sealed class CommandLine
     public static readonly HashSet<string> Commands = ["why", "status", "graph", "help", "worker", "inspect", "report"];
 
     /// <summary>Engine options that take no value.</summary>
-    public static readonly HashSet<string> Flags = ["plan", "keep-going", "verbose", "help", "nodes", "no-progress", "version", "last"];
+    public static readonly HashSet<string> Flags = ["plan", "keep-going", "verbose", "help", "nodes", "no-progress", "version", "last", "wait-for-lock", "watch"];
 
     /// <summary>Engine options that take exactly one value.</summary>
     public static readonly HashSet<string> SingleValued = ["jobs", "gpus", "executor", "params", "format", "rows", "state-dir",
-        "pack", "pack-parallel", "poll-interval", "partition", "account", "qos", "sbatch-args", "array-throttle", "manifest", "index", "profile", "run", "output"];
+        "pack", "pack-parallel", "poll-interval", "partition", "account", "qos", "sbatch-args", "array-throttle", "manifest", "index", "profile", "run", "output", "notify"];
 
     /// <summary>Engine options that take one or more values, up to the next option; given again, they add more.</summary>
     public static readonly HashSet<string> MultiValued = ["set"];

@@ -49,11 +49,47 @@ internal static partial class Commands
         }
         if (record is { LastStatus: not BuildStatus.Succeeded } && session.LoadBuild(record.LastBuild) is { } last)
             o.WriteLine($"  last attempt {last.Status} at {last.EndedAt.ToLocalTime():yyyy-MM-dd HH:mm:ss}: {last.Message}");
+        if (record is not null && session.LoadBuild(record.LastBuild) is { } latest)
+        {
+            // Retries of a transient failure (a service's 503, a rate limit) are part of the story of the last run.
+            var attempts = planned.State.History(node.Name).Where(b => b.RunId == latest.RunId).OrderBy(b => b.Attempt).ToList();
+            if (attempts.Count > 1)
+            {
+                o.WriteLine($"  attempts in run {latest.RunId}:");
+                foreach (var a in attempts)
+                    o.WriteLine($"    {a.Attempt}: {a.Status} at {a.EndedAt.ToLocalTime():HH:mm:ss}{(a.ExitCode is { } code ? $", exit code {code}" : "")}" +
+                        (a.Status == BuildStatus.Succeeded || a.Message is null ? "" : $": {a.Message}"));
+            }
+        }
         return DataBuildHost.Ok;
     }
 
     public static int Status(PipelineModel model, Workspace workspace, CommandLine line, TextWriter o)
     {
+        // A driver is running: its own progress, read from the file it rewrites, without planning or the state.
+        if (LiveStatus.Running(workspace) is { } progress)
+        {
+            o.Write(LiveStatus.Format(progress, workspace.Clock.UtcNow));
+            if (!line.Has("watch")) return DataBuildHost.Ok;
+            var run = progress.GetProperty("run_id").GetInt64();
+            while (true)
+            {
+                Thread.Sleep(LiveStatus.WatchInterval);
+                var path = ProgressFile.PathOf(workspace, run);
+                if (LiveStatus.Running(workspace) is { } now && now.GetProperty("run_id").GetInt64() == run)
+                {
+                    o.Write("\n" + LiveStatus.Format(now, workspace.Clock.UtcNow));
+                    continue;
+                }
+                // Ended (or died): its last word, then the state as it is now.
+                o.WriteLine();
+                var last = workspace.FileSystem.Stat(path) is null ? null : (System.Text.Json.JsonElement?)System.Text.Json.JsonDocument.Parse(workspace.FileSystem.ReadAllBytes(path)).RootElement;
+                if (last is { } final && final.GetProperty("state").GetString() != "running") o.Write(LiveStatus.Format(final, workspace.Clock.UtcNow));
+                else o.WriteLine($"The driver of run {run} is gone without finishing (killed?). Rerun the same build to continue: what finished is recorded.");
+                break;
+            }
+            o.WriteLine();
+        }
         var selectors = line.Positional.Select(NodeSelector.Parse).ToList();
         using var planned = new ReadOnlyPlan(model, workspace, new BuildOptions { Selectors = selectors });
         var (session, outcome) = (planned.Session, planned.Outcome);

@@ -31,7 +31,7 @@ internal static partial class Commands
             Selectors = selectors,
             Plan = plan,
             KeepGoing = line.Has("keep-going"),
-            Command = "./build.sh " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1)),
+            Command = CommandText(),
             Scheduler = ClusterProfile.Load(line, Environment.CurrentDirectory, model.Order),
         };
 
@@ -46,27 +46,47 @@ internal static partial class Commands
         // Nothing changed since a build of this very command found everything up to date: say so without reading
         // the state or building the graph. DATABUILD_SNAPSHOT=0 always checks in full.
         var snapshots = snapshot is not null && !line.Has("verbose");
+        var notifier = Notifier.From(line, ProcessHookRunner.Instance, workspace.FileSystem.FullPath("."), Console.Error);
+        var started = workspace.Clock.UtcNow;
         if (snapshots && UpToDateSnapshot.TryLoad(model, workspace, snapshot!, selectors) is { } upToDate)
         {
             Report.UpToDate(o, upToDate, workspace.Clock.Elapsed);
             Diagnostics.Timings.Mark("reported");
+            notifier?.Send(RunSummary.UpToDate(upToDate.Rows, upToDate.RunId, CommandText(), started, workspace.Clock.UtcNow, workspace));
             return DataBuildHost.Ok;
         }
         snapshot?.Dispose();
-        return BuildInFull(model, workspace, line, o, parameters, selectors, Options(), jobs, executorName, snapshots);
+        try
+        {
+            return BuildInFull(model, workspace, line, o, parameters, selectors, Options(), jobs, executorName, snapshots, notifier);
+        }
+        catch (Exception e) when (notifier is not null && e is not OutOfMemoryException)
+        {
+            // The build stopped before it had an outcome (another driver holds the lock, the state is damaged): the
+            // notify command hears it too, with what the user sees on stderr.
+            var printed = new StringWriter();
+            var code = DataBuildHost.Report(e, printed);
+            notifier.Send(RunSummary.Stopped(e is LockedException ? "skipped" : "error", code, CommandText(), started, workspace.Clock.UtcNow, workspace, printed.ToString().Trim()));
+            throw;
+        }
     }
+
+    private static string CommandText() => "./build.sh " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
 
     /// <summary>
     /// The build itself: state, graph, executor. A method of its own, so that an answer from the up-to-date snapshot
     /// never loads what it names (the console among them).
     /// </summary>
     private static int BuildInFull(PipelineModel model, Workspace workspace, CommandLine line, TextWriter o, IReadOnlyList<ParameterDescriptor> parameters,
-        List<NodeSelector> selectors, BuildOptions options, int jobs, string executorName, bool snapshots)
+        List<NodeSelector> selectors, BuildOptions options, int jobs, string executorName, bool snapshots, Notifier? notifier)
     {
         RequireSecrets(model, workspace);
         RequireContainers(model, workspace);
         var fancy = !Console.IsOutputRedirected && !line.Has("no-progress") && Environment.GetEnvironmentVariable("CI") is null;
-        using var buildLock = BuildLock.Acquire(workspace.FileSystem.FullPath(workspace.StateDirectory));
+        var stateDirectory = workspace.FileSystem.FullPath(workspace.StateDirectory);
+        using var buildLock = line.Has("wait-for-lock")
+            ? BuildLock.AcquireWaiting(stateDirectory, Console.Error.WriteLine, TimeSpan.FromSeconds(5))
+            : BuildLock.Acquire(stateDirectory);
         using var store = StateStore.Open(workspace.StatePath);
         Diagnostics.Timings.Mark("state opened");
         var runner = new NodeRunner(workspace.FileSystem, workspace.Processes, workspace.Clock, workspace.Containers);
@@ -106,8 +126,9 @@ internal static partial class Commands
                 var whyNot = UpToDateSnapshot.Save(workspace, line.Arguments, outcome.Succeeded, outcome.Nodes, outcome.Targets, witnessing.Witnesses(), started, outcome.RunId, outputLines);
                 Diagnostics.Timings.Mark(whyNot is null ? "snapshot saved" : $"no snapshot: {whyNot}");
             }
-            if (outcome.Cancelled) return DataBuildHost.Interrupted;
-            return outcome.Succeeded ? DataBuildHost.Ok : DataBuildHost.BuildFailed;
+            var code = outcome.Cancelled ? DataBuildHost.Interrupted : outcome.Succeeded ? DataBuildHost.Ok : DataBuildHost.BuildFailed;
+            notifier?.Send(RunSummary.Of(outcome, code, options.Command, started, workspace.Clock.UtcNow, workspace));
+            return code;
         }
         finally
         {

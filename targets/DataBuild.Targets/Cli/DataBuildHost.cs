@@ -12,11 +12,12 @@ public sealed record HostCommand(string Name, string Usage, string Description, 
 /// <summary>
 /// The entry point of a pipeline program: <c>return DataBuildHost.Run&lt;Pipelines&gt;(args);</c>. Parses the
 /// command line, binds parameters, evaluates the targets and runs the command. Exit codes: 0 ok, 1 build failed,
-/// 2 usage error, 130 interrupted.
+/// 2 usage error, 75 another driver holds the lock (nothing run), 130 interrupted.
 /// </summary>
 public static class DataBuildHost
 {
-    public const int Ok = 0, BuildFailed = 1, UsageError = 2, Interrupted = 130;
+    /// <summary>Exit codes; <see cref="Locked"/> (75, EX_TEMPFAIL): another driver holds the state, nothing was run (a cron job's skipped night).</summary>
+    public const int Ok = 0, BuildFailed = 1, UsageError = 2, Locked = 75, Interrupted = 130;
 
     public static int Run<TPipeline>(string[] args, params HostCommand[] extraCommands) where TPipeline : Pipeline, new() =>
         Run(args, () => new TPipeline(), extraCommands);
@@ -90,7 +91,10 @@ public static class DataBuildHost
             case UsageException or PipelineDefinitionException:
                 error.WriteLine($"error: {e.Message}");
                 return UsageError;
-            case StateException or LockedException:
+            case LockedException:
+                error.WriteLine($"error: {e.Message}");
+                return Locked;
+            case StateException:
                 error.WriteLine($"error: {e.Message}");
                 return BuildFailed;
             default:

@@ -10,7 +10,7 @@ internal static class Help
     {
         o.WriteLine("Usage: ./build.sh <Target>[key=value,...] ... [options] [--<parameter> values...]");
         o.WriteLine("       ./build.sh why <Target>[key=value,...]     explain why one node would (not) rebuild");
-        o.WriteLine("       ./build.sh status [<Target>...]            per-target counts: up to date, stale, failed, never built");
+        o.WriteLine("       ./build.sh status [<Target>...] [--watch]  a running driver's progress, or per-target counts: up to date, stale, failed, never built");
         o.WriteLine("       ./build.sh graph [<Target>...] [--format dot|mermaid] [--nodes]");
         foreach (var c in extra) o.WriteLine($"       ./build.sh {c.Usage,-36} {c.Description}");
         o.WriteLine();
@@ -42,6 +42,8 @@ internal static class Help
         o.WriteLine("                         slurm: passed to sbatch (--array=...%N for the throttle)");
         o.WriteLine("  --profile FILE         slurm: cluster profile (default ./databuild.yaml): settings for all targets and by target");
         o.WriteLine("  --set T.key=value      slurm: one setting of target T for this run, e.g. --set Features.partition=debug");
+        o.WriteLine("  --notify CMD           when the build ends, run CMD (split at spaces, no shell) with a JSON summary on stdin");
+        o.WriteLine("  --wait-for-lock        wait while another driver uses this directory (default: exit 75 at once)");
         o.WriteLine("  --params FILE          parameters from a YAML or JSON file");
         o.WriteLine("  -v, --verbose          list every node in plans and reports");
         o.WriteLine("  --no-progress          plain progress lines even on a terminal");

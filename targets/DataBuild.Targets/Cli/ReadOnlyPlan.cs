@@ -22,6 +22,9 @@ internal sealed class ReadOnlyPlan : IDisposable
 
     public BuildSession Session { get; }
 
+    /// <summary>The state the plan read, for a node's history (<c>why</c> shows the attempts of its last run).</summary>
+    public StateStore State => _state;
+
     public BuildOutcome Outcome { get; }
 
     /// <summary>The nodes of one target in this plan.</summary>

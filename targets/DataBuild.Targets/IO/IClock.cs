@@ -9,6 +9,9 @@ public interface IClock
 
     /// <summary>Monotonic time for durations; never goes backwards when the wall clock is adjusted.</summary>
     TimeSpan Elapsed { get; }
+
+    /// <summary>Completes after <paramref name="delay"/> of this clock's time (a retry's backoff, a rate limit's next slot).</summary>
+    Task Delay(TimeSpan delay, CancellationToken cancellation) => Task.Delay(delay, cancellation);
 }
 
 public sealed class SystemClock : IClock

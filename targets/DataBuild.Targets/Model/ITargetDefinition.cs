@@ -143,4 +143,16 @@ public interface ITargetDefinition
 
     /// <summary>How many times a failed task is retried before the build fails.</summary>
     ITargetDefinition Retries(int count);
+
+    /// <summary>Retries a failed task up to <paramref name="count"/> times, waiting <paramref name="backoff"/> and then twice as long each time (at most <paramref name="max"/>), each wait jittered.</summary>
+    ITargetDefinition Retries(int count, TimeSpan backoff, TimeSpan? max = null);
+
+    /// <summary>Retries only failures with one of these exit codes (a transient error, e.g. a tool's exit code for HTTP 503); any other failure fails at once.</summary>
+    ITargetDefinition RetryOn(params int[] exitCodes);
+
+    /// <summary>At most <paramref name="count"/> task starts per second or minute among all tasks of the build naming <paramref name="name"/> (an external service's limit).</summary>
+    ITargetDefinition RateLimit(string name, int count, RatePer per);
+
+    /// <summary>The same, with one limit per name that <paramref name="nameOf"/> gives a partition (e.g. one per archive).</summary>
+    ITargetDefinition RateLimit(Func<PartitionKey, string> nameOf, int count, RatePer per);
 }

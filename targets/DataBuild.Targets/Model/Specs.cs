@@ -35,6 +35,28 @@ public sealed record ResourceSpec
     public string? Group { get; init; }
     public int GroupCap { get; init; }
     public int Retries { get; init; }
+
+    /// <summary>The wait before the first retry (doubled for each next one, up to <see cref="RetryBackoffMax"/>); none when null.</summary>
+    public TimeSpan? RetryBackoff { get; init; }
+    public TimeSpan? RetryBackoffMax { get; init; }
+
+    /// <summary>The exit codes worth a retry (a tool's "service unavailable"); null: any failure is retried.</summary>
+    public IReadOnlyList<int>? RetryOn { get; init; }
+
+    /// <summary>The named limit on task starts that this target's tasks share with every target naming it.</summary>
+    public RateLimitSpec? RateLimit { get; init; }
+}
+
+/// <summary>The unit of a rate limit: <c>.RateLimit("archive", 5, per: RatePer.Second)</c>.</summary>
+public enum RatePer { Second, Minute }
+
+/// <summary>
+/// At most <paramref name="Count"/> task starts per <paramref name="Per"/> among all tasks naming the same limit:
+/// <paramref name="Name"/>, or the name <paramref name="NameOf"/> gives a partition (one limit per archive).
+/// </summary>
+public sealed record RateLimitSpec(string Name, int Count, TimeSpan Per, Func<PartitionKey, string>? NameOf = null)
+{
+    public string NameFor(PartitionKey partition) => NameOf?.Invoke(partition) ?? Name;
 }
 
 /// <summary>What a resource function may look at: the partition and the resolved input and upstream paths.</summary>

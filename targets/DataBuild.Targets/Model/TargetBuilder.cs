@@ -156,6 +156,36 @@ internal sealed class TargetBuilder(string name, Func<Target, string> nameOf) : 
 
     public ITargetDefinition Retries(int count) { _resources = _resources with { Retries = Math.Max(0, count) }; return this; }
 
+    public ITargetDefinition Retries(int count, TimeSpan backoff, TimeSpan? max = null)
+    {
+        if (backoff <= TimeSpan.Zero || max < backoff)
+            throw new PipelineDefinitionException($"Target {name}: .Retries({count}, backoff: {backoff}, max: {max}) needs a positive backoff and a max of at least the backoff.");
+        _resources = _resources with { Retries = Math.Max(0, count), RetryBackoff = backoff, RetryBackoffMax = max };
+        return this;
+    }
+
+    public ITargetDefinition RetryOn(params int[] exitCodes)
+    {
+        if (exitCodes.Length == 0 || exitCodes.Contains(0))
+            throw new PipelineDefinitionException($"Target {name}: .RetryOn needs the failing exit codes to retry on (not 0), e.g. .RetryOn(75).");
+        _resources = _resources with { RetryOn = exitCodes.ToArray() };
+        return this;
+    }
+
+    public ITargetDefinition RateLimit(string limit, int count, RatePer per)
+    {
+        if (string.IsNullOrWhiteSpace(limit)) throw new PipelineDefinitionException($"Target {name}: .RateLimit needs a name, e.g. .RateLimit(\"archive\", 5, RatePer.Second).");
+        _resources = _resources with { RateLimit = new RateLimitSpec(limit, (int)Positive(count, "RateLimit count"), per == RatePer.Minute ? TimeSpan.FromMinutes(1) : TimeSpan.FromSeconds(1)) };
+        return this;
+    }
+
+    public ITargetDefinition RateLimit(Func<PartitionKey, string> nameOf, int count, RatePer per)
+    {
+        RateLimit(name, count, per);
+        _resources = _resources with { RateLimit = _resources.RateLimit! with { NameOf = nameOf } };
+        return this;
+    }
+
     public TargetSpec Build()
     {
         var task = _versionedTask?.Invoke(_version) ?? _task;

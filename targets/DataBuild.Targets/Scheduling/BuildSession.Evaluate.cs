@@ -121,7 +121,9 @@ public sealed partial class BuildSession
 
     private void Queue(Node node)
     {
+        // One queue per concurrency group and rate limit: a node waiting for its limit's next start holds back no other.
         var group = node.Target.Resources.Group ?? "";
+        if (node.Target.Resources.RateLimit is { } limit) group += "\u0001rate:" + limit.NameFor(node.Partition);
         if (!_queued.TryGetValue(group, out var queue)) _queued[group] = queue = new Queue<int>();
         queue.Enqueue(node.Index);
     }

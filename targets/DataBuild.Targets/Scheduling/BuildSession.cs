@@ -33,9 +33,15 @@ public sealed partial class BuildSession
     private readonly Dictionary<string, Queue<int>> _queued = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _groupRunning = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Invocation> _running = new(StringComparer.Ordinal);
+    // Retries waiting out their backoff (due time, node index), and the limits on task starts per second or minute.
+    private readonly List<(TimeSpan Due, int Node)> _delayed = [];
+    private readonly RateLimits _rateLimits = new();
+    private readonly Random _jitter = new();
+    private TimeSpan? _rateLimitedUntil;
     private long _runId;
     private TraceFile? _trace;
     private SamplesFile? _samples;
+    private ProgressFile? _progress;
     private bool _stopDispatch;
 
     public BuildSession(PipelineModel model, Workspace workspace, StateStore state, IExecutor? executor, IBuildReporter reporter, BuildOptions options)
@@ -70,6 +76,8 @@ public sealed partial class BuildSession
             _runId = _state.BeginRun(_options.Command, _workspace.Clock.UtcNow);
             _trace = TraceFile.For(_workspace, _runId);
             _samples = SamplesFile.For(_workspace, _runId);
+            _progress = new ProgressFile(_workspace, _runId, _options.Command, _executor!.Name, _graph.Targets, _nodes,
+                _executor.Name == "local" ? () => [] : () => _state.OpenJobs().Select(j => j.JobId).ToList());
         }
         _executor?.Prepare(_runId);
         Diagnostics.Timings.Mark("run begun");
@@ -85,46 +93,109 @@ public sealed partial class BuildSession
                 _stopDispatch = true;
                 _executor?.CancelAll();
             }
+            if (!_stopDispatch) ReleaseDueRetries();
             if (!_stopDispatch) EvaluateReady();
             if (!_stopDispatch) StartQueued();
+            _progress?.Update();
+            var wake = _stopDispatch ? null : NextWake();
             if (_executor is null || _executor.Running == 0)
             {
-                if (_stopDispatch || (_graph.Ready.Count == 0 && _queued.Values.All(q => q.Count == 0))) break;
+                if (_stopDispatch || (_graph.Ready.Count == 0 && _queued.Values.All(q => q.Count == 0) && _delayed.Count == 0)) break;
+                if (wake is { } until) await SleepUntil(until, cancellation);
                 continue;
             }
             _executor.Flush();
-            IReadOnlyList<RunResult> results;
+            IReadOnlyList<RunResult>? results;
             try
             {
-                results = await _executor.WaitAsync(cancelled ? CancellationToken.None : cancellation);
+                results = await WaitForResults(wake, cancelled ? CancellationToken.None : cancellation);
             }
             catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
             {
                 continue; // the top of the loop cancels; the results still arrive
             }
-            HandleResults(results);
+            if (results is not null) HandleResults(results);
         }
         Diagnostics.Timings.Mark("evaluated and run");
         if (!_options.Plan)
         {
             _state.SaveFiles(Hasher.TakeUpdates());
-            _state.EndRun(_runId, cancelled ? "cancelled" : _nodes.Any(n => n.State == NodeState.Failed) ? "failed" : "succeeded", _workspace.Clock.UtcNow);
+            var result = cancelled ? "cancelled" : _nodes.Any(n => n.State == NodeState.Failed) ? "failed" : "succeeded";
+            _state.EndRun(_runId, result, _workspace.Clock.UtcNow);
+            _progress?.Update(result);
         }
         Diagnostics.Timings.Mark("run recorded");
         return new BuildOutcome(_nodes, _graph.Targets, cancelled, _workspace.Clock.Elapsed - started, Hasher.BytesRead) { RunId = _runId, Reasons = _reasons.Values };
     }
 
+    /// <summary>When the loop must look again without a result: a retry's backoff ends, or a rate limit frees a start.</summary>
+    private TimeSpan? NextWake()
+    {
+        TimeSpan? wake = _rateLimitedUntil;
+        foreach (var (due, _) in _delayed) wake = wake is { } w && w <= due ? w : due;
+        return wake;
+    }
+
+    private void ReleaseDueRetries()
+    {
+        var now = _workspace.Clock.Elapsed;
+        for (var i = 0; i < _delayed.Count; i++)
+        {
+            if (_delayed[i].Due > now) continue;
+            Queue(_nodes[_delayed[i].Node]);
+            _delayed.RemoveAt(i--);
+        }
+    }
+
+    private async Task SleepUntil(TimeSpan until, CancellationToken cancellation)
+    {
+        try
+        {
+            await _workspace.Clock.Delay(until - _workspace.Clock.Elapsed, cancellation);
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            // Ctrl-C: the top of the loop stops dispatch.
+        }
+    }
+
+    /// <summary>The executor's next results, or null when <paramref name="wake"/> comes first.</summary>
+    private async Task<IReadOnlyList<RunResult>?> WaitForResults(TimeSpan? wake, CancellationToken cancellation)
+    {
+        if (wake is not { } until) return await _executor!.WaitAsync(cancellation);
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        using var stopDelay = new CancellationTokenSource();
+        _ = _workspace.Clock.Delay(until - _workspace.Clock.Elapsed, stopDelay.Token).ContinueWith(t =>
+        {
+            if (t.IsCompletedSuccessfully && !stopDelay.IsCancellationRequested) timer.Cancel();
+        }, TaskContinuationOptions.ExecuteSynchronously);
+        try
+        {
+            return await _executor!.WaitAsync(timer.Token);
+        }
+        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+        {
+            return null;
+        }
+        finally
+        {
+            stopDelay.Cancel();
+        }
+    }
+
     private void StartQueued()
     {
+        _rateLimitedUntil = null;
         // Round-robin over concurrency groups so one capped group never holds back the others.
         var progress = true;
         while (progress)
         {
             progress = false;
-            foreach (var (group, queue) in _queued)
+            foreach (var queue in _queued.Values)
             {
                 if (queue.Count == 0) continue;
                 var node = _nodes[queue.Peek()];
+                var group = node.Target.Resources.Group ?? "";
                 var cap = node.Target.Resources.GroupCap;
                 if (group.Length > 0 && cap > 0 && _groupRunning.GetValueOrDefault(group) >= cap) continue;
                 Invocation invocation;
@@ -145,6 +216,12 @@ public sealed partial class BuildSession
                 // A job from a driver that died is still running this very task: wait for it rather than run it twice.
                 var adopted = _executor!.TryAdopt(invocation);
                 if (!adopted && !_executor.CanStart(invocation)) return;
+                if (!adopted && node.Target.Resources.RateLimit is { } limit && _rateLimits.TryTake(limit, node.Partition, _workspace.Clock.Elapsed) is { } free)
+                {
+                    // This group waits for the limit's next free start; the other groups go on.
+                    _rateLimitedUntil = _rateLimitedUntil is { } w && w <= free ? w : free;
+                    continue;
+                }
                 queue.Dequeue();
                 node.State = NodeState.Running;
                 if (group.Length > 0) _groupRunning[group] = _groupRunning.GetValueOrDefault(group) + 1;
@@ -192,7 +269,10 @@ public sealed partial class BuildSession
                 Finish(node);
                 continue;
             }
-            var retry = result.Status != BuildStatus.Cancelled && !_stopDispatch && (result.Retry is not null || node.Attempt - (node.Interruptions?.Count ?? 0) <= node.Target.Resources.Retries);
+            var resources = node.Target.Resources;
+            var retry = result.Status != BuildStatus.Cancelled && !_stopDispatch
+                && (result.Retry is not null
+                    || (node.Attempt - (node.Interruptions?.Count ?? 0) <= resources.Retries && RetryBackoff.Allows(resources, result.ExitCode)));
             _reporter.Finished(node, result, retry);
             if (retry)
             {
@@ -201,7 +281,9 @@ public sealed partial class BuildSession
                 node.MemoryMbOverride = result.Retry?.MemoryMb ?? node.MemoryMbOverride;
                 node.WalltimeOverride = result.Retry?.Walltime ?? node.WalltimeOverride;
                 node.State = NodeState.Queued;
-                Queue(node);
+                var backoff = result.Retry is null ? RetryBackoff.Before(resources, node.Attempt, _jitter) : TimeSpan.Zero;
+                if (backoff > TimeSpan.Zero) _delayed.Add((_workspace.Clock.Elapsed + backoff, node.Index));
+                else Queue(node);
                 continue;
             }
             node.State = NodeState.Failed;

@@ -44,7 +44,7 @@ public static class Invocations
             upstream[target.Dependencies[d].Target] = node.Dependencies[d]
                 .Select(i => new UpstreamBinding(nodes[i].Partition.ToString(), nodes[i].OutputPaths().ToDictionary(o => o.Name, o => o.Path)))
                 .ToArray();
-        var logPath = $"{workspace.StateDirectory}/logs/{target.Name}/{node.Partition.FileName}.log";
+        var logPath = LogPath(node, workspace);
         return new Invocation
         {
             Node = node.Name,
@@ -126,6 +126,9 @@ public static class Invocations
         var pass = target.Inputs.Where(i => i.Kind is InputKind.Environment or InputKind.Secret).Select(i => i.Name).ToArray();
         return new ContainerInvocation(container.Image, engine.Kind, target.Network, pass);
     }
+
+    /// <summary>Where a node's task writes its log (relative to the workspace root).</summary>
+    public static string LogPath(Node node, Workspace workspace) => $"{workspace.StateDirectory}/logs/{node.Target.Name}/{node.Partition.FileName}.log";
 
     private static long? MemoryEstimate(Node node, Signature signature, Workspace workspace)
     {

@@ -34,6 +34,29 @@ public sealed class BuildLock : IDisposable
         return new BuildLock(stream);
     }
 
+    /// <summary>
+    /// Takes the lock, waiting while another driver holds it (<c>--wait-for-lock</c>): <paramref name="waiting"/> hears
+    /// once why, then the lock is tried every <paramref name="poll"/> until it is free.
+    /// </summary>
+    public static BuildLock AcquireWaiting(string stateDirectory, Action<string> waiting, TimeSpan poll, CancellationToken cancellation = default)
+    {
+        var told = false;
+        while (true)
+        {
+            try
+            {
+                return Acquire(stateDirectory);
+            }
+            catch (LockedException e)
+            {
+                if (!told) waiting($"{e.Message.Split('\n')[0]} Waiting for it to finish (--wait-for-lock).");
+                told = true;
+            }
+            cancellation.WaitHandle.WaitOne(poll);
+            cancellation.ThrowIfCancellationRequested();
+        }
+    }
+
     private static string ReadHolder(string path)
     {
         try

@@ -33,7 +33,13 @@ public class ExitCodeTests
     [Fact]
     public void State_problems_exit_1_with_their_message_only()
     {
-        Assert.Equal((1, "error: the state is locked by pid 12\n"), Reported(new LockedException("the state is locked by pid 12")));
+        Assert.Equal((1, "error: the state database is corrupt\n"), Reported(new StateException("the state database is corrupt")));
+    }
+
+    [Fact]
+    public void A_build_refused_because_another_driver_holds_the_lock_exits_75_so_a_cron_job_can_tell_a_skipped_night()
+    {
+        Assert.Equal((75, "error: Another DataBuild driver is using /x/.databuild (pid 12).\n"), Reported(new LockedException("Another DataBuild driver is using /x/.databuild (pid 12).")));
     }
 
     [Fact]

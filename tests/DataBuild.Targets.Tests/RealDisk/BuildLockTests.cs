@@ -44,4 +44,28 @@ public sealed class BuildLockTests : IDisposable
 
         using var taken = BuildLock.Acquire(_dir.Path);
     }
+
+    [Fact]
+    public async Task Waiting_for_the_lock_says_once_who_holds_it_and_takes_it_when_the_holder_ends()
+    {
+        var lockFile = _dir.File("lock");
+        File.WriteAllText(lockFile, "");
+        using var holder = Process.Start(new ProcessStartInfo("flock", ["-n", "-o", lockFile, "sh", "-c", "echo locked; exec sleep 300"])
+            { RedirectStandardOutput = true })!;
+        Assert.Equal("locked", await holder.StandardOutput.ReadLineAsync());
+        var told = new List<string>();
+        var heard = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var waiting = Task.Run(() => BuildLock.AcquireWaiting(_dir.Path, m => { lock (told) told.Add(m); heard.TrySetResult(); }, TimeSpan.FromMilliseconds(50)));
+        await heard.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await Task.Delay(300); // several more tries while the holder lives
+        Assert.False(waiting.IsCompleted);
+        holder.Kill(entireProcessTree: true);
+        await holder.WaitForExitAsync();
+        using var taken = await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var message = Assert.Single(told);
+        Assert.StartsWith($"Another DataBuild driver is using {_dir.Path} (", message);
+        Assert.EndsWith("Waiting for it to finish (--wait-for-lock).", message);
+    }
 }

@@ -12,4 +12,16 @@ public sealed class FakeClock(DateTimeOffset start) : IClock
     public TimeSpan Elapsed => _elapsed;
 
     public void Advance(TimeSpan by) => _elapsed += by;
+
+    /// <summary>Waiting moves the clock: a backoff or a rate limit's wait takes no real time in tests.</summary>
+    public Task Delay(TimeSpan delay, CancellationToken cancellation)
+    {
+        cancellation.ThrowIfCancellationRequested();
+        if (delay > TimeSpan.Zero) Advance(delay);
+        Delays.Add(delay);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Every wait asked of this clock, in order.</summary>
+    public List<TimeSpan> Delays { get; } = [];
 }

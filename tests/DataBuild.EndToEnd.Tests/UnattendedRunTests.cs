@@ -1,0 +1,41 @@
+using System.Text.Json;
+using DataBuild.EndToEnd.Tests.Support;
+
+namespace DataBuild.EndToEnd.Tests;
+
+/// <summary>Unattended runs with the real driver: status from another shell mid-run, the notify command, the lock.</summary>
+public sealed class UnattendedRunTests
+{
+    [Fact]
+    public async Task Status_from_another_shell_shows_a_running_drivers_progress_and_the_notify_command_gets_the_summary()
+    {
+        using var ws = new FanoutWorkspace(300);
+        File.WriteAllText(ws.File("notify.sh"), "#!/bin/sh\ncat > \"$1\"\n");
+        using var driver = await ws.Start("-j", "1", "--fanout-task-seconds", "0.03", "--notify", $"sh {ws.File("notify.sh")} {ws.File("summary.json")}");
+        await driver.WaitForBuiltLines(10);
+
+        var status = await Driver.RunAsync(ws.Path, "status");
+        var skipped = await ws.Build("--notify", $"sh {ws.File("notify.sh")} {ws.File("skipped.json")}");
+        var watch = await Driver.RunAsync(ws.Path, "status", "--watch");
+        var built = await driver.WaitAsync();
+
+        Assert.True(status.ExitCode == 0, status.Stderr);
+        Assert.StartsWith($"Run 1 is running (pid {driver.Pid} on {Environment.MachineName}, local): ", status.Stdout[0]);
+        var features = status.Stdout.Single(l => l.StartsWith("FanoutFeatures ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(int.Parse(features[2]) >= 10, status.Output); // built
+        Assert.Equal("1", features[3]); // running: -j 1
+        Assert.True(int.Parse(features[4]) > 0, status.Output); // queued
+        Assert.Equal(75, skipped.ExitCode);
+        Assert.Contains("Another DataBuild driver is using", skipped.Stderr);
+        var skippedSummary = JsonDocument.Parse(File.ReadAllText(ws.File("skipped.json"))).RootElement;
+        Assert.Equal(("skipped", 75), (skippedSummary.GetProperty("result").GetString(), skippedSummary.GetProperty("exit_code").GetInt32()));
+        Assert.Equal(0, watch.ExitCode);
+        Assert.Contains(watch.Stdout, l => l.StartsWith("Run 1 succeeded (", StringComparison.Ordinal));
+        Assert.Equal(0, built.ExitCode);
+        var summary = JsonDocument.Parse(File.ReadAllText(ws.File("summary.json"))).RootElement;
+        Assert.Equal(("succeeded", 0, 1), (summary.GetProperty("result").GetString(), summary.GetProperty("exit_code").GetInt32(), summary.GetProperty("run_id").GetInt64()));
+        var targets = summary.GetProperty("targets").EnumerateArray().ToDictionary(t => t.GetProperty("name").GetString()!, t => t.GetProperty("built").GetInt32());
+        Assert.Equal(300, targets["FanoutFeatures"]);
+        Assert.Equal(0, summary.GetProperty("failures").GetArrayLength());
+    }
+}
