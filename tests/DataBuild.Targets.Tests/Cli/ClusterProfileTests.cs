@@ -132,4 +132,16 @@ public sealed class ClusterProfileTests
 
         Assert.StartsWith("--profile /nonexistent/cluster.yaml: no such file.", e.Message);
     }
+
+    [Fact]
+    public void The_test_cluster_profile_in_the_repository_puts_Catalogs_on_the_long_partition_and_the_rest_on_debug()
+    {
+        var path = Path.Combine(Repository.Root, "profiles", "test-cluster.yaml");
+
+        var profile = ClusterProfile.Parse(File.ReadAllText(path), "profiles/test-cluster.yaml", ["Zeropoints", "Catalogs", "Sweeps"]);
+
+        Assert.Equal("long", profile.Resolve("Catalogs", _ => new SchedulerSettings()).Partition);
+        Assert.Equal("debug", profile.Resolve("Sweeps", _ => new SchedulerSettings()).Partition);
+        Assert.Equal(TimeSpan.FromHours(2), profile.ByTarget["Catalogs"].Walltime);
+    }
 }
