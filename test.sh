@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one command that runs DataBuild's tests. It does its own set-up first: starts the local one-node Slurm
 # cluster (tests/slurm/cluster.sh, installing slurm-wlm/munge/MariaDB from Debian when absent) and podman with a local
-# busybox image (tests/containers/setup.sh). DuckDB, the outside
+# busybox image (tests/containers/setup.sh), and checks that headless Chromium is there for the HTML report's browser
+# tests (.ci/run installs Debian's chromium). DuckDB, the outside
 # reference for Parquet, runs in-process from its NuGet package. A missing prerequisite is not skipped: the tests that
 # need it fail and say how to fix it.
 set -uo pipefail
@@ -18,6 +19,10 @@ if conf="$(tests/containers/setup.sh)"; then
   export CONTAINERS_CONF="$conf"
 else
   echo "warning: podman is not usable; the container tests will fail and say why." >&2
+fi
+
+if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1 && [[ -z "${DATABUILD_CHROMIUM:-}" ]]; then
+  echo "warning: no headless Chromium (apt-get install -y chromium, or DATABUILD_CHROMIUM=/path); the report's browser tests will fail and say so." >&2
 fi
 
 echo "== tests (dotnet test DataBuild.sln)"
