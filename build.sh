@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# DataBuild bootstrapper (Nuke-style): finds the .NET SDK named by global.json, compiles build/ only when its
-# sources changed (a content-hash stamp; an up-to-date `dotnet build` alone costs about a second), then runs the
-# pipeline program with all arguments, in the caller's working directory (state goes to ./.databuild).
-# The program is published self-contained, trimmed and precompiled with its framework as one image, since a build that
-# finds everything up to date is mostly start-up (build/Build.csproj; bench/README.md, rounds 2 and 7).
+# DataBuild bootstrapper (Nuke-style): finds the .NET SDK named by global.json, compiles what changed (content-hash
+# stamps), then runs the program with all arguments, in the caller's working directory (state goes to ./.databuild).
+# Two parts are compiled apart: the engine (targets/, products/, tasks/, the project files), published once as the
+# program build/bin/publish/databuild (build/Host/Host.csproj: self-contained, trimmed and precompiled with its framework
+# as one image, since a build that finds everything up to date is mostly start-up; bench/README.md, rounds 2 and 7),
+# and the pipelines (build/**/*.cs), which an edit recompiles alone with the C# compiler in a few seconds
+# (DataBuild.Pipelines.dll beside the program; bench/README.md, "Compiling pipelines").
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -19,11 +21,16 @@ find_dotnet() {
   return 1
 }
 
-sources_hash() {
-  # Every input of the build/ program: sources and project files of build/ and the libraries it references, and this
+engine_hash() {
+  # Every input of the engine's program: the libraries' sources and project files, the project files of build/, and this
   # script (it says how the program is compiled).
-  (cd "$root" && find build targets tasks products -type f \( -name '*.cs' -o -name '*.csproj' \) \
-      -not -path '*/bin/*' -not -path '*/obj/*' 2>/dev/null | LC_ALL=C sort | xargs cat -- global.json Directory.Build.props build.sh | sha256sum | cut -d' ' -f1)
+  (cd "$root" && find targets tasks products build/Host -type f \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' \) \
+      -not -path '*/bin/*' -not -path '*/obj/*' 2>/dev/null | LC_ALL=C sort | xargs cat -- global.json Directory.Build.props build.sh build/*.csproj | sha256sum | cut -d' ' -f1)
+}
+
+pipelines_sources() {
+  # The pipelines' C# files, relative to build/: Pipelines.*.cs, Products/, Program.cs, and any other (not the host's).
+  (cd "$root/build" && find . -type f -name '*.cs' -not -path './bin/*' -not -path './obj/*' -not -path './Host/*' | LC_ALL=C sort)
 }
 
 instruction_set() {
@@ -37,14 +44,17 @@ instruction_set() {
 
 # DATABUILD_COMPILE=quick compiles for the shared runtime instead: about half the compile time (~25 s against ~45 s
 # here), for a session of editing pipeline code; each no-op then starts ~10 ms slower. Unset, the program is compiled
-# for start-up (build/Build.csproj). Switching recompiles.
+# for start-up (build/Host/Host.csproj). Switching recompiles the engine; an edit of build/ alone then recompiles only
+# the pipelines, in either mode.
 compile="${DATABUILD_COMPILE:-startup}"
 case "$compile" in
   startup|quick) ;;
   *) echo "error: DATABUILD_COMPILE='$compile' is not a compile mode; use 'startup' (the default) or 'quick'." >&2; exit 2 ;;
 esac
 
-current="$(sources_hash) $compile"
+engine="$(engine_hash) $compile"
+pipelines="$(pipelines_sources | (cd "$root/build" && xargs cat --) | sha256sum | cut -d' ' -f1)"
+current="$engine $pipelines"
 if [[ ! -x "$exe" || ! -f "$stamp" || "$(cat "$stamp")" != "$current" ]]; then
   dotnet="$(find_dotnet)" || {
     want="$(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' "$root/global.json")"
@@ -61,22 +71,14 @@ if [[ ! -x "$exe" || ! -f "$stamp" || "$(cat "$stamp")" != "$current" ]]; then
   mkdir -p "$(dirname "$stamp")"
   (
     flock 9  # two build.sh started at once must not compile over each other
+    # The compiler server and MSBuild's nodes stay up after a compile: they must not inherit the lock (9>&- below).
+    # What an interrupted compile left (killed, or the machine stopped): nobody else writes them while the lock is held.
+    rm -rf "$bin".new.* "$bin.old"
     if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$current" ]]; then
-      echo "Compiling the pipeline program (build/) ..." >&2
       log="$(mktemp)"
+      next="$bin.new.$$"  # made beside the current program and swapped in whole, never over it
+      args="$root/build/obj/pipelines/csc.rsp"  # the compiler's arguments for the pipelines, written with the engine
       case "$(uname -m)" in x86_64) rid=linux-x64 ;; aarch64|arm64) rid=linux-arm64 ;; *) rid="" ;; esac
-      next="$bin.new.$$"  # published beside the current program and swapped in whole, never over it
-      variant="$root/build/obj/.databuild-publish-variant"
-      publish() {
-        rm -rf "$next"
-        # ReadyToRun images of another variant are not reused: a composite image's component assemblies load only
-        # beside that image, and a program published from them aborts at start.
-        if [[ "$(cat "$variant" 2>/dev/null)" != "$*" ]]; then rm -rf "$root"/build/obj/Release/net10.0/*/R2R; fi
-        echo "$*" > "$variant"
-        "$dotnet" publish "$root/build/Build.csproj" -c Release -o "$next" --nologo -v quiet -clp:NoSummary "$@" >"$log" 2>&1 || return 1
-        # A program that does not start never replaces one that does.
-        "$next/databuild" --version >>"$log" 2>&1 || { echo "error: the program published with '$*' does not start (exit $?)." >>"$log"; return 1; }
-      }
       fail() {
         if grep -q ' error CS' "$log"; then
           # The compiler's errors, as paths relative to the repository: build/Pipelines.X.cs(12,5): error CS0103: ...
@@ -89,24 +91,82 @@ if [[ ! -x "$exe" || ! -f "$stamp" || "$(cat "$stamp")" != "$current" ]]; then
         rm -f "$log"; rm -rf "$next"
         exit 2
       }
-      # Self-contained, trimmed and precompiled as one image (build/Build.csproj explains why); then, where that cannot be
-      # had (no runtime pack in an offline NuGet cache), precompiled on the shared runtime; then plain IL, slower to start.
-      # DATABUILD_COMPILE=quick starts at the second.
-      why=""
-      if [[ "$compile" == startup && -n "$rid" ]] && publish -r "$rid" -p:DataBuildStartup=composite $(instruction_set); then
+      # An edit of build/ alone: the C# compiler on the pipelines (its server stays warm between edits), against the
+      # engine as published, into a copy of the program whose other files are hard links to the current one's.
+      pipelines_only() {
+        local recorded out
+        recorded="$(cat "$stamp" 2>/dev/null || true)"
+        [[ -x "$exe" && -f "$args" && "${recorded% *}" == "$engine" ]] || return 1
+        local version csc
+        version="$(cd "$root" && "$dotnet" --version)"
+        csc="$("$dotnet" --list-sdks | sed -n "s/^$version \[\(.*\)\]$/\1/p")/$version/Roslyn/bincore/csc.dll"
+        [[ -f "$csc" ]] || return 1
+        out="$root/build/obj/pipelines/out"
+        rm -rf "$out" && mkdir -p "$out"
+        echo "Compiling the pipelines (build/) ..." >&2
+        local sources=()
+        mapfile -t sources < <(pipelines_sources)
+        if ! (cd "$root/build" && "$dotnet" exec "$csc" -noconfig -nologo -shared @"$args" "/out:$out/DataBuild.Pipelines.dll" "${sources[@]}") >"$log" 2>&1 9>&-; then
+          grep -q ' error CS' "$log" && fail
+          return 1
+        fi
+        rm -rf "$next"
+        cp -al "$bin" "$next"
+        rm -f "$next/DataBuild.Pipelines.dll" "$next/DataBuild.Pipelines.pdb"  # unlinked first: the current program's copy stays as it is
+        cp "$out/DataBuild.Pipelines.dll" "$next/"
+        # The framework beside the program is trimmed to what the engine and the pipelines used when it was published:
+        # pipelines that now need more of it are published again with the engine (below).
+        if ! DATABUILD_CHECK_PIPELINES=1 "$next/databuild" >>"$log" 2>&1; then
+          echo "note: the pipelines now use parts of .NET the published program does not have; publishing it again." >&2
+          rm -rf "$next"
+          return 1
+        fi
+        "$next/databuild" --version >>"$log" 2>&1 || { rm -rf "$next"; return 1; }
+      }
+      publish() {
+        rm -rf "$next"
+        # ReadyToRun images of another variant are not reused: a composite image's component assemblies load only
+        # beside that image, and a program published from them aborts at start.
+        local variant="$root/build/Host/obj/.databuild-publish-variant"
+        mkdir -p "$(dirname "$variant")"
+        if [[ "$(cat "$variant" 2>/dev/null)" != "$*" ]]; then rm -rf "$root"/build/Host/obj/Release/net10.0/*/R2R "$root"/build/obj/Release/net10.0/*/R2R; fi
+        echo "$*" > "$variant"
+        "$dotnet" publish "$root/build/Host/Host.csproj" -c Release -o "$next" --nologo -v quiet -clp:NoSummary "$@" >"$log" 2>&1 9>&- || return 1
+        # A program that does not start never replaces one that does.
+        "$next/databuild" --version >>"$log" 2>&1 || { echo "error: the program published with '$*' does not start (exit $?)." >>"$log"; return 1; }
+        # The compiler's arguments for the pipelines as this publish compiled them (references, analyzers, options), for
+        # the edits to come: the sources and outputs are given per compile, the code-style analyzers left to `dotnet build`.
+        rm -f "$args"; mkdir -p "$(dirname "$args")"
+        local raw="$root/build/obj/pipelines/csc.raw"
+        "$dotnet" build "$root/build/Build.csproj" -c Release --no-restore --nologo -v quiet -clp:NoSummary "$@" -p:BuildProjectReferences=false \
+            -p:ProvideCommandLineArgs=true -p:SkipCompilerExecution=true -p:NonExistentFile=__DataBuild__/__none__ -p:DataBuildCompilerArguments="$raw" >>"$log" 2>&1 9>&- \
+          && grep -v -E -e '^/(out|refout|noconfig)' -e '^"?[^/"].*\.cs"?$' -e 'NetAnalyzers|ILLink' "$raw" > "$args.tmp" \
+          && grep -E '^"?obj/.*\.cs"?$' "$raw" | sed 's/^"*\(.*[^"]\)"*$/"\1"/' >> "$args.tmp" && mv "$args.tmp" "$args" \
+          || echo "note: the compiler's arguments for build/ could not be had; an edit there publishes the whole program again." >&2
+        rm -f "$raw"
+      }
+      if pipelines_only; then
         :
-      elif grep -q ' error CS' "$log"; then
-        fail  # the code does not compile: no fallback will
-      elif why="$(grep -m1 -i 'error' "$log" | sed 's/^ *//' | cut -c1-200)"; [[ -n "$rid" ]] && publish -r "$rid" --self-contained false -p:PublishReadyToRun=true; then
-        [[ "$compile" == quick ]] \
-          || echo "note: compiled for the shared .NET runtime, not self-contained (${why:-see 'dotnet publish build/Build.csproj -r $rid -p:DataBuildStartup=composite'}); a no-op build starts ~10 ms slower. To try again: rm build/obj/.databuild-stamp" >&2
-      elif ! grep -q ' error CS' "$log" && publish --self-contained false; then
-        echo "note: compiled without ReadyToRun (${rid:-unknown platform $(uname -m)}); start-up is slower." >&2
       else
-        fail
+        echo "Compiling the engine and the pipelines (build/Host, build/) ..." >&2
+        # Self-contained, trimmed and precompiled as one image (build/Host/Host.csproj explains why); then, where that cannot be
+        # had (no runtime pack in an offline NuGet cache), precompiled on the shared runtime; then plain IL, slower to start.
+        # DATABUILD_COMPILE=quick starts at the second.
+        why=""
+        if [[ "$compile" == startup && -n "$rid" ]] && publish -r "$rid" -p:DataBuildStartup=composite $(instruction_set); then
+          :
+        elif grep -q ' error CS' "$log"; then
+          fail  # the code does not compile: no fallback will
+        elif why="$(grep -m1 -i 'error' "$log" | sed 's/^ *//' | cut -c1-200)"; [[ -n "$rid" ]] && publish -r "$rid" --self-contained false -p:PublishReadyToRun=true; then
+          [[ "$compile" == quick ]] \
+            || echo "note: compiled for the shared .NET runtime, not self-contained (${why:-see 'dotnet publish build/Host/Host.csproj -r $rid -p:DataBuildStartup=composite'}); a no-op build starts ~10 ms slower. To try again: rm build/obj/.databuild-stamp" >&2
+        elif ! grep -q ' error CS' "$log" && publish --self-contained false; then
+          echo "note: compiled without ReadyToRun (${rid:-unknown platform $(uname -m)}); start-up is slower." >&2
+        else
+          fail
+        fi
       fi
       rm -f "$log"
-      rm -rf "$bin.old"
       if [[ -d "$bin" ]]; then mv "$bin" "$bin.old"; fi
       mv "$next" "$bin"
       rm -rf "$bin.old"
