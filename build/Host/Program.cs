@@ -25,8 +25,16 @@ internal static class PipelineHost
         if (Environment.GetEnvironmentVariable("DATABUILD_CHECK_PIPELINES") == "1") return Check(pipelines);
         var entry = pipelines.EntryPoint;
         if (entry is null) return Broken($"{AssemblyName}.dll has no entry point (build/Program.cs)");
-        var result = entry.Invoke(null, BindingFlags.DoNotWrapExceptions, binder: null, entry.GetParameters().Length == 0 ? [] : [args], culture: null);
-        return result is int code ? code : 0;
+        try
+        {
+            var result = entry.Invoke(null, BindingFlags.DoNotWrapExceptions, binder: null, entry.GetParameters().Length == 0 ? [] : [args], culture: null);
+            return result is int code ? code : 0;
+        }
+        catch (Exception e) when (e is MissingMemberException or TypeLoadException || e is FileNotFoundException { FileName: { } f } && f.Contains("Version=", StringComparison.Ordinal))
+        {
+            // Pipelines compiled against another engine than this one (a program directory changed by hand).
+            return Broken($"the pipelines ({AssemblyName}.dll) do not match this program: {e.GetType().Name}: {e.Message}");
+        }
     }
 
     /// <summary>
@@ -75,7 +83,8 @@ internal static class PipelineHost
 
     private static int Broken(string what)
     {
-        Console.Error.WriteLine($"error: {what}. Recompile it: rm -rf build/bin build/obj/.databuild-stamp, then ./build.sh again.");
+        var stamp = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "obj", ".databuild-stamp"));
+        Console.Error.WriteLine($"error: {what}. To compile it again: rm {stamp}, then run ./build.sh again.");
         return 2;
     }
 }
