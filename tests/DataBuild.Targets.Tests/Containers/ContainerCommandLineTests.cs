@@ -120,3 +120,33 @@ public sealed class ContainerCommandLineTests
         public string Capture(IReadOnlyList<string> argv, string workingDirectory) => throw new InvalidOperationException("no process expected");
     }
 }
+
+/// <summary>What a Slurm worker needs to wrap a task the same way travels in the array's manifest.</summary>
+public sealed class ContainerManifestTests
+{
+    [Fact]
+    public void A_manifest_line_keeps_the_container_the_scratch_directory_the_variables_and_the_gpus()
+    {
+        var fs = new InMemoryFileSystem();
+        var files = new DataBuild.Execution.Slurm.ArrayFiles(".databuild/slurm/3/Difference-0");
+        var invocation = new DataBuild.Model.Invocation
+        {
+            Node = "Difference[obj=1]", Target = "Difference", Partition = "obj=1", Inputs = new Dictionary<string, string[]>(), Outputs = [],
+            Upstream = new Dictionary<string, DataBuild.Model.UpstreamBinding[]>(), Parameters = new Dictionary<string, string>(),
+            StagingDirectory = "s", LogPath = "l", Gpus = 1,
+            Container = new DataBuild.Model.ContainerInvocation("localhost/phrosty:1", ContainerRuntime.PodmanHpc, Network: true, ["TOKEN", "SURVEY"]),
+            ScratchDirectory = ".databuild/tmp/3/ab", Environment = new Dictionary<string, string> { ["OMP_NUM_THREADS"] = "4" }, GpuIds = ["1"],
+        };
+
+        files.WriteManifest(fs, [invocation], pack: 1);
+        var read = Assert.Single(files.ReadManifest(fs));
+
+        Assert.Equal("localhost/phrosty:1", read.Container!.Image);
+        Assert.Equal(ContainerRuntime.PodmanHpc, read.Container.Runtime);
+        Assert.True(read.Container.Network);
+        Assert.Equal(["TOKEN", "SURVEY"], read.Container.PassEnvironment);
+        Assert.Equal(".databuild/tmp/3/ab", read.ScratchDirectory);
+        Assert.Equal("4", read.Environment!["OMP_NUM_THREADS"]);
+        Assert.Equal(["1"], read.GpuIds);
+    }
+}
