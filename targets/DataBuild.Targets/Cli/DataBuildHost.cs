@@ -97,6 +97,19 @@ public static class DataBuildHost
             case StateException:
                 error.WriteLine($"error: {e.Message}");
                 return BuildFailed;
+            case Microsoft.Data.Sqlite.SqliteException s:
+                // Only the state is SQLite; the driver runs in the workspace, whose state directory is .databuild.
+                error.WriteLine($"error: the state database {Path.GetFullPath(Path.Combine(".databuild", "state.db"))}: {s.Message} " + s.SqliteErrorCode switch
+                {
+                    5 or 6 => "Another process holds a lock on it (a sqlite3 shell, a backup?): close it and rerun.",
+                    8 => "It cannot be written (a read-only filesystem?): build in a writable directory.",
+                    13 => "Its disk is full: free space there and rerun; finished nodes are recorded.",
+                    _ => "Rerun; if it persists, move .databuild away (everything will rebuild).",
+                });
+                return BuildFailed;
+            case IOException io when io.HResult == 28 || io.Message.Contains("No space left on device", StringComparison.Ordinal):
+                error.WriteLine($"error: {io.Message}. Free space on that filesystem and rerun; finished nodes are recorded.");
+                return BuildFailed;
             default:
                 // A bug or an environment problem (disk full, permissions): say what and where, not a stack trace,
                 // unless asked. Recorded state is consistent: each result is committed as it arrives.

@@ -55,13 +55,21 @@ public static class TargetSelection
     /// </summary>
     public static List<PartitionKey> StaticPartitions(TargetSpec target, List<PartitionKey>? filters, int expected = 0)
     {
-        var all = target.StaticPartitions?.Invoke() ?? [PartitionKey.None];
-        if (filters is not { Count: > 0 } && all is IReadOnlyCollection<PartitionKey> known) expected = known.Count;
-        var keys = new List<PartitionKey>(expected);
-        var seen = new HashSet<PartitionKey>(expected);
-        foreach (var key in all)
-            if ((filters is not { Count: > 0 } || MatchesAny(key, filters)) && seen.Add(key)) keys.Add(key);
-        return keys;
+        try
+        {
+            var all = target.StaticPartitions?.Invoke() ?? [PartitionKey.None];
+            if (filters is not { Count: > 0 } && all is IReadOnlyCollection<PartitionKey> known) expected = known.Count;
+            var keys = new List<PartitionKey>(expected);
+            var seen = new HashSet<PartitionKey>(expected);
+            foreach (var key in all)
+                if ((filters is not { Count: > 0 } || MatchesAny(key, filters)) && seen.Add(key)) keys.Add(key);
+            return keys;
+        }
+        catch (ArgumentException e)
+        {
+            // A partition value made from a parameter (--tags ../x) that cannot be a path segment: fix the value, exit 2.
+            throw new PipelineDefinitionException($"The partitions of {target.Name}: {e.Message}");
+        }
     }
 
     private static bool MatchesAny(PartitionKey key, List<PartitionKey> filters)

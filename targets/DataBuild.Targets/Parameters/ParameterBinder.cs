@@ -110,9 +110,13 @@ public static class ParameterBinder
     {
         using var doc = JsonDocument.Parse(text);
         if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new InvalidOperationException("the top level must be an object of parameter: value");
-        return doc.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.Array
-            ? p.Value.EnumerateArray().Select(JsonScalar).ToList()
-            : [JsonScalar(p.Value)]);
+        var values = new Dictionary<string, List<string>>();
+        foreach (var p in doc.RootElement.EnumerateObject())
+        {
+            if (!values.TryAdd(p.Name, p.Value.ValueKind == JsonValueKind.Array ? p.Value.EnumerateArray().Select(JsonScalar).ToList() : [JsonScalar(p.Value)]))
+                throw new InvalidOperationException($"parameter '{p.Name}' is given twice");
+        }
+        return values;
     }
 
     private static string JsonScalar(JsonElement e) => e.ValueKind == JsonValueKind.String ? e.GetString()! : e.GetRawText();
@@ -123,12 +127,20 @@ public static class ParameterBinder
         stream.Load(new StringReader(text));
         if (stream.Documents.Count == 0) return [];
         if (stream.Documents[0].RootNode is not YamlMappingNode map) throw new InvalidOperationException("the top level must be a mapping of parameter: value");
-        return map.Children.ToDictionary(c => ((YamlScalarNode)c.Key).Value!, c => c.Value switch
+        var values = new Dictionary<string, List<string>>();
+        foreach (var (key, value) in map.Children)
         {
-            YamlSequenceNode seq => seq.Children.Select(n => ((YamlScalarNode)n).Value ?? "").ToList(),
-            YamlScalarNode s => [s.Value ?? ""],
-            _ => throw new InvalidOperationException($"parameter '{c.Key}' must be a value or a list of values"),
-        });
+            if (key is not YamlScalarNode { Value: { } name }) throw new InvalidOperationException($"line {key.Start.Line}: a parameter name must be a plain word");
+            if (values.ContainsKey(name)) throw new InvalidOperationException($"parameter '{name}' is given twice");
+            values[name] = value switch
+            {
+                YamlSequenceNode seq => seq.Children.Select(n => n is YamlScalarNode s ? s.Value ?? ""
+                    : throw new InvalidOperationException($"parameter '{name}' must be a value or a list of plain values")).ToList(),
+                YamlScalarNode s => [s.Value ?? ""],
+                _ => throw new InvalidOperationException($"parameter '{name}' must be a value or a list of values"),
+            };
+        }
+        return values;
     }
 }
 

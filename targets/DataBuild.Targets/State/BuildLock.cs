@@ -21,8 +21,13 @@ public sealed class BuildLock : IDisposable
             // FileShare.None takes an exclusive flock on Unix.
             stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            // The lock is held, or the directory cannot be written at all (read-only filesystem, permissions): only the
+            // unlocked info file beside it tells which.
+            if (!Writable(path + ".info", out var why))
+                throw new StateException($"Cannot write the state directory {Path.GetFullPath(stateDirectory)}: {why}. " +
+                    "Is it on a read-only filesystem, or not yours? Build in a writable directory.", e);
             var holder = ReadHolder(path + ".info");
             throw new LockedException(
                 $"Another DataBuild driver is using {stateDirectory} ({holder}).\n" +
@@ -54,6 +59,21 @@ public sealed class BuildLock : IDisposable
             }
             cancellation.WaitHandle.WaitOne(poll);
             cancellation.ThrowIfCancellationRequested();
+        }
+    }
+
+    private static bool Writable(string path, out string why)
+    {
+        try
+        {
+            using (new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite)) { }
+            why = "";
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            why = e.Message;
+            return false;
         }
     }
 

@@ -59,10 +59,12 @@ public sealed partial class StateStore : IDisposable
         var tables = Query("SELECT name FROM sqlite_master WHERE type='table'", r => r.GetString(0)).ToHashSet();
         if (tables.Count == 0)
         {
-            using var tx = _connection.BeginTransaction();
-            Execute(Schema, tx);
-            Execute($"INSERT INTO meta(key, value) VALUES ('schema_version', '{SchemaVersion}')", tx);
-            tx.Commit();
+            InTransaction(tx =>
+            {
+                Execute(Schema, tx);
+                Execute($"INSERT INTO meta(key, value) VALUES ('schema_version', '{SchemaVersion}')", tx);
+                return 0;
+            });
             return;
         }
         if (!tables.Contains("meta"))
@@ -190,9 +192,11 @@ public sealed partial class StateStore : IDisposable
         Execute("UPDATE runs SET ended=$e, status=$s WHERE id=$id", null, ("$e", ended.ToString("O")), ("$s", status), ("$id", runId));
 
     /// <summary>Records build attempts and stat-cache updates in one transaction, and returns the new build ids.</summary>
-    public IReadOnlyList<long> Record(IReadOnlyList<BuildRecord> builds, IEnumerable<KeyValuePair<string, FileRecord>> files)
+    public IReadOnlyList<long> Record(IReadOnlyList<BuildRecord> builds, IEnumerable<KeyValuePair<string, FileRecord>> files) =>
+        InTransaction(tx => Record(builds, files, tx));
+
+    private List<long> Record(IReadOnlyList<BuildRecord> builds, IEnumerable<KeyValuePair<string, FileRecord>> files, SqliteTransaction tx)
     {
-        using var tx = _connection.BeginTransaction();
         var ids = new List<long>(builds.Count);
         var (insert, upsertGood, upsertFailed) = (Statement(InsertBuild, tx), Statement(UpsertGoodNode, tx), Statement(UpsertFailedNode, tx));
         foreach (var b in builds)
@@ -214,8 +218,30 @@ public sealed partial class StateStore : IDisposable
             upsert.ExecuteNonQuery();
         }
         UpsertFiles(files, tx);
-        tx.Commit();
         return ids;
+    }
+
+    /// <summary>Runs <paramref name="work"/> in a transaction and commits it.</summary>
+    private T InTransaction<T>(Func<SqliteTransaction, T> work)
+    {
+        var tx = _connection.BeginTransaction();
+        try
+        {
+            var result = work(tx);
+            tx.Commit();
+            return result;
+        }
+        finally
+        {
+            try
+            {
+                tx.Dispose();
+            }
+            catch (SqliteException)
+            {
+                // A full disk makes SQLite roll back by itself; the rollback here then fails, and must not hide why.
+            }
+        }
     }
 
     private static readonly string InsertBuild = $"INSERT INTO builds({BuildColumns[4..]}) VALUES ({BuildParameters}) RETURNING id";
@@ -243,12 +269,12 @@ public sealed partial class StateStore : IDisposable
         return cmd;
     }
 
-    public void SaveFiles(IEnumerable<KeyValuePair<string, FileRecord>> files)
-    {
-        using var tx = _connection.BeginTransaction();
-        UpsertFiles(files, tx);
-        tx.Commit();
-    }
+    public void SaveFiles(IEnumerable<KeyValuePair<string, FileRecord>> files) =>
+        InTransaction(tx =>
+        {
+            UpsertFiles(files, tx);
+            return 0;
+        });
 
     public void SavePartitions(string target, string sourceNode, Hash128 sourceHash, string keys) =>
         Execute("INSERT OR REPLACE INTO partitions(target, source_node, source_hash, keys) VALUES ($t, $s, $h, $k)", null,
@@ -257,7 +283,14 @@ public sealed partial class StateStore : IDisposable
     public void Dispose()
     {
         foreach (var statement in _statements.Values) statement.Dispose();
-        _connection.Dispose();
+        try
+        {
+            _connection.Dispose();
+        }
+        catch (SqliteException)
+        {
+            // SQLite already rolled back the failed transaction (a full disk): closing must not hide the error that did it.
+        }
     }
 
     // ---- helpers ----

@@ -33,6 +33,32 @@ public sealed class InterruptionAndDiscoveryFailureTests
             .Executes("write", "{out}", "x");
     }
 
+    private sealed class ThrowingStep(DataBuild.Testing.InMemoryFileSystem files) : Pipeline
+    {
+        Target Step => _ => _
+            .PartitionedBy("i", [1, 2])
+            .Output("step/{i}")
+            .Executes(ctx =>
+            {
+                if (ctx["i"] == "2") throw new InvalidDataException("row 7 of the catalog has no flux");
+                files.WriteAllText(ctx.Output(), "ok");
+            }, version: "1");
+    }
+
+    [Fact]
+    public async Task A_CSharp_step_that_throws_fails_its_node_alone_with_the_exception_message_and_keep_going_builds_the_rest()
+    {
+        using var w = new TestWorkspace();
+
+        var outcome = await w.Build(PipelineModel.Load(new ThrowingStep(w.Files)), new BuildOptions { Selectors = [NodeSelector.Parse("Step")], KeepGoing = true });
+
+        var failed = outcome.Nodes.Single(n => n.State == NodeState.Failed);
+        Assert.Equal("Step[i=2]", failed.Name);
+        Assert.StartsWith("InvalidDataException: row 7 of the catalog has no flux; log: ", failed.Error);
+        Assert.Equal(["Step[i=1]"], outcome.BuiltNodes());
+        Assert.False(outcome.Succeeded);
+    }
+
     [Fact]
     public async Task An_interrupt_before_anything_runs_ends_the_build_as_cancelled_and_runs_nothing()
     {
