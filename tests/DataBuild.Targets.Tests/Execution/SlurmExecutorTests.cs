@@ -178,7 +178,8 @@ public sealed class SlurmExecutorTests : IDisposable
         Offer(executor, Checkpointing("Default", null), Checkpointing("Custom", 300),
             FakeSlurmCluster.Node("n0", "Plain") with { Argv = ["cp", "a", "b"], Walltime = TimeSpan.FromMinutes(10) });
 
-        var signals = _cluster.Client.Tasks.ToDictionary(t => t.Options["job-name"], t => t.Options.GetValueOrDefault("signal"));
+        // Job names are "databuild-<target>-<token>": the target is the second part.
+        var signals = _cluster.Client.Tasks.ToDictionary(t => string.Join("-", t.Options["job-name"].Split('-')[..2]), t => t.Options.GetValueOrDefault("signal"));
         Assert.Equal("B:USR1@120", signals["databuild-Default"]);
         Assert.Equal("B:USR1@300", signals["databuild-Custom"]);
         Assert.Null(signals["databuild-Plain"]);
