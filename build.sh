@@ -131,19 +131,24 @@ if [[ ! -x "$exe" || ! -f "$stamp" || "$(cat "$stamp")" != "$current" ]]; then
         mkdir -p "$(dirname "$variant")"
         if [[ "$(cat "$variant" 2>/dev/null)" != "$*" ]]; then rm -rf "$root"/build/Host/obj/Release/net10.0/*/R2R "$root"/build/obj/Release/net10.0/*/R2R; fi
         echo "$*" > "$variant"
-        "$dotnet" publish "$root/build/Host/Host.csproj" -c Release -o "$next" --nologo -v quiet -clp:NoSummary "$@" >"$log" 2>&1 9>&- || return 1
+        # It also writes the compiler's arguments for the pipelines (build/Build.csproj), for the edits to come.
+        local raw="$root/build/obj/pipelines/csc.raw"
+        mkdir -p "$(dirname "$raw")"
+        "$dotnet" publish "$root/build/Host/Host.csproj" -c Release -o "$next" --nologo -v quiet -clp:NoSummary "$@" \
+          -p:ProvideCommandLineArgs=true -p:DataBuildCompilerArguments="$raw" >"$log" 2>&1 9>&- || return 1
         # A program that does not start never replaces one that does.
         "$next/databuild" --version >>"$log" 2>&1 || { echo "error: the program published with '$*' does not start (exit $?)." >>"$log"; return 1; }
-        # The compiler's arguments for the pipelines as this publish compiled them (references, analyzers, options), for
-        # the edits to come: the sources and outputs are given per compile, the code-style analyzers left to `dotnet build`.
-        rm -f "$args"; mkdir -p "$(dirname "$args")"
-        local raw="$root/build/obj/pipelines/csc.raw"
-        "$dotnet" build "$root/build/Build.csproj" -c Release --no-restore --nologo -v quiet -clp:NoSummary "$@" -p:BuildProjectReferences=false \
-            -p:ProvideCommandLineArgs=true -p:SkipCompilerExecution=true -p:NonExistentFile=__DataBuild__/__none__ -p:DataBuildCompilerArguments="$raw" >>"$log" 2>&1 9>&- \
-          && grep -v -E -e '^/(out|refout|noconfig)' -e '^"?[^/"].*\.cs"?$' -e 'NetAnalyzers|ILLink' "$raw" > "$args.tmp" \
-          && grep -E '^"?obj/.*\.cs"?$' "$raw" | sed 's/^"*\(.*[^"]\)"*$/"\1"/' >> "$args.tmp" && mv "$args.tmp" "$args" \
-          || echo "note: the compiler's arguments for build/ could not be had; an edit there publishes the whole program again." >&2
-        rm -f "$raw"
+        # The arguments as this publish compiled the pipelines (references, analyzers, options), less the sources and
+        # outputs, given per compile, and the code-style analyzers, left to `dotnet build`. When the publish found the
+        # pipelines compiled already and no arguments are recorded, MSBuild is asked for them without compiling.
+        if [[ ! -s "$raw" ]]; then
+          "$dotnet" build "$root/build/Build.csproj" -c Release --no-restore --nologo -v quiet -clp:NoSummary "$@" -p:BuildProjectReferences=false \
+              -p:ProvideCommandLineArgs=true -p:SkipCompilerExecution=true -p:NonExistentFile=__DataBuild__/__none__ -p:DataBuildCompilerArguments="$raw" >>"$log" 2>&1 9>&- || true
+        fi
+        rm -f "$args"
+        { grep -v -E -e '^/(out|refout|noconfig)' -e '^"?[^/"].*\.cs"?$' -e 'NetAnalyzers|ILLink' "$raw" \
+            && grep -E '^"?obj/.*\.cs"?$' "$raw" | sed 's/^"*\(.*[^"]\)"*$/"\1"/'; } > "$args.tmp" 2>/dev/null && mv "$args.tmp" "$args" \
+          || { rm -f "$args.tmp"; echo "note: the compiler's arguments for build/ could not be had; an edit there publishes the whole program again." >&2; }
       }
       if pipelines_only; then
         :

@@ -68,6 +68,57 @@ public sealed class CompileModeTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(_work.Path, ".databuild")));
     }
 
+    [Fact]
+    public void An_edit_of_a_pipeline_file_compiles_only_the_pipelines_and_a_broken_or_interrupted_edit_leaves_a_program_that_starts()
+    {
+        var first = BuildSh("quick", "--help");
+        Assert.True(first.Code == 0, first.Output);
+        Assert.Contains("Compiling the engine", first.Output);
+        Assert.Contains("[default: 0] ($DATABUILD_FANOUT_QUADS)", first.Output);
+        var fanout = Path.Combine(_copy.Path, "build", "Pipelines.Fanout.cs");
+        var code = File.ReadAllText(fanout);
+        const string Default = "readonly int FanoutQuads = 0;";
+        Assert.Contains(Default, code);
+
+        // An edit: only the pipeline assembly is compiled, and the program runs the new code.
+        File.WriteAllText(fanout, code.Replace(Default, "readonly int FanoutQuads = 7;"));
+        var edited = BuildSh("quick", "--help");
+        Assert.True(edited.Code == 0, edited.Output);
+        Assert.Contains("Compiling the pipelines (build/)", edited.Output);
+        Assert.DoesNotContain("Compiling the engine", edited.Output);
+        Assert.Contains("[default: 7] ($DATABUILD_FANOUT_QUADS)", edited.Output);
+
+        // A C# error in an edit: the compiler's line, exit 2; the program of the last good edit is still in place.
+        File.WriteAllText(fanout, code.Replace(Default, "readonly int FanoutQuads = undefinedName;"));
+        var broken = BuildSh("quick", "--help");
+        Assert.Equal(2, broken.Code);
+        Assert.Matches(@"(?m)^build/Pipelines\.Fanout\.cs\(\d+,\d+\): error CS0103: The name 'undefinedName' does not exist in the current context$", broken.Output);
+        Assert.DoesNotContain("Compiling the engine", broken.Output);
+        var program = Path.Combine(_copy.Path, "build", "bin", "publish", "databuild");
+        var previous = Run(_work.Path, program, ["--help"], []);
+        Assert.True(previous.Code == 0, previous.Output);
+        Assert.Contains("[default: 7] ($DATABUILD_FANOUT_QUADS)", previous.Output);
+
+        // A compile killed midway (as Ctrl-C would), then run again: the program starts and has the edit.
+        File.WriteAllText(fanout, code.Replace(Default, "readonly int FanoutQuads = 9;"));
+        KillWhileCompiling();
+        var rerun = BuildSh("quick", "--help");
+        Assert.True(rerun.Code == 0, rerun.Output);
+        Assert.Contains("Compiling the pipelines (build/)", rerun.Output);
+        Assert.Contains("[default: 9] ($DATABUILD_FANOUT_QUADS)", rerun.Output);
+        Assert.Empty(Directory.GetDirectories(Path.Combine(_copy.Path, "build", "bin"), "publish.new.*"));
+    }
+
+    /// <summary>Starts ./build.sh in its own process group and kills the whole group once it says it is compiling.</summary>
+    private void KillWhileCompiling()
+    {
+        var script = $"setsid '{Path.Combine(_copy.Path, "build.sh")}' --help > compile.log 2>&1 & pid=$!; " +
+                     "until grep -q 'Compiling the pipelines' compile.log; do kill -0 $pid 2>/dev/null || exit 1; sleep 0.05; done; " +
+                     "kill -KILL -- -$pid; wait $pid; echo killed";
+        var (code, output) = Run(_work.Path, "bash", ["-c", script], new() { ["DATABUILD_COMPILE"] = "quick" });
+        Assert.True(code == 0 && output.Contains("killed"), output);
+    }
+
     private static (int Code, string Output) Run(string directory, string program, IReadOnlyList<string> args, Dictionary<string, string> environment)
     {
         var info = new ProcessStartInfo(program) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
