@@ -40,3 +40,41 @@ public sealed partial class Pipelines
             open(my $o, '>', $out) or die "$out: $!"; print $o "task $task\n"; close($o);
             """, "{out}", "{task}", "{param:sidelog}", "{param:hold}", "{param:seconds}");
 }
+
+/// <summary>
+/// A test workload for checkpoints, off by default: one task that counts to N, a step a second, keeping its count in its
+/// checkpoint directory; on SIGUSR1 (the time-limit warning) it notes where it stopped and exits. With a one-minute
+/// limit and N above a minute's worth, it finishes only by resuming. Its output lists where each attempt stopped.
+/// </summary>
+public sealed partial class Pipelines
+{
+    [Parameter("CheckpointDemo: steps (seconds) to count (0: the target has no partitions)")]
+    readonly int CheckpointDemoSteps = 0;
+
+    Target CheckpointDemo => _ => _
+        .Description("Checkpoint test workload: counts to N a second at a time and resumes after the time-limit signal (--checkpoint-demo-steps N)")
+        .Partitions(() => CheckpointDemoSteps > 0 ? [Key("steps", CheckpointDemoSteps)] : [])
+        .Walltime(TimeSpan.FromMinutes(1))
+        .CheckpointSignal(30)
+        .Output("out/checkpointdemo/{steps}.txt")
+        // The script travels as a parameter: argv templates read braces as placeholders, parameter values are not read again.
+        .Parameter("script", CheckpointDemoScript)
+        .Executes("perl", "-e", "{param:script}", "{checkpoint}", "{out}", "{steps}");
+
+    const string CheckpointDemoScript = """
+            my ($ck, $out, $steps) = @ARGV;
+            my $n = 0;
+            if (open(my $r, '<', "$ck/steps.log")) { $n++ while <$r>; close($r); }
+            my $stop = 0;
+            $SIG{USR1} = sub { $stop = 1 };
+            while ($n < $steps) {
+                if ($stop) { open(my $e, '>>', "$ck/stops.log") or die; print $e "stopped at $n\n"; close($e); exit 3; }
+                sleep 1;
+                $n++;
+                open(my $w, '>>', "$ck/steps.log") or die "$ck: $!"; print $w "step $n\n"; close($w);
+            }
+            my $stops = '';
+            if (open(my $e, '<', "$ck/stops.log")) { local $/; $stops = <$e>; close($e); }
+            open(my $o, '>', $out) or die "$out: $!"; print $o "counted to $n\n$stops"; close($o);
+            """;
+}
