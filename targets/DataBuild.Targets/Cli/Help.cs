@@ -40,6 +40,7 @@ internal static class Help
         o.WriteLine("  --partition P, --account A, --qos Q, --array-throttle N, --sbatch-args \"...\"");
         o.WriteLine("                         slurm: passed to sbatch (--array=...%N for the throttle)");
         o.WriteLine("  --notify CMD           when the build ends, run CMD (split at spaces, no shell) with a JSON summary on stdin");
+        o.WriteLine("  --detach               run the build in the background, detached from the terminal (prints its pid and log)");
         o.WriteLine("  --wait-for-lock        wait while another driver uses this directory (default: exit 75 at once)");
         o.WriteLine("  --params FILE          parameters from a YAML or JSON file");
         o.WriteLine("  -v, --verbose          list every node in plans and reports");
