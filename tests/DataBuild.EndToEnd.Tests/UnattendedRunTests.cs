@@ -38,4 +38,25 @@ public sealed class UnattendedRunTests
         Assert.Equal(300, targets["FanoutFeatures"]);
         Assert.Equal(0, summary.GetProperty("failures").GetArrayLength());
     }
+
+    [Fact]
+    public async Task A_detached_build_returns_at_once_and_finishes_in_the_background_with_its_output_in_the_log()
+    {
+        using var ws = new FanoutWorkspace(60);
+
+        var launched = await ws.Build("--detach", "--fanout-task-seconds", "0.02");
+
+        Assert.True(launched.ExitCode == 0, launched.Stderr);
+        var said = System.Text.RegularExpressions.Regex.Match(launched.Output, @"Detached: the driver runs as pid (\d+), its output goes to (\S+)\.");
+        Assert.True(said.Success, launched.Output);
+        var (pid, log) = (said.Groups[1].Value, said.Groups[2].Value);
+        Assert.StartsWith(ws.File(".databuild/detached/"), log);
+        var deadline = DateTime.UtcNow.AddSeconds(150);
+        while (Directory.Exists($"/proc/{pid}") && DateTime.UtcNow < deadline) await Task.Delay(100);
+        Assert.False(Directory.Exists($"/proc/{pid}"), "the detached driver is still running");
+        var output = File.ReadAllText(log);
+        Assert.Contains("Build succeeded", output);
+        Assert.Equal(60, Driver.BuiltNodes(output.Split('\n')).Count(n => n.StartsWith("FanoutFeatures", StringComparison.Ordinal)));
+        Assert.True(File.Exists(ws.File("all.txt")));
+    }
 }

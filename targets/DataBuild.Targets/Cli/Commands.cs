@@ -20,6 +20,14 @@ internal static partial class Commands
             throw new UsageException($"Name a target to build. Available targets are: {string.Join(", ", model.Order)}. Run ./build.sh --help for more.");
         foreach (var s in selectors) model.Get(s.Target);
         var plan = line.Has("plan");
+        if (line.Has("detach"))
+        {
+            if (plan) throw new UsageException("--detach runs a build in the background; a --plan runs nothing to detach.");
+            if (line.Value("executor") == "slurm")
+                throw new UsageException("--detach with --executor slurm (the driver as a Slurm job) is not there yet; run the driver with --detach on the login node, or in a job of its own (sbatch --wrap).");
+            RequireSecrets(model, workspace); // before the shell is let go: an unset secret is said here, not in a log
+            return Detach.Start(SetsidLauncher.Instance, workspace, line.Arguments, o);
+        }
         var jobs = line.Value("jobs") is { } j ? (int.TryParse(j, out var n) && n > 0 ? n : throw new UsageException($"-j needs a positive number, got '{j}'.")) : Environment.ProcessorCount;
         var executorName = line.Value("executor") ?? "local";
         if (executorName is not ("local" or "slurm"))
