@@ -153,9 +153,12 @@ public sealed class NodeRunner(IFileSystem fileSystem, IProcessRunner processes,
     /// </summary>
     private (string[] Argv, IReadOnlyDictionary<string, string>? Environment) Command(Invocation invocation, string[] argv)
     {
+        // The target's own dictionary when nothing is added: the process runner converts each dictionary once.
+        if (invocation.Container is null && invocation.GpuIds is not { Count: > 0 })
+            return (argv, invocation.Environment is { Count: > 0 } shared ? shared : null);
         var environment = invocation.Environment is { } set ? new Dictionary<string, string>(set, StringComparer.Ordinal) : new Dictionary<string, string>(StringComparer.Ordinal);
         if (invocation.GpuIds is { Count: > 0 } ids) environment[Gpu.VisibleDevices] = string.Join(",", ids);
-        if (invocation.Container is not { } container) return (argv, environment.Count == 0 ? null : environment);
+        if (invocation.Container is not { } container) return (argv, environment);
         if (containers is null) throw new ContainerException($"{invocation.Node} runs in container {container.Image}, but this runner was given no container runtimes.");
         var engine = containers.Engine(container.Runtime, container.Image);
         var root = fileSystem.FullPath(".") is var dot && dot.EndsWith("/.", StringComparison.Ordinal) ? dot[..^2] : fileSystem.FullPath(".");

@@ -135,7 +135,7 @@ public sealed unsafe partial class PosixProcessRunner : IProcessRunner
     private static int TrySpawn(ProcessSpec spec, string program, string logPath, out int pid)
     {
         var argv = ToCStrings(spec.Argv);
-        var env = spec.Environment is null ? InheritedEnvironment : ToCStrings(MergedEnvironment(spec.Environment));
+        var env = spec.Environment is null ? InheritedEnvironment : Merged.GetValue(spec.Environment, extra => new EnvironmentBlock(ToCStrings(MergedEnvironment(extra)))).Block;
         var actions = NativeMemory.AllocZeroed(512); // posix_spawn_file_actions_t is 80 bytes on glibc x86_64/arm64
         var attr = NativeMemory.AllocZeroed(1024);   // posix_spawnattr_t is 336 bytes
         var sigset = NativeMemory.AllocZeroed(256);  // sigset_t is 128 bytes
@@ -168,8 +168,20 @@ public sealed unsafe partial class PosixProcessRunner : IProcessRunner
             NativeMemory.Free(attr);
             NativeMemory.Free(sigset);
             FreeCStrings(argv);
-            if (env != InheritedEnvironment) FreeCStrings(env);
+            GC.KeepAlive(spec.Environment); // its block is freed only once the dictionary is collected
         }
+    }
+
+    // A task's variables merged into the driver's, once per dictionary: the engine gives every task of a target the
+    // same one (its thread counts), so a million host tasks convert the environment a handful of times, not a million.
+    // The variables of a spec must not change once it has run.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IReadOnlyDictionary<string, string>, EnvironmentBlock> Merged = new();
+
+    private sealed class EnvironmentBlock(byte** block)
+    {
+        public byte** Block { get; } = block;
+
+        ~EnvironmentBlock() => FreeCStrings(Block);
     }
 
     private static bool IsExecutableFile(string path) => access(path, 1 /* X_OK */) == 0 && !Directory.Exists(path);
