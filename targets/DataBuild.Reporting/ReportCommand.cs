@@ -4,7 +4,7 @@ using DataBuild.Model;
 
 namespace DataBuild.Reporting;
 
-/// <summary><c>./build.sh report [--run N | --last] [-o report.html]</c>: the HTML report of a run (the latest by default).</summary>
+/// <summary><c>./build.sh report [--run N | --last] [-o report.html]</c>: the HTML report of a run (by default and with --last, the latest that ran a task).</summary>
 public static class ReportCommand
 {
     public const string DefaultOutput = "report.html";
