@@ -5,10 +5,17 @@ using DataBuild.Pipelines;
 using DataBuild.Products;
 using DataBuild.Reporting;
 
-return DataBuildHost.Run(args, () => new Pipelines(), Inspect, ReportCommand.Instance);
+return DataBuildHost.Run(args, () => new Pipelines(), Inspect, Report);
 
 partial class Program
 {
+    /// <summary>
+    /// <c>./build.sh report [--run N | --last] [-o report.html]</c>: the HTML report of a run. Declared here, calling
+    /// into DataBuild.Reporting only when run, so that a build's start never loads that assembly (or Plotly.NET).
+    /// </summary>
+    static readonly HostCommand Report = new("report", "report [--run N | --last] [-o report.html]",
+        "a self-contained HTML report of a run: timeline, memory over time, requested vs used", (line, output) => ReportCommand.Run(line, output));
+
     /// <summary><c>./build.sh inspect file.parquet [--rows N]</c>: a product's schema, row groups, statistics and metadata.</summary>
     static readonly HostCommand Inspect = new("inspect", "inspect <file.parquet> [--rows N]", "schema, row groups, stats, metadata (and N rows)",
         (line, output) =>

@@ -4,16 +4,13 @@ using DataBuild.Model;
 
 namespace DataBuild.Reporting;
 
-/// <summary><c>./build.sh report [--run N | --last] [-o report.html]</c>: the HTML report of a run (the latest by default).</summary>
+/// <summary><c>./build.sh report [--run N | --last] [-o report.html]</c>: the HTML report of a run (by default and with --last, the latest that ran a task).</summary>
 public static class ReportCommand
 {
     public const string DefaultOutput = "report.html";
 
-    /// <summary>The command a pipeline program adds: <c>DataBuildHost.Run(args, ..., ReportCommand.Instance)</c>.</summary>
-    public static readonly HostCommand Instance = new("report", "report [--run N | --last] [-o report.html]",
-        "a self-contained HTML report of a run: timeline, memory over time, requested vs used", Run);
-
-    private static int Run(CommandLine line, TextWriter output)
+    /// <summary>Runs the command; a pipeline program adds it as a <see cref="HostCommand"/> named <c>report</c> (build/Program.cs).</summary>
+    public static int Run(CommandLine line, TextWriter output)
     {
         if (line.Positional.Count > 0) throw new UsageException($"report takes no targets (got '{line.Positional[0]}'). Usage: ./build.sh report [--run N | --last] [-o report.html]");
         long? runId = null;

@@ -41,12 +41,15 @@ public sealed class RunData
         if (!File.Exists(statePath))
             throw new Model.UsageException($"No build has been recorded here ({stateDirectory}/state.db does not exist): run a build first, e.g. ./build.sh Predictions.");
         using var state = StateStore.Open(statePath);
-        var id = runId ?? state.LastRunId()
+        // By default the latest run that ran a task (it has a trace): a later full check that found everything up to date
+        // is a run too, with nothing to show.
+        var recent = state.RecentRunIds(1000);
+        var id = runId ?? recent.Cast<long?>().FirstOrDefault(r => File.Exists(TracePath(workspaceRoot, stateDirectory, r!.Value))) ?? recent.Cast<long?>().FirstOrDefault()
             ?? throw new Model.UsageException($"{stateDirectory}/state.db has no runs yet: run a build first.");
         var run = state.LoadRun(id) ?? throw new Model.UsageException(
             $"There is no run {id} in {stateDirectory}/state.db (the latest is {state.LastRunId()?.ToString(CultureInfo.InvariantCulture) ?? "none"}); use --last for the latest.");
-        var runDirectory = Path.Combine(workspaceRoot, stateDirectory, "runs", id.ToString(CultureInfo.InvariantCulture));
-        var attempts = ReadTrace(Path.Combine(runDirectory, "trace.tsv"));
+        var runDirectory = Path.GetDirectoryName(TracePath(workspaceRoot, stateDirectory, id))!;
+        var attempts = ReadTrace(TracePath(workspaceRoot, stateDirectory, id));
         var ran = attempts.Select(a => a.Node).ToHashSet(StringComparer.Ordinal);
         var notRun = state.LoadNodes().Values.Where(n => n.GoodBuild is not null && !ran.Contains(n.Node))
             .GroupBy(n => n.Target).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
@@ -100,6 +103,9 @@ public sealed class RunData
         }
         return samples.ToDictionary(p => p.Key, p => (IReadOnlyList<Sample>)p.Value);
     }
+
+    private static string TracePath(string workspaceRoot, string stateDirectory, long run) =>
+        Path.Combine(workspaceRoot, stateDirectory, "runs", run.ToString(CultureInfo.InvariantCulture), "trace.tsv");
 
     private static string Tail(string path, int lines)
     {

@@ -9,9 +9,12 @@ public sealed partial class StateStore
     public RunRecord? LoadRun(long id) =>
         Query("SELECT id, started, ended, host, command, status FROM runs WHERE id = $id", ReadRun, ("$id", id)).FirstOrDefault();
 
-    /// <summary>The id of the latest run that ran tasks or tried to (a plan or a no-op records none), or null when there is none.</summary>
-    public long? LastRunId() =>
-        Query("SELECT id FROM runs ORDER BY id DESC LIMIT 1", r => r.GetInt64(0)).Cast<long?>().FirstOrDefault();
+    /// <summary>The id of the latest run (a plan or a no-op answered from the up-to-date snapshot records none), or null when there is none.</summary>
+    public long? LastRunId() => RecentRunIds(1).Cast<long?>().FirstOrDefault();
+
+    /// <summary>The ids of the latest runs, newest first.</summary>
+    public IReadOnlyList<long> RecentRunIds(int limit) =>
+        Query("SELECT id FROM runs ORDER BY id DESC LIMIT $n", r => r.GetInt64(0), ("$n", limit));
 
     /// <summary>The batch jobs a run submitted, in order, with their last known state.</summary>
     public IReadOnlyList<JobRecord> JobsOfRun(long runId) =>
