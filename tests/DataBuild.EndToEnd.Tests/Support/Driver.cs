@@ -22,7 +22,9 @@ public static partial class Driver
         // Compile build/ once up front, so every driver a test starts is the databuild process itself (build.sh
         // execs it), and no test's timing includes the compile.
         using var dir = new TempDirectory();
-        var result = await RunAsync(dir.Path, "--help");
+        // Publishing the engine takes a minute or two on an idle 2-core machine, several while other test projects run.
+        using var running = await StartAsync(dir.Path, new Dictionary<string, string>(), ["--help"]);
+        var result = await running.WaitAsync(TimeSpan.FromMinutes(20));
         if (result.ExitCode != 0) throw new InvalidOperationException($"./build.sh --help failed ({result.ExitCode}):\n{result.Stderr}");
     });
 
@@ -123,9 +125,12 @@ public sealed class RunningDriver : IDisposable
     /// <summary>SIGKILL, like a node crash or the OOM killer: no handler runs.</summary>
     public void Kill() => _process.Kill(entireProcessTree: false);
 
-    public async Task<DriverResult> WaitAsync()
+    public Task<DriverResult> WaitAsync() => WaitAsync(TimeSpan.FromSeconds(150));
+
+    /// <summary>Waits for the driver to end, at most <paramref name="limit"/>.</summary>
+    public async Task<DriverResult> WaitAsync(TimeSpan limit)
     {
-        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(150));
+        await _process.WaitForExitAsync().WaitAsync(limit);
         await _stdoutClosed.Task;
         return new DriverResult(_process.ExitCode, Lines, await _stderr);
     }
