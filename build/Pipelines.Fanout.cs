@@ -16,10 +16,15 @@ public sealed partial class Pipelines
     [Parameter("Seconds each fan-out copy sleeps first (0: a plain cp); crash tests use it to kill a build midway")]
     readonly double FanoutTaskSeconds = 0;
 
+    [Parameter("File each fan-out copy appends its quad number to as it starts (the fault suite counts executions with it); empty: none")]
+    readonly string FanoutSideLog = "";
+
     const int FanoutGroupSize = 64;
 
     // Argv, not a shell string built from values: the sleep and the paths are positional arguments of a constant script.
-    string[] FanoutCopy => FanoutTaskSeconds > 0
+    string[] FanoutCopy => FanoutSideLog.Length > 0
+        ? ["sh", "-c", "echo \"$4\" >> \"$5\" && sleep \"$1\" && cp -- \"$2\" \"$3\"", "copy", "{param:delay}", "{in:raw}", "{out}", "{quad}", "{param:sidelog}"]
+        : FanoutTaskSeconds > 0
         ? ["sh", "-c", "sleep \"$1\" && cp -- \"$2\" \"$3\"", "copy", "{param:delay}", "{in:raw}", "{out}"]
         : ["cp", "{in:raw}", "{out}"];
 
@@ -28,6 +33,7 @@ public sealed partial class Pipelines
         .Partitions(FanoutQuadKeys)
         .Input("raw", "raw/q{quad}")
         .Parameter("delay", FanoutTaskSeconds)
+        .Parameter("sidelog", FanoutSideLog)
         .Output("features/q{quad}")
         .Executes(FanoutCopy);
 

@@ -89,7 +89,7 @@ public static class DataBuildHost
         switch (e)
         {
             case UsageException or PipelineDefinitionException:
-                error.WriteLine($"error: {e.Message}");
+                error.WriteLine($"error: {OneLine(e.Message)}");
                 return UsageError;
             case LockedException:
                 error.WriteLine($"error: {e.Message}");
@@ -119,6 +119,23 @@ public static class DataBuildHost
                     : "Finished nodes are recorded; rerun to continue. For the stack trace, rerun with DATABUILD_DEBUG=1.");
                 return BuildFailed;
         }
+    }
+
+    /// <summary>The message with control characters escaped (\n, \u0000): what a user typed may hold them, and the error stays one line.</summary>
+    internal static string OneLine(string message)
+    {
+        if (!message.Any(c => char.IsControl(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format)) return message;
+        var sb = new System.Text.StringBuilder(message.Length + 8);
+        foreach (var c in message)
+            sb.Append(c switch
+            {
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                _ when char.IsControl(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format => $"\\u{(int)c:x4}",
+                _ => c.ToString(),
+            });
+        return sb.ToString();
     }
 
     private static List<NodeSelector> Selectors(IReadOnlyList<string> positional)

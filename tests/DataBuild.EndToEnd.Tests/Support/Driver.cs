@@ -41,7 +41,7 @@ public static partial class Driver
     public static Task<RunningDriver> StartAsync(string workingDirectory, params string[] args) =>
         StartAsync(workingDirectory, new Dictionary<string, string>(), args);
 
-    private static async Task<RunningDriver> StartAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, string[] args)
+    public static async Task<RunningDriver> StartAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, string[] args)
     {
         if (args is not ["--help"]) await Compiled.Value;
         var info = new ProcessStartInfo(BuildScript)

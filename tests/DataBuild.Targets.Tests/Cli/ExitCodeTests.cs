@@ -22,6 +22,22 @@ public class ExitCodeTests
     }
 
     [Fact]
+    public void A_usage_error_echoing_what_was_typed_stays_one_line_with_control_characters_escaped()
+    {
+        Assert.Equal((2, "error: Unknown target 'Fan\\nout\\u0000\\u202e'.\n"), Reported(new UsageException("Unknown target 'Fan\nout\u0000\u202e'.")));
+    }
+
+    [Fact]
+    public void State_database_errors_name_the_database_and_say_what_to_do()
+    {
+        var (code, printed) = Reported(new Microsoft.Data.Sqlite.SqliteException("SQLite Error 5: 'database is locked'.", 5));
+
+        Assert.Equal(1, code);
+        Assert.Equal($"error: the state database {Path.GetFullPath(".databuild/state.db")}: SQLite Error 5: 'database is locked'. " +
+            "Another process holds a lock on it (a sqlite3 shell, a backup?): close it and rerun.\n", printed);
+    }
+
+    [Fact]
     public void An_unrelated_error_whose_message_starts_like_a_definition_error_is_a_build_failure()
     {
         var (code, printed) = Reported(new InvalidOperationException("Target temperature exceeded"));
