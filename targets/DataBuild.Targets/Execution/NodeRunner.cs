@@ -148,7 +148,7 @@ public sealed class NodeRunner(IFileSystem fileSystem, IProcessRunner processes,
     /// <summary>
     /// The command that runs <paramref name="argv"/> and the variables it gets: thread counts and the assigned GPUs;
     /// in a container, the runtime's command with the workspace mounted read-only at its own path (so every path in
-    /// argv means the same inside), the staging and scratch directories writable, and inputs outside the workspace
+    /// argv means the same inside), the staging, scratch and checkpoint directories writable, and inputs outside the workspace
     /// mounted read-only.
     /// </summary>
     private (string[] Argv, IReadOnlyDictionary<string, string>? Environment) Command(Invocation invocation, string[] argv)
@@ -170,6 +170,7 @@ public sealed class NodeRunner(IFileSystem fileSystem, IProcessRunner processes,
         }
         Writable(invocation.StagingDirectory);
         if (invocation.ScratchDirectory is { } scratch) Writable(scratch);
+        if (invocation.CheckpointDirectory is { } checkpoint) Writable(checkpoint);
         foreach (var paths in invocation.Inputs.Values)
             foreach (var path in paths)
             {

@@ -25,6 +25,8 @@ public sealed class ContainerTaskTests : IDisposable
         Target Summary => _ => _.DependsOn(Difference).Container("localhost/phrosty:1").Network().Output("summary.txt").Executes("cat", "{out}", "{deps:Difference}");
 
         Target Other => _ => _.Container("localhost/other:2").Output("other.txt").Executes("write", "{out}", "other");
+
+        Target Resumable => _ => _.Container("localhost/other:2").Output("trained.txt").Executes("train", "{checkpoint}", "{out}");
     }
 
     private Dictionary<string, string?> Environment => (Dictionary<string, string?>)_ws.Workspace.Environment;
@@ -84,6 +86,19 @@ public sealed class ContainerTaskTests : IDisposable
         Assert.False(run.Network);
         Assert.Equal("1", run.Environment["OMP_NUM_THREADS"]);
         Assert.Equal("1", run.Environment["OPENBLAS_NUM_THREADS"]);
+    }
+
+    [Fact]
+    public async Task A_task_that_keeps_a_checkpoint_gets_its_checkpoint_directory_writable_at_the_same_path()
+    {
+        Images(IdA);
+
+        await _ws.Build(new Subtract(), "Resumable");
+
+        var run = Assert.Single(_ws.Container.Runs);
+        var checkpoint = run.Argv[1];
+        Assert.Contains(".databuild/checkpoints/Resumable/", checkpoint, StringComparison.Ordinal);
+        Assert.Contains(new ContainerMount(checkpoint, checkpoint, ReadOnly: false), run.Mounts);
     }
 
     [Fact]
