@@ -26,7 +26,8 @@ public sealed partial class SlurmSettingsTests
         var jobs = SubmittedJob().Matches(run.Output).Select(m => m.Groups["job"].Value).ToList();
         Assert.NotEmpty(jobs);
         // One line per array task (-X): every task of one target's array asks the same.
-        var asked = Sacct(jobs).GroupBy(r => r.JobName["databuild-".Length..]).ToDictionary(g => g.Key, g => g.First());
+        // Job names are databuild-<target>-<token>.
+        var asked = Sacct(jobs).GroupBy(r => r.JobName.Split('-')[1]).ToDictionary(g => g.Key, g => g.First());
         Assert.Contains("Catalogs", asked.Keys);
         Assert.Equal("long", asked["Catalogs"].Partition);
         Assert.All(asked.Where(a => a.Key != "Catalogs"), a => Assert.Equal("debug", a.Value.Partition));
