@@ -19,6 +19,7 @@ public sealed partial class SlurmSettingsTests
     public async Task The_Legacy_Survey_runs_Catalogs_on_the_long_partition_and_the_rest_on_debug_as_sacct_shows()
     {
         using var ws = new PipelineWorkspace();
+        var since = DateTime.Now.AddMinutes(-1);
 
         var run = await ws.Build("Sweeps", "--executor", "slurm", "--poll-interval", "1", "--profile", TestClusterProfile);
 
@@ -26,8 +27,8 @@ public sealed partial class SlurmSettingsTests
         var jobs = SubmittedJob().Matches(run.Output).Select(m => m.Groups["job"].Value).ToList();
         Assert.NotEmpty(jobs);
         // One line per array task (-X): every task of one target's array asks the same.
-        // Job names are databuild-<target>-<token>.
-        var asked = Sacct(jobs).GroupBy(r => r.JobName.Split('-')[1]).ToDictionary(g => g.Key, g => g.First());
+        // Job names are databuild-<target>-<token>; a job id of an earlier cluster (tests restart it) is left out by time and name.
+        var asked = Sacct(jobs, since).Where(r => r.JobName.StartsWith("databuild-", StringComparison.Ordinal)).GroupBy(r => r.JobName.Split('-')[1]).ToDictionary(g => g.Key, g => g.First());
         Assert.Contains("Catalogs", asked.Keys);
         Assert.Equal("long", asked["Catalogs"].Partition);
         Assert.All(asked.Where(a => a.Key != "Catalogs"), a => Assert.Equal("debug", a.Value.Partition));
@@ -74,10 +75,11 @@ public sealed partial class SlurmSettingsTests
 
     private sealed record Asked(string JobName, string Partition, string Timelimit);
 
-    private static List<Asked> Sacct(IEnumerable<string> jobs)
+    private static List<Asked> Sacct(IEnumerable<string> jobs, DateTime since)
     {
         var info = new ProcessStartInfo("sacct") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in (string[])["-X", "-n", "-P", "--format=JobName%60,Partition,Timelimit", "-j", string.Join(',', jobs)]) info.ArgumentList.Add(a);
+        var start = "--starttime=" + since.ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var a in (string[])["-X", "-n", "-P", start, "--format=JobName%60,Partition,Timelimit", "-j", string.Join(',', jobs)]) info.ArgumentList.Add(a);
         using var p = Process.Start(info)!;
         var output = p.StandardOutput.ReadToEnd();
         p.WaitForExit();

@@ -40,17 +40,19 @@ public static class FaultSuite
     /// Array tasks (JobID with "_") that sacct knows ran with <paramref name="workDir"/> as their working directory since
     /// <paramref name="since"/>: what counts submissions, from Slurm's side. Asked until two answers agree (slurmdbd lags).
     /// </summary>
-    public static IReadOnlyList<string> SacctArrayTasks(string workDir, DateTimeOffset since)
+    public static IReadOnlyList<string> SacctArrayTasks(string workDir, DateTimeOffset since, int expected)
     {
         var start = since.ToLocalTime().AddMinutes(-1).ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
         List<string>? previous = null;
-        for (var attempt = 0; attempt < 20; attempt++)
+        // slurmdbd records jobs a little after they end: read until the count stops changing, waiting longer while it
+        // is still short of what ran (more would be duplicates, which the caller counts).
+        for (var attempt = 0; attempt < 60; attempt++)
         {
             var (code, output) = Run("sacct", "--allocations", "--starttime=" + start, "--parsable2", "--noheader", "--format=JobID,WorkDir");
             if (code != 0) throw new InvalidOperationException($"sacct failed: {output}");
             var tasks = output.Split('\n').Select(l => l.Split('|')).Where(f => f.Length == 2 && f[1] == workDir && f[0].Contains('_'))
                 .Select(f => f[0]).Order(StringComparer.Ordinal).ToList();
-            if (previous is not null && previous.SequenceEqual(tasks)) return tasks;
+            if (previous is not null && previous.SequenceEqual(tasks) && (tasks.Count >= expected || attempt >= 30)) return tasks;
             previous = tasks;
             Thread.Sleep(1000);
         }

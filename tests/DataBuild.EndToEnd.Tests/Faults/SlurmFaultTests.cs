@@ -70,7 +70,7 @@ public sealed partial class SlurmFaultTests
     private static int AssertEachTaskRanOnce(PipelineWorkspace ws, string sideLog, DateTimeOffset since)
     {
         var executions = File.ReadAllLines(sideLog);
-        var arrayTasks = FaultSuite.SacctArrayTasks(ws.Path, since);
+        var arrayTasks = FaultSuite.SacctArrayTasks(ws.Path, since, Tasks / Pack);
         var duplicates = executions.Length - executions.Distinct().Count() + Math.Max(0, arrayTasks.Count - Tasks / Pack);
         Assert.Equal(Enumerable.Range(0, Tasks).Select(i => i.ToString()), executions.OrderBy(int.Parse));
         Assert.Equal(Tasks / Pack, arrayTasks.Count);
