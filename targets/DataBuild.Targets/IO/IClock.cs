@@ -10,8 +10,12 @@ public interface IClock
     /// <summary>Monotonic time for durations; never goes backwards when the wall clock is adjusted.</summary>
     TimeSpan Elapsed { get; }
 
-    /// <summary>Completes after <paramref name="delay"/> of this clock's time (a retry's backoff, a rate limit's next slot).</summary>
-    Task Delay(TimeSpan delay, CancellationToken cancellation) => Task.Delay(delay, cancellation);
+    /// <summary>
+    /// Completes after <paramref name="delay"/> of this clock's time (a retry's backoff, a rate limit's next slot); a
+    /// moment already past (a zero or negative delay) completes at once.
+    /// </summary>
+    Task Delay(TimeSpan delay, CancellationToken cancellation) =>
+        delay > TimeSpan.Zero ? Task.Delay(delay, cancellation) : cancellation.IsCancellationRequested ? Task.FromCanceled(cancellation) : Task.CompletedTask;
 }
 
 public sealed class SystemClock : IClock
