@@ -21,7 +21,7 @@ public sealed class ContainerEngines(Func<ContainerRuntime, IContainerEngine> cr
         var root = fileSystem.FullPath(".");
         var path = environment.GetValueOrDefault("PATH") ?? ExecutableSearch.DefaultPath;
         return new ContainerEngines(
-            kind => kind == ContainerRuntime.Apptainer ? new ApptainerEngine(fileSystem, environment) : new OciContainerEngine(kind, processes, root),
+            kind => kind == ContainerRuntime.Apptainer ? new ApptainerEngine(fileSystem, environment) : new OciContainerEngine(kind, processes, root, PosixIdentity.UserAndGroup()),
             program => path.Split(':').Any(d => d.Length > 0 && File.Exists(Path.Combine(d, program))));
     }
 

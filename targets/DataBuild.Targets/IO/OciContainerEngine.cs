@@ -5,7 +5,8 @@ namespace DataBuild.IO;
 /// differing in the program and the GPU flag. Variables are passed by name (<c>--env NAME</c> takes the value from
 /// the runtime's own environment), so no value, a secret least of all, is ever on a command line.
 /// </summary>
-public sealed class OciContainerEngine(ContainerRuntime kind, IProcessRunner processes, string workingDirectory) : IContainerEngine
+/// <param name="user">For docker, the <c>uid:gid</c> the task runs as (null: the image's user).</param>
+public sealed class OciContainerEngine(ContainerRuntime kind, IProcessRunner processes, string workingDirectory, string? user = null) : IContainerEngine
 {
     public ContainerRuntime Kind { get; } = kind is ContainerRuntime.Podman or ContainerRuntime.PodmanHpc or ContainerRuntime.Docker
         ? kind : throw new ArgumentException($"{kind} is not an OCI runtime.", nameof(kind));
@@ -15,6 +16,9 @@ public sealed class OciContainerEngine(ContainerRuntime kind, IProcessRunner pro
     public ContainerCommand Wrap(ContainerRun run)
     {
         var argv = new List<string> { Program, "run", "--rm" };
+        // Rootful docker would write the outputs as root, which the user can then neither promote nor delete;
+        // rootless podman already maps the container's root to the user.
+        if (Kind == ContainerRuntime.Docker && user is not null) argv.AddRange(["--user", user]);
         if (!run.Network) argv.AddRange(["--network", "none"]);
         foreach (var m in run.Mounts) argv.AddRange(["-v", $"{m.Source}:{m.Target}{(m.ReadOnly ? ":ro" : "")}"]);
         argv.AddRange(["-w", run.WorkingDirectory]);

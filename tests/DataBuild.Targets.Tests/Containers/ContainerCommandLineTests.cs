@@ -49,13 +49,30 @@ public sealed class ContainerCommandLineTests
     }
 
     [Fact]
-    public void Docker_without_gpus_gets_no_device_flag()
+    public void Docker_runs_as_the_user_and_without_gpus_gets_no_device_flag()
     {
-        var command = new OciContainerEngine(ContainerRuntime.Docker, NoProcesses, "/ws").Wrap(Task with { Gpus = 0, GpuIds = null, Environment = new Dictionary<string, string>() });
+        var command = new OciContainerEngine(ContainerRuntime.Docker, NoProcesses, "/ws", user: "1000:100").Wrap(Task with { Gpus = 0, GpuIds = null, Environment = new Dictionary<string, string>() });
 
         Assert.Equal([
-            "docker", "run", "--rm", "--network", "none", .. Mounts("-v"), "-w", "/ws", "--env", "TOKEN",
+            "docker", "run", "--rm", "--user", "1000:100", "--network", "none", .. Mounts("-v"), "-w", "/ws", "--env", "TOKEN",
             "localhost/phrosty:1", "sh", "-c", "echo {x}", "out file"], command.Argv);
+    }
+
+    [Fact]
+    public void Podman_is_not_given_a_user_since_rootless_podman_maps_root_to_the_user()
+    {
+        var command = new OciContainerEngine(ContainerRuntime.Podman, NoProcesses, "/ws", user: "1000:100").Wrap(Task);
+
+        Assert.DoesNotContain("--user", command.Argv);
+    }
+
+    [Fact]
+    public void This_process_identity_is_the_one_the_kernel_reports()
+    {
+        var expected = $"{File.ReadAllLines("/proc/self/status").First(l => l.StartsWith("Uid:")).Split('\t')[1]}:" +
+                       $"{File.ReadAllLines("/proc/self/status").First(l => l.StartsWith("Gid:")).Split('\t')[1]}";
+
+        Assert.Equal(expected, PosixIdentity.UserAndGroup());
     }
 
     [Fact]
