@@ -21,6 +21,24 @@ find_dotnet() {
   return 1
 }
 
+need_dotnet() {
+  # The dotnet with an SDK that global.json accepts (printed), or a message saying what to install.
+  local dotnet want
+  dotnet="$(find_dotnet)" || {
+    want="$(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' "$root/global.json")"
+    echo "error: the .NET SDK is not installed (DataBuild needs SDK $want or a later 10.0.x, see global.json)." >&2
+    echo "Install it, e.g. 'apt-get install dotnet-sdk-10.0' or the dotnet-install script, or set DOTNET_ROOT." >&2
+    exit 2
+  }
+  if ! (cd "$root" && "$dotnet" --version >/dev/null 2>&1); then
+    echo "error: $dotnet has no SDK matching $root/global.json:" >&2
+    (cd "$root" && "$dotnet" --version 2>&1 | sed 's/^/  /' >&2) || true
+    echo "Installed SDKs: $("$dotnet" --list-sdks | tr '\n' ' ')" >&2
+    exit 2
+  fi
+  echo "$dotnet"
+}
+
 engine_hash() {
   # Every input of the engine's program: the libraries' sources and project files, the project files of build/, and this
   # script (it says how the program is compiled).
@@ -42,6 +60,101 @@ instruction_set() {
   echo "-p:DataBuildInstructionSet=x86-64-v3"
 }
 
+# ./build.sh setup <dir>: DataBuild in another repository (README.md, "DataBuild in your own repository"). The engine's libraries are packed as NuGet
+# packages (DataBuild.Targets, DataBuild.Slurm, DataBuild.Products) into <dir>/.databuild-feed, which <dir>/nuget.config
+# names by a relative path, so the repository can be moved or cloned; it gets its own build.sh and a build/ with one example
+# target (templates/repository/). Run again on a repository set up before, it adds this engine's version to its feed only.
+packed_paths=(targets/DataBuild.Targets targets/DataBuild.Slurm targets/DataBuild.Generators products Directory.Build.props global.json)
+
+engine_version() {
+  # 0.1.N, N the number of commits that changed the packed libraries; a checkout with uncommitted changes to them (or none
+  # of git's) adds a hash of their sources, so that different contents never share a version in NuGet's package cache.
+  local count dirty
+  count="$(git -C "$root" rev-list --count HEAD -- "${packed_paths[@]}" 2>/dev/null)" || count=0
+  dirty="$(git -C "$root" status --porcelain -- "${packed_paths[@]}" 2>/dev/null || echo none)"
+  if [[ "$count" != 0 && -z "$dirty" ]]; then echo "0.1.$count"; return; fi
+  echo "0.1.$count-local.$(cd "$root" && find "${packed_paths[@]}" -type f \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.json' \) \
+      -not -path '*/bin/*' -not -path '*/obj/*' | LC_ALL=C sort | xargs cat -- | sha256sum | cut -c1-12)"
+}
+
+pack_engine() {
+  # The engine's packages of version $2, packed once into build/obj/packages/<version>/ (printed).
+  local dotnet="$1" version="$2" feed="$root/build/obj/packages/$2"
+  mkdir -p "$root/build/obj"
+  (
+    flock 9  # two setups at once pack once
+    [[ -f "$feed/.complete" ]] && exit 0
+    echo "Packing the DataBuild engine $version (targets/, products/) ..." >&2
+    local log artifacts="$root/build/obj/pack" generator
+    log="$(mktemp)"
+    rm -rf "$feed.new" && mkdir -p "$feed.new"
+    generator="$artifacts/bin/DataBuild.Generators/release/DataBuild.Generators.dll"
+    # Its own bin/ and obj/ (artifacts), so that the version stamped into the libraries never touches the solution's builds.
+    local common=(-c Release --artifacts-path "$artifacts" --nologo -v quiet -clp:NoSummary -p:Version="$version"
+                  -p:Authors=DataBuild "-p:Description=DataBuild: the engine of an incremental build system for scientific data products")
+    if (cd "$root" && "$dotnet" build targets/DataBuild.Generators "${common[@]}" \
+          && for project in targets/DataBuild.Slurm targets/DataBuild.Targets products/DataBuild.Products; do
+               "$dotnet" pack "$project" "${common[@]}" -o "$feed.new" -p:DataBuildGeneratorPath="$generator" || exit 1
+             done) >"$log" 2>&1 9>&-; then
+      touch "$feed.new/.complete"
+      rm -rf "$feed" && mv "$feed.new" "$feed"
+      rm -f "$log"
+    else
+      cat "$log" >&2
+      echo "error: the engine could not be packed (above)." >&2
+      rm -rf "$feed.new" "$log"
+      exit 1
+    fi
+  ) 9>"$root/build/obj/.databuild-pack.lock" || exit 1
+  echo "$feed"
+}
+
+setup() {
+  if [[ $# -ne 1 || "$1" == -* ]]; then
+    echo "Usage: ./build.sh setup <directory>   (writes build.sh, build/ and a package feed of this engine into <directory>)" >&2
+    exit 2
+  fi
+  local dir="$1" dotnet version feed template="$root/templates/repository"
+  dotnet="$(need_dotnet)"
+  mkdir -p "$dir" && dir="$(cd "$dir" && pwd)"
+  if [[ ! -f "$dir/build/Build.csproj" ]]; then
+    # A new set-up writes nothing over the user's files.
+    local existing
+    for existing in build.sh build nuget.config; do
+      if [[ -e "$dir/$existing" ]]; then
+        echo "error: $dir/$existing already exists; setup writes build.sh, build/ and nuget.config into a repository that has none of them (move it aside, or set DataBuild up in another directory)." >&2
+        exit 2
+      fi
+    done
+  fi
+  version="$(engine_version)"
+  feed="$(pack_engine "$dotnet" "$version")"
+  mkdir -p "$dir/.databuild-feed"
+  cp "$feed"/*.nupkg "$dir/.databuild-feed/"
+  if [[ -f "$dir/build/Build.csproj" ]]; then
+    local used
+    used="$(sed -n 's|.*<DataBuildVersion>\(.*\)</DataBuildVersion>.*|\1|p' "$dir/build/Build.csproj")"
+    echo "DataBuild $version is now in $dir/.databuild-feed (build/Build.csproj uses ${used:-another version})."
+    [[ "$used" == "$version" ]] || echo "To upgrade: set <DataBuildVersion>$version</DataBuildVersion> in $dir/build/Build.csproj, then run ./build.sh there."
+    return 0
+  fi
+  mkdir -p "$dir/build"
+  cp "$template/build.sh" "$dir/build.sh" && chmod +x "$dir/build.sh"
+  cp "$template/build/Program.cs" "$template/build/Pipelines.cs" "$dir/build/"
+  sed "s|@DATABUILD_VERSION@|$version|" "$template/build/Build.csproj" > "$dir/build/Build.csproj"
+  cp "$template/nuget.config" "$dir/nuget.config"
+  [[ -e "$dir/global.json" ]] || cp "$root/global.json" "$dir/global.json"
+  local line
+  while IFS= read -r line; do
+    grep -qxF "$line" "$dir/.gitignore" 2>/dev/null || echo "$line" >> "$dir/.gitignore"
+  done < "$template/gitignore"
+  grep -qs '^## Building with DataBuild$' "$dir/README.md" || cat "$template/README.section.md" >> "$dir/README.md"
+  echo "DataBuild $version is set up in $dir: build.sh, build/ (one example target, Hello), nuget.config and .databuild-feed/, global.json, a README section."
+  echo "Try: cd $dir && ./build.sh Hello"
+}
+
+if [[ "${1:-}" == setup ]]; then shift; setup "$@"; exit 0; fi
+
 # DATABUILD_COMPILE=quick compiles for the shared runtime instead: about half the compile time (~25 s against ~45 s
 # here), for a session of editing pipeline code; each no-op then starts ~10 ms slower. Unset, the program is compiled
 # for start-up (build/Host/Host.csproj). Switching recompiles the engine; an edit of build/ alone then recompiles only
@@ -56,18 +169,7 @@ engine="$(engine_hash) $compile"
 pipelines="$(pipelines_sources | (cd "$root/build" && xargs cat --) | sha256sum | cut -d' ' -f1)"
 current="$engine $pipelines"
 if [[ ! -x "$exe" || ! -f "$stamp" || "$(cat "$stamp")" != "$current" ]]; then
-  dotnet="$(find_dotnet)" || {
-    want="$(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' "$root/global.json")"
-    echo "error: the .NET SDK is not installed (DataBuild needs SDK $want or a later 10.0.x, see global.json)." >&2
-    echo "Install it, e.g. 'apt-get install dotnet-sdk-10.0' or the dotnet-install script, or set DOTNET_ROOT." >&2
-    exit 2
-  }
-  if ! (cd "$root" && "$dotnet" --version >/dev/null 2>&1); then
-    echo "error: $dotnet has no SDK matching $root/global.json:" >&2
-    (cd "$root" && "$dotnet" --version 2>&1 | sed 's/^/  /' >&2) || true
-    echo "Installed SDKs: $("$dotnet" --list-sdks | tr '\n' ' ')" >&2
-    exit 2
-  fi
+  dotnet="$(need_dotnet)"
   mkdir -p "$(dirname "$stamp")"
   (
     flock 9  # two build.sh started at once must not compile over each other

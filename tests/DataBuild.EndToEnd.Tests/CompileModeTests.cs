@@ -52,6 +52,30 @@ public sealed class CompileModeTests : IDisposable
     }
 
     [Fact]
+    public void Without_the_runtime_pack_and_offline_the_program_is_compiled_for_the_shared_runtime_and_says_so()
+    {
+        // Offline (no package source) with a package cache that has everything but the runtime packs, which a
+        // self-contained publish needs: what a machine without network access whose cache lacks them has.
+        var cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } set
+            ? set : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        var runtimePacks = new[] { "microsoft.netcore.app.runtime.linux-x64", "microsoft.aspnetcore.app.runtime.linux-x64" };
+        Assert.True(Directory.Exists(Path.Combine(cache, "cliwrap")), $"The NuGet package cache {cache} has not restored this repository's packages; run 'dotnet restore DataBuild.sln' first.");
+        var partial = Path.Combine(_work.Path, "packages");
+        Directory.CreateDirectory(partial);
+        foreach (var package in Directory.GetDirectories(cache))
+            if (!runtimePacks.Contains(Path.GetFileName(package))) File.CreateSymbolicLink(Path.Combine(partial, Path.GetFileName(package)), package);
+        File.WriteAllText(Path.Combine(_copy.Path, "nuget.config"),
+            "<configuration><packageSources><clear /></packageSources></configuration>\n");
+
+        var (code, output) = Run(_work.Path, Path.Combine(_copy.Path, "build.sh"), ["--version"], new() { ["NUGET_PACKAGES"] = partial });
+
+        Assert.True(code == 0, output);
+        Assert.Contains("note: compiled for the shared .NET runtime, not self-contained (", output);
+        Assert.Contains("To try again: rm build/obj/.databuild-stamp", output);
+        Assert.Contains("shared runtime)", output);
+    }
+
+    [Fact]
     public void A_csharp_error_in_pipeline_code_is_shown_as_the_compiler_line_exits_2_and_runs_nothing()
     {
         var ztf = Path.Combine(_copy.Path, "build", "Pipelines.Ztf.cs");
