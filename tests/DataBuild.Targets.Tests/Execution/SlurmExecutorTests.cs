@@ -186,6 +186,24 @@ public sealed class SlurmExecutorTests : IDisposable
     }
 
     [Fact]
+    public void A_CSharp_step_is_warned_only_when_its_target_or_profile_sets_the_signal()
+    {
+        using var executor = _cluster.Executor(pack: 1);
+        // A C# step (no argv) always has a checkpoint directory; whether it listens, only its CheckpointSignal says.
+        Invocation Step(string target, int? seconds) => FakeSlurmCluster.Node("n0", target) with
+        {
+            CheckpointDirectory = $".databuild/checkpoints/{target}/n0", Walltime = TimeSpan.FromMinutes(10),
+            Scheduler = new SchedulerSettings { SignalSeconds = seconds },
+        };
+
+        Offer(executor, Step("Listening", 60), Step("Silent", null));
+
+        var signals = _cluster.Client.Tasks.ToDictionary(t => string.Join("-", t.Options["job-name"].Split('-')[..2]), t => t.Options.GetValueOrDefault("signal"));
+        Assert.Equal("B:USR1@60", signals["databuild-Listening"]);
+        Assert.Null(signals["databuild-Silent"]);
+    }
+
+    [Fact]
     public void A_task_stopped_at_the_warning_with_a_checkpoint_is_retried_with_the_same_time_and_memory()
     {
         var node = FakeSlurmCluster.Node("n0") with { CheckpointDirectory = ".databuild/checkpoints/T/n0", Walltime = TimeSpan.FromMinutes(1), Attempt = 2 };

@@ -162,9 +162,10 @@ public sealed partial class SlurmExecutor(ISlurmClient client, SlurmExecutorOpti
             GpusPerTask: settings.GpuOption == GpuOption.GpusPerTask,
             CpusPerGpu: first.Gpus > 0 ? settings.CpusPerGpu : null,
             // Only tasks that keep a checkpoint are warned: the default action of SIGUSR1 would end any other one early.
-            SignalSeconds: first.CheckpointDirectory is not null && first.Argv is not null && first.Walltime is not null
-                ? settings.SignalSeconds ?? SchedulerSettings.DefaultSignalSeconds
-                : null);
+            // Every C# step has a checkpoint directory, so only one that asks for the warning (.CheckpointSignal, profile 'signal') gets it.
+            SignalSeconds: first.CheckpointDirectory is null || first.Walltime is null ? null
+                : first.Argv is not null ? settings.SignalSeconds ?? SchedulerSettings.DefaultSignalSeconds
+                : settings.SignalSeconds);
     }
 
     /// <summary>Nodes an array task of packs of <paramref name="pack"/> runs at once.</summary>
