@@ -13,6 +13,9 @@ public sealed class CatalogCheckpoint(string directory)
 
     public string ProgressLog => Path.Combine(Directory, "progress.log");
 
+    /// <summary>Raised with each progress line once it is in the log (and the CCD's measurements saved).</summary>
+    public event Action<string>? Progress;
+
     internal IReadOnlyList<BrickCatalogBuilder.Measurement>? TryRead(int exposure, int ccd)
     {
         var path = PathOf(exposure, ccd);
@@ -50,6 +53,7 @@ public sealed class CatalogCheckpoint(string directory)
     {
         System.IO.Directory.CreateDirectory(Directory);
         File.AppendAllText(ProgressLog, line + "\n");
+        Progress?.Invoke(line);
     }
 
     private string PathOf(int exposure, int ccd) => Path.Combine(Directory, $"exposure={exposure}_ccd={ccd}.measurements");
