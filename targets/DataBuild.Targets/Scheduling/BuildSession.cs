@@ -80,6 +80,8 @@ public sealed partial class BuildSession
                 _executor.Name == "local" ? () => [] : () => _state.OpenJobs().Select(j => j.JobId).ToList());
         }
         _executor?.Prepare(_runId);
+        if (!_options.Plan)
+            _executor?.Preflight(_graph.Targets.Where(t => t.Spec.Task is not null).Select(t => Invocations.Probe(t.Spec, _options.Scheduler)).ToList());
         Diagnostics.Timings.Mark("run begun");
         var cancelled = false;
         MaterializeWhatWeCan();

@@ -41,6 +41,11 @@ public sealed partial class SlurmExecutor(ISlurmClient client, SlurmExecutorOpti
 
     public void Flush()
     {
+        if (_buffer.Count > 0 && PreflightRefusal() is { } refusal)
+        {
+            Refuse(_buffer, refusal, log: false);
+            _buffer.Clear();
+        }
         if (_buffer.Count > 0)
         {
             // Same target, resources and scheduler settings: one set of #SBATCH lines, so one array. Memory is bucketed (at most
