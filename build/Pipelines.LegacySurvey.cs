@@ -19,6 +19,9 @@ public sealed partial class Pipelines
     [Parameter("How many ExternalMatch tasks may query the external catalog at once")]
     readonly int ExternalCatalogConnections = 2;
 
+    [Parameter("Catalogs: seconds each brick's step waits after each CCD (0: none; a test knob to stop it mid-brick)")]
+    readonly double CatalogsPauseSeconds = 0;
+
     const string SurveyCcds = "data/legacysurvey/ccds";
     const string SurveyReference = "data/legacysurvey/reference.parquet";
     const string SurveyBrickList = "out/legacysurvey/bricks.parquet";
@@ -94,7 +97,16 @@ public sealed partial class Pipelines
         .Executes(ctx =>
         {
             var ccds = ctx.Upstream(nameof(Calibrations)).Select(u => SurveyFiles.ReadCalibratedCcd(u.Output())).ToList();
-            var sources = BrickCatalogBuilder.Build(BrickGrid.ByName(ctx["brick"]), ccds);
+            // Each CCD's measurements are kept in the node's checkpoint directory: an attempt stopped by the time-limit warning,
+            // a preemption or Ctrl-C loses at most the CCD it was on, and the next one resumes (profiles/test-cluster.yaml sets the warning).
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ctx.CancellationToken, ctx.CheckpointRequested);
+            var checkpoint = new CatalogCheckpoint(ctx.CheckpointDirectory);
+            checkpoint.Progress += line =>
+            {
+                ctx.Log.WriteLine(line);
+                if (CatalogsPauseSeconds > 0) stop.Token.WaitHandle.WaitOne(TimeSpan.FromSeconds(CatalogsPauseSeconds));
+            };
+            var sources = BrickCatalogBuilder.Build(BrickGrid.ByName(ctx["brick"]), ccds, checkpoint: checkpoint, stop: stop.Token);
             SurveyFiles.WriteSources(ctx.Output(), sources, ctx.Provenance(nameof(Catalogs), "1"));
         }, version: "1");
 

@@ -110,6 +110,8 @@ internal static partial class Commands
             }
             o.WriteLine($"{t.Name.PadRight(width)}  {upToDate,10}  {stale,6}  {failed,6}  {never,11}");
         }
+        if (LiveStatus.Newest(workspace) is { } latest && LiveStatus.Interrupted(latest) is { Length: > 0 } interrupted)
+            o.Write($"In run {latest.GetProperty("run_id").GetInt64()}: {char.ToLowerInvariant(interrupted[0])}{interrupted[1..]}");
         return DataBuildHost.Ok;
     }
 

@@ -20,10 +20,7 @@ internal static class LiveStatus
     /// <summary>The progress of a driver that is running now in this workspace, or null when none is.</summary>
     public static JsonElement? Running(Workspace workspace)
     {
-        var newest = workspace.FileSystem.Glob($"{workspace.StateDirectory}/runs/*/{ProgressFile.FileName}")
-            .Select(p => (Path: p, Run: long.TryParse(p.Split('/')[^2], CultureInfo.InvariantCulture, out var r) ? r : -1))
-            .OrderByDescending(p => p.Run).FirstOrDefault();
-        if (newest.Path is null || Read(workspace, newest.Path) is not { } progress) return null;
+        if (Newest(workspace) is not { } progress) return null;
         return progress.GetProperty("state").GetString() == "running" && Alive(workspace, progress) ? progress : null;
     }
 
@@ -78,10 +75,32 @@ internal static class LiveStatus
             if (!t.GetProperty("partitions_known").GetBoolean()) text.Append("  (partitions not discovered yet)");
             text.Append('\n');
         }
+        text.Append(Interrupted(progress));
         var jobs = progress.GetProperty("open_jobs").EnumerateArray().Select(j => j.GetString()).ToList();
         if (jobs.Count > 0) text.Append(CultureInfo.InvariantCulture, $"Slurm jobs not finished ({jobs.Count}): {string.Join(", ", jobs.Take(20))}{(jobs.Count > 20 ? ", ..." : "")}\n");
         var updated = DateTimeOffset.Parse(progress.GetProperty("updated").GetString()!, CultureInfo.InvariantCulture);
         text.Append(CultureInfo.InvariantCulture, $"(as of {Math.Max(0, (now - updated).TotalSeconds):F0} s ago)\n");
+        return text.ToString();
+    }
+
+    /// <summary>The newest run's progress file, whether its driver runs or ended, or null when there is none.</summary>
+    public static JsonElement? Newest(Workspace workspace)
+    {
+        var newest = workspace.FileSystem.Glob($"{workspace.StateDirectory}/runs/*/{ProgressFile.FileName}")
+            .Select(p => (Path: p, Run: long.TryParse(p.Split('/')[^2], CultureInfo.InvariantCulture, out var r) ? r : -1))
+            .OrderByDescending(p => p.Run).FirstOrDefault();
+        return newest.Path is null ? null : Read(workspace, newest.Path);
+    }
+
+    /// <summary>"Interrupted by the cluster (2):" and a line per node, e.g. "  Train[fold=1]: preempted 2x, resumed from checkpoint"; empty if none.</summary>
+    public static string Interrupted(JsonElement progress)
+    {
+        // Progress files of drivers older than this field have none.
+        if (!progress.TryGetProperty("interrupted", out var list) || list.GetArrayLength() == 0) return "";
+        var text = new StringBuilder().Append(CultureInfo.InvariantCulture, $"Interrupted by the cluster ({list.GetArrayLength()}):\n");
+        foreach (var n in list.EnumerateArray().Take(20))
+            text.Append(CultureInfo.InvariantCulture, $"  {n.GetProperty("node").GetString()}: {n.GetProperty("said").GetString()}\n");
+        if (list.GetArrayLength() > 20) text.Append("  ...\n");
         return text.ToString();
     }
 

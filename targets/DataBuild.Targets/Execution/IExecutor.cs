@@ -22,6 +22,12 @@ public interface IExecutor : IDisposable
     void Prepare(long runId) { }
 
     /// <summary>
+    /// Called once before the first node is offered, with what each target of the build asks for (<c>Invocations.Probe</c>):
+    /// an executor with limits refuses the whole build here, rather than after submitting the targets that fit.
+    /// </summary>
+    void Preflight(IReadOnlyList<Invocation> targets) { }
+
+    /// <summary>
     /// True when this node is already running (or finished) in a job an earlier driver submitted with the same task key:
     /// its result will arrive from <see cref="WaitAsync"/> as if started here, so a rerun after a crash runs nothing twice.
     /// </summary>

@@ -86,15 +86,24 @@ public sealed class NodeRunner(IFileSystem fileSystem, IProcessRunner processes,
                 if (sampling is not null) samples = PosixProcessRunner.StopSampling(sampling);
                 sampling = null;
             }
+            // A C# step that keeps a checkpoint hears the time-limit warning through its context, as a process would through SIGUSR1.
+            using var checkpointRequested = new CancellationTokenSource();
+            using var relayed = invocation.CheckpointDirectory is not null ? signals?.Register(_ => checkpointRequested.Cancel()) : null;
+            if (relayed is not null && signals!.Warned) checkpointRequested.Cancel();
             try
             {
                 using var log = new StreamWriter(fileSystem.Append(invocation.LogPath)) { AutoFlush = true };
-                inProcess.Run(new TaskContext(invocation, fileSystem.FullPath, log, cancellation, fileSystem.CreateDirectory));
+                inProcess.Run(new TaskContext(invocation, fileSystem.FullPath, log, cancellation, fileSystem.CreateDirectory, checkpointRequested.Token));
             }
             catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
             {
                 StopSampling();
                 return Fail(BuildStatus.Cancelled, "cancelled");
+            }
+            catch (OperationCanceledException) when (checkpointRequested.IsCancellationRequested)
+            {
+                StopSampling();
+                return Fail(BuildStatus.Failed, $"stopped when asked to checkpoint (SIGUSR1); what it saved is in {invocation.CheckpointDirectory}", 1);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {

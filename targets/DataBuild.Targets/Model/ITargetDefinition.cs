@@ -132,6 +132,7 @@ public interface ITargetDefinition
     /// <summary>
     /// How long before its time limit a task that keeps a checkpoint (<c>{checkpoint}</c>) is sent SIGUSR1 to save and exit
     /// (default 120 s); it is then retried with the same time and resumes. Locally, Ctrl-C sends it too and waits as long.
+    /// A C# step is warned only when this is set (here or in the profile), through <c>ctx.CheckpointRequested</c>.
     /// </summary>
     ITargetDefinition CheckpointSignal(int secondsBefore);
 

@@ -30,6 +30,10 @@ public sealed record ResourceSpec
     public int Gpus { get; init; }
     public Func<ResourceContext, TimeSpan>? Walltime { get; init; }
 
+    /// <summary>The memory and time when declared as constants, the same for every node: checked against the cluster's limits before any node is ready.</summary>
+    public long? FixedMemoryMb { get; init; }
+    public TimeSpan? FixedWalltime { get; init; }
+
     /// <summary>Queue, account, QoS, constraint, GPU options, sbatch arguments and checkpoint signal declared in the DSL.</summary>
     public SchedulerSettings Scheduler { get; init; } = new();
     public string? Group { get; init; }

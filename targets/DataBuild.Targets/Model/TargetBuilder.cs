@@ -111,16 +111,26 @@ internal sealed class TargetBuilder(string name, Func<Target, string> nameOf) : 
 
     public ITargetDefinition Cores(int cores) { _resources = _resources with { Cores = (int)Positive(cores, "Cores") }; return this; }
 
-    public ITargetDefinition MemoryMb(Func<ResourceContext, long> megabytes) { _resources = _resources with { MemoryMb = megabytes }; return this; }
+    public ITargetDefinition MemoryMb(Func<ResourceContext, long> megabytes) { _resources = _resources with { MemoryMb = megabytes, FixedMemoryMb = null }; return this; }
 
-    public ITargetDefinition MemoryMb(long megabytes) => MemoryMb(_ => Positive(megabytes, "MemoryMb"));
+    public ITargetDefinition MemoryMb(long megabytes)
+    {
+        MemoryMb(_ => Positive(megabytes, "MemoryMb"));
+        _resources = _resources with { FixedMemoryMb = megabytes > 0 ? megabytes : null };
+        return this;
+    }
 
     public ITargetDefinition Gpus(int gpus) { _resources = _resources with { Gpus = Math.Max(0, gpus) }; return this; }
 
-    public ITargetDefinition Walltime(TimeSpan limit) =>
-        limit > TimeSpan.Zero ? Walltime(_ => limit) : throw new PipelineDefinitionException($"Target {name}: Walltime must be positive, got {limit}.");
+    public ITargetDefinition Walltime(TimeSpan limit)
+    {
+        if (limit <= TimeSpan.Zero) throw new PipelineDefinitionException($"Target {name}: Walltime must be positive, got {limit}.");
+        Walltime(_ => limit);
+        _resources = _resources with { FixedWalltime = limit };
+        return this;
+    }
 
-    public ITargetDefinition Walltime(Func<ResourceContext, TimeSpan> limit) { _resources = _resources with { Walltime = limit }; return this; }
+    public ITargetDefinition Walltime(Func<ResourceContext, TimeSpan> limit) { _resources = _resources with { Walltime = limit, FixedWalltime = null }; return this; }
 
     public ITargetDefinition SlurmPartition(string partition) => Schedule(new SchedulerSettings { Partition = Named(partition, "SlurmPartition") });
 

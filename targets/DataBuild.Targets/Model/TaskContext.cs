@@ -11,8 +11,9 @@ public sealed class TaskContext
     private readonly Action<string>? _createDirectory;
 
     internal TaskContext(Invocation invocation, Func<string, string> fullPath, TextWriter log, CancellationToken cancellation,
-        Action<string>? createDirectory = null)
+        Action<string>? createDirectory = null, CancellationToken checkpointRequested = default)
     {
+        CheckpointRequested = checkpointRequested;
         _createDirectory = createDirectory;
         _invocation = invocation;
         _fullPath = fullPath;
@@ -28,6 +29,13 @@ public sealed class TaskContext
     public TextWriter Log { get; }
 
     public CancellationToken CancellationToken { get; }
+
+    /// <summary>
+    /// Fires when the task is asked to save its checkpoint and stop (on Slurm, the time-limit warning of
+    /// <c>.CheckpointSignal</c>, or <c>scancel --signal=USR1</c>): check it between units of work, and throw
+    /// (<c>ThrowIfCancellationRequested</c>) once what is done is saved in <see cref="CheckpointDirectory"/>; the node is retried with the same time and resumes.
+    /// </summary>
+    public CancellationToken CheckpointRequested { get; }
 
     public int Cores => _invocation.Cores;
 

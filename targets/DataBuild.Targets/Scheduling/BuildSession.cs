@@ -80,6 +80,8 @@ public sealed partial class BuildSession
                 _executor.Name == "local" ? () => [] : () => _state.OpenJobs().Select(j => j.JobId).ToList());
         }
         _executor?.Prepare(_runId);
+        if (!_options.Plan)
+            _executor?.Preflight(_graph.Targets.Where(t => t.Spec.Task is not null).Select(t => Invocations.Probe(t.Spec, _options.Scheduler)).ToList());
         Diagnostics.Timings.Mark("run begun");
         var cancelled = false;
         MaterializeWhatWeCan();
@@ -326,13 +328,8 @@ public sealed partial class BuildSession
         JobId = result.JobId,
         Attempt = invocation.Attempt,
         LogPath = invocation.LogPath,
-        Message = result.Message ?? Interrupted(node, invocation),
+        Message = result.Message ?? Invocations.Interruptions(node),
     };
 
-    /// <summary>"preempted 2x, resumed from checkpoint": what a build that succeeded despite the cluster went through, for why.</summary>
-    private static string? Interrupted(Node node, Invocation invocation) =>
-        node.Interruptions is { Count: > 0 } all
-            ? string.Join(", ", all.GroupBy(i => i).Select(g => $"{g.Key} {g.Count()}x")) +
-              (invocation.CheckpointDirectory is null ? ", rerun from the start" : ", resumed from checkpoint")
-            : null;
+
 }

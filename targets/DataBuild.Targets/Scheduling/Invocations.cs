@@ -16,10 +16,7 @@ public static class Invocations
         var target = node.Target;
         var staging = $"{workspace.StateDirectory}/staging/{runId}/{Hash128.Of(node.Name).Short}";
         var outputs = node.OutputPaths().Select((o, i) => new OutputBinding(o.Name, o.Path, $"{staging}/{i}/{Path.GetFileName(o.Path)}", o.IsDirectory)).ToList();
-        // Argv tasks get one only when they ask for it, so that a million nodes do not make a million directories.
-        var checkpoint = target.Task is not ArgvTaskSpec spec || spec.Template.Any(a => a.Contains(ArgvTemplate.CheckpointPlaceholder, StringComparison.Ordinal))
-            ? CheckpointDirectory(workspace, node)
-            : null;
+        var checkpoint = KeepsCheckpoint(target) ? CheckpointDirectory(workspace, node) : null;
         var scheduler = (profile ?? SchedulerProfile.Empty).Resolve(target.Name, needTime => target.Resources.Scheduler with
         {
             Gpus = target.Resources.Gpus > 0 ? target.Resources.Gpus : null,
@@ -71,6 +68,40 @@ public static class Invocations
             Environment = ThreadVariables(target),
         };
     }
+
+    /// <summary>
+    /// What every node of <paramref name="target"/> asks the cluster for, as far as it is known before any node is ready:
+    /// partition, QoS and the rest from the command line, profile and DSL, and time and memory when set for the whole target
+    /// (a constant, the profile or --set). An executor checks these against its limits before it submits anything.
+    /// </summary>
+    public static Invocation Probe(TargetSpec target, SchedulerProfile? profile = null)
+    {
+        var scheduler = (profile ?? SchedulerProfile.Empty).Resolve(target.Name, needTime => target.Resources.Scheduler with
+        {
+            Gpus = target.Resources.Gpus > 0 ? target.Resources.Gpus : null,
+            Walltime = needTime ? target.Resources.FixedWalltime : null,
+        });
+        return new Invocation
+        {
+            Node = target.Name, Target = target.Name, Partition = "",
+            Inputs = new Dictionary<string, string[]>(), Outputs = [], Upstream = new Dictionary<string, UpstreamBinding[]>(), Parameters = new Dictionary<string, string>(),
+            StagingDirectory = "", LogPath = "",
+            Cores = target.Resources.Cores, MemoryMb = target.Resources.FixedMemoryMb, Gpus = scheduler.Gpus ?? 0, Walltime = scheduler.Walltime,
+            Scheduler = scheduler with { Gpus = null, Walltime = null },
+        };
+    }
+
+    /// <summary>Whether the target's tasks get a checkpoint directory: every C# step, an argv task only when it asks for <c>{checkpoint}</c>.</summary>
+    // Argv tasks get one only when they ask for it, so that a million nodes do not make a million directories.
+    public static bool KeepsCheckpoint(TargetSpec target) =>
+        target.Task is not ArgvTaskSpec spec || spec.Template.Any(a => a.Contains(ArgvTemplate.CheckpointPlaceholder, StringComparison.Ordinal));
+
+    /// <summary>"preempted 2x, resumed from checkpoint": what the cluster put a node through in this run, or null if nothing.</summary>
+    public static string? Interruptions(Node node) =>
+        node.Interruptions is { Count: > 0 } all
+            ? string.Join(", ", all.GroupBy(i => i).Select(g => $"{g.Key} {g.Count()}x")) +
+              (KeepsCheckpoint(node.Target) ? ", resumed from checkpoint" : ", rerun from the start")
+            : null;
 
     /// <summary>
     /// The node's checkpoint directory: the same for every attempt and run (unlike staging), so a task killed at its time

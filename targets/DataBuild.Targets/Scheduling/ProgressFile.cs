@@ -95,6 +95,17 @@ public sealed class ProgressFile
         if (state == "running" && ran > 0 && _firstStart is { } first && now > first)
             json.WriteNumber("estimate_left_s", Math.Round((now - first).TotalSeconds / ran * toRun, 0));
         else json.WriteNull("estimate_left_s");
+        // What the cluster put nodes through (preemptions, node failures), as why says it: a long wait is explained.
+        json.WriteStartArray("interrupted");
+        foreach (var n in _nodes)
+            if (Invocations.Interruptions(n) is { } said)
+            {
+                json.WriteStartObject();
+                json.WriteString("node", n.Name);
+                json.WriteString("said", said);
+                json.WriteEndObject();
+            }
+        json.WriteEndArray();
         json.WriteStartArray("open_jobs");
         foreach (var job in _openJobs()) json.WriteStringValue(job);
         json.WriteEndArray();

@@ -24,23 +24,33 @@ public sealed record CatalogOptions
 /// </summary>
 public static class BrickCatalogBuilder
 {
-    private sealed record Measurement(double Ra, double Dec, double Flux, double Ivar, double SignalToNoise, int ExposureId, int Ccd, double X, double Y);
+    internal sealed record Measurement(double Ra, double Dec, double Flux, double Ivar, double SignalToNoise, int ExposureId, int Ccd, double X, double Y);
 
-    public static IReadOnlyList<BrickSource> Build(Brick brick, IReadOnlyList<CalibratedCcd> ccds, CatalogOptions? options = null)
+    /// <summary>
+    /// The catalog of <paramref name="brick"/>. With a <paramref name="checkpoint"/>, each CCD's measurements are saved as
+    /// it finishes and CCDs saved by an earlier attempt are read back instead of measured again; <paramref name="stop"/> is
+    /// checked between CCDs (a time-limit warning), so a stopped attempt loses at most the CCD it was measuring.
+    /// The result is the same, bit for bit, however many attempts it took.
+    /// </summary>
+    public static IReadOnlyList<BrickSource> Build(Brick brick, IReadOnlyList<CalibratedCcd> ccds, CatalogOptions? options = null,
+        CatalogCheckpoint? checkpoint = null, CancellationToken stop = default)
     {
         options ??= new CatalogOptions();
         var measurements = new List<Measurement>();
-        foreach (var ccd in ccds)
+        for (var i = 0; i < ccds.Count; i++)
         {
-            // Counts → nanomaggies: the zeropoint maps counts to mag, 22.5 is the nanomaggie zeropoint.
-            var toNanomaggies = Math.Pow(10, -0.4 * (ccd.Zeropoint - 22.5));
-            foreach (var d in SourceDetector.Detect(ccd.Image, ccd.Calibration.Sky, ccd.Calibration.SkySigma, options.Detection))
+            var ccd = ccds[i];
+            if (checkpoint?.TryRead(ccd.Image.ExposureId, ccd.Image.Ccd) is { } saved)
             {
-                var (ra, dec) = ccd.Image.Wcs.PixelToSky(d.X, d.Y);
-                if (!brick.Contains(ra, dec) || d.FluxError <= 0) continue;
-                var error = d.FluxError * toNanomaggies;
-                measurements.Add(new Measurement(ra, dec, d.Flux * toNanomaggies, 1 / (error * error), d.SignalToNoise, ccd.Image.ExposureId, ccd.Image.Ccd, d.X, d.Y));
+                measurements.AddRange(saved);
+                checkpoint.Note($"{i + 1} of {ccds.Count}: exposure {ccd.Image.ExposureId} ccd {ccd.Image.Ccd} read from the checkpoint");
+                continue;
             }
+            stop.ThrowIfCancellationRequested();
+            var measured = Measure(brick, ccd, options);
+            measurements.AddRange(measured);
+            checkpoint?.Save(ccd.Image.ExposureId, ccd.Image.Ccd, measured);
+            checkpoint?.Note($"{i + 1} of {ccds.Count}: exposure {ccd.Image.ExposureId} ccd {ccd.Image.Ccd} measured");
         }
 
         // Greedy grouping, strongest measurement first; the tie-breakers make the order total, hence deterministic.
@@ -60,6 +70,21 @@ public static class BrickCatalogBuilder
             .OrderBy(s => s.Dec).ThenBy(s => s.Ra)
             .Select((s, i) => s with { ObjId = i })
             .ToList();
+    }
+
+    private static List<Measurement> Measure(Brick brick, CalibratedCcd ccd, CatalogOptions options)
+    {
+        var measurements = new List<Measurement>();
+        // Counts → nanomaggies: the zeropoint maps counts to mag, 22.5 is the nanomaggie zeropoint.
+        var toNanomaggies = Math.Pow(10, -0.4 * (ccd.Zeropoint - 22.5));
+        foreach (var d in SourceDetector.Detect(ccd.Image, ccd.Calibration.Sky, ccd.Calibration.SkySigma, options.Detection))
+        {
+            var (ra, dec) = ccd.Image.Wcs.PixelToSky(d.X, d.Y);
+            if (!brick.Contains(ra, dec) || d.FluxError <= 0) continue;
+            var error = d.FluxError * toNanomaggies;
+            measurements.Add(new Measurement(ra, dec, d.Flux * toNanomaggies, 1 / (error * error), d.SignalToNoise, ccd.Image.ExposureId, ccd.Image.Ccd, d.X, d.Y));
+        }
+        return measurements;
     }
 
     /// <summary>Position of the strongest measurement; flux the inverse-variance-weighted mean of all.</summary>

@@ -134,7 +134,7 @@ public sealed class ClusterProfileTests
     }
 
     [Fact]
-    public void The_test_cluster_profile_in_the_repository_puts_Catalogs_on_the_long_partition_and_the_rest_on_debug()
+    public void The_test_cluster_profile_in_the_repository_puts_Catalogs_on_the_long_partition_with_its_checkpoint_warning_and_the_rest_on_debug()
     {
         var path = Path.Combine(Repository.Root, "profiles", "test-cluster.yaml");
 
@@ -143,5 +143,7 @@ public sealed class ClusterProfileTests
         Assert.Equal("long", profile.Resolve("Catalogs", _ => new SchedulerSettings()).Partition);
         Assert.Equal("debug", profile.Resolve("Sweeps", _ => new SchedulerSettings()).Partition);
         Assert.Equal(TimeSpan.FromHours(2), profile.ByTarget["Catalogs"].Walltime);
+        Assert.Equal(60, profile.Resolve("Catalogs", _ => new SchedulerSettings()).SignalSeconds);
+        Assert.Null(profile.Resolve("Sweeps", _ => new SchedulerSettings()).SignalSeconds);
     }
 }

@@ -100,6 +100,35 @@ public sealed class SlurmExecutorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_target_above_a_limit_anywhere_in_the_build_refuses_every_node_before_the_first_sbatch()
+    {
+        _cluster.Client.Partitions = [new PartitionLimits("debug", true, TimeSpan.FromMinutes(30), null, null)];
+        using var executor = _cluster.Executor(pack: 1);
+        // Fits is ready now; Later, whose nodes are not even known yet, asks for more than debug allows.
+        executor.Preflight([Timed(Nodes(1, "Fits")[0], TimeSpan.FromMinutes(10)), Timed(Nodes(1, "Later")[0], TimeSpan.FromHours(2), FromProfile("debug", "databuild.yaml:7 (targets.Later.time)"))]);
+
+        Offer(executor, Timed(Nodes(2, "Fits")[0], TimeSpan.FromMinutes(10)), Timed(Nodes(2, "Fits")[1], TimeSpan.FromMinutes(10)));
+        var results = await FakeSlurmCluster.WaitFor(executor, 2);
+
+        Assert.Equal(0, _cluster.Client.SubmitCalls);
+        Assert.All(results, r => Assert.Equal("not submitted: Later asks for --time=0-02:00:00 (set by databuild.yaml:7 (targets.Later.time)) on partition 'debug', " +
+            "above its MaxTime of 0-00:30:00. Ask for less time, or for a partition that allows it (--set Later.partition=...).", r.Message));
+        Assert.Equal(0, executor.Running);
+    }
+
+    [Fact]
+    public void A_build_whose_targets_all_fit_submits_as_before_and_asks_the_limits_only_once_nodes_are_offered()
+    {
+        _cluster.Client.Partitions = [new PartitionLimits("debug", true, TimeSpan.FromMinutes(30), null, null)];
+        using var executor = _cluster.Executor(pack: 1);
+
+        executor.Preflight([Timed(Nodes(1, "Fits")[0], TimeSpan.FromMinutes(10))]);
+        Offer(executor, Timed(Nodes(1, "Fits")[0], TimeSpan.FromMinutes(10)));
+
+        Assert.Equal(1, _cluster.Client.SubmitCalls);
+    }
+
+    [Fact]
     public async Task A_partition_or_QoS_the_cluster_does_not_have_is_refused_with_the_near_name()
     {
         _cluster.Client.Partitions = [new PartitionLimits("debug", true, null, null, null), new PartitionLimits("long", false, null, null, null)];
@@ -183,6 +212,24 @@ public sealed class SlurmExecutorTests : IDisposable
         Assert.Equal("B:USR1@120", signals["databuild-Default"]);
         Assert.Equal("B:USR1@300", signals["databuild-Custom"]);
         Assert.Null(signals["databuild-Plain"]);
+    }
+
+    [Fact]
+    public void A_CSharp_step_is_warned_only_when_its_target_or_profile_sets_the_signal()
+    {
+        using var executor = _cluster.Executor(pack: 1);
+        // A C# step (no argv) always has a checkpoint directory; whether it listens, only its CheckpointSignal says.
+        Invocation Step(string target, int? seconds) => FakeSlurmCluster.Node("n0", target) with
+        {
+            CheckpointDirectory = $".databuild/checkpoints/{target}/n0", Walltime = TimeSpan.FromMinutes(10),
+            Scheduler = new SchedulerSettings { SignalSeconds = seconds },
+        };
+
+        Offer(executor, Step("Listening", 60), Step("Silent", null));
+
+        var signals = _cluster.Client.Tasks.ToDictionary(t => string.Join("-", t.Options["job-name"].Split('-')[..2]), t => t.Options.GetValueOrDefault("signal"));
+        Assert.Equal("B:USR1@60", signals["databuild-Listening"]);
+        Assert.Null(signals["databuild-Silent"]);
     }
 
     [Fact]

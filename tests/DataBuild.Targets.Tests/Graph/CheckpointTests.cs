@@ -123,4 +123,26 @@ public sealed class CheckpointTests : IDisposable
         Assert.Equal(3, history.Count);
         Assert.Equal("preempted 2x, resumed from checkpoint", history.Single(b => b.Status == DataBuild.State.BuildStatus.Succeeded).Message);
     }
+
+    [Fact]
+    public async Task Status_reads_from_the_runs_progress_file_that_a_node_was_preempted_2x_and_resumed_from_checkpoint()
+    {
+        using var executor = new Preempting(new DataBuild.Execution.LocalExecutor(new DataBuild.Execution.NodeRunner(_ws.Files, _ws.Processes, _ws.Clock), 1, 1 << 20, 0));
+
+        await new BuildSession(PipelineModel.Load(new NoRetries()), _ws.Workspace, _ws.State, executor, SilentReporter.Instance,
+            new BuildOptions()).RunAsync(CancellationToken.None);
+
+        var progress = DataBuild.Cli.LiveStatus.Newest(_ws.Workspace) ?? throw new Xunit.Sdk.XunitException("the run wrote no progress file");
+        Assert.Equal("Interrupted by the cluster (1):\n  Fit: preempted 2x, resumed from checkpoint\n", DataBuild.Cli.LiveStatus.Interrupted(progress));
+        Assert.Contains("Interrupted by the cluster (1):\n  Fit: preempted 2x, resumed from checkpoint\n", DataBuild.Cli.LiveStatus.Format(progress, _ws.Clock.UtcNow));
+    }
+
+    [Fact]
+    public async Task A_run_the_cluster_never_interrupted_shows_no_interruptions()
+    {
+        var outcome = await _ws.Build(new NoRetries());
+
+        Assert.True(outcome.Succeeded);
+        Assert.Equal("", DataBuild.Cli.LiveStatus.Interrupted(DataBuild.Cli.LiveStatus.Newest(_ws.Workspace)!.Value));
+    }
 }

@@ -29,10 +29,43 @@ public sealed class SchedulerSettingsTests : IDisposable
     /// <summary>Runs the build on a local executor and keeps every invocation it was given.</summary>
     private async Task<(BuildOutcome Outcome, Dictionary<string, Invocation> Invocations)> Build(Pipeline pipeline, SchedulerProfile? profile = null)
     {
+        var (outcome, executor) = await BuildRecorded(pipeline, profile);
+        return (outcome, executor.Invocations);
+    }
+
+    private async Task<(BuildOutcome Outcome, Recording Executor)> BuildRecorded(Pipeline pipeline, SchedulerProfile? profile = null)
+    {
         using var executor = new Recording(new LocalExecutor(new NodeRunner(_ws.Files, _ws.Processes, _ws.Clock), 4, memoryMb: 1 << 20, gpus: 4));
         var outcome = await new BuildSession(PipelineModel.Load(pipeline), _ws.Workspace, _ws.State, executor, SilentReporter.Instance,
             new BuildOptions { Scheduler = profile ?? SchedulerProfile.Empty }).RunAsync(CancellationToken.None);
-        return (outcome, executor.Invocations);
+        return (outcome, executor);
+    }
+
+    [Fact]
+    public async Task Before_the_first_node_starts_the_executor_is_given_every_targets_request_with_profile_time_and_constant_DSL_time()
+    {
+        var profile = new SchedulerProfile
+        {
+            Defaults = new() { Partition = "debug" },
+            ByTarget = new Dictionary<string, SchedulerSettings> { ["Catalogs"] = new() { Walltime = TimeSpan.FromHours(1) } },
+        };
+
+        var (outcome, executor) = await BuildRecorded(new TwoQueues(), profile);
+
+        Assert.True(outcome.Succeeded);
+        Assert.Equal("preflight", executor.Calls[0]);
+        Assert.Equal(1, executor.Calls.Count(c => c == "preflight"));
+        Assert.Equal(("long", TimeSpan.FromHours(1), 1), (executor.Probes["Catalogs"].Scheduler!.Partition, executor.Probes["Catalogs"].Walltime, executor.Probes["Catalogs"].Gpus));
+        // Summary's time is the DSL's constant; the profile's default partition fills what the DSL leaves unset.
+        Assert.Equal(("debug", TimeSpan.FromMinutes(30)), (executor.Probes["Summary"].Scheduler!.Partition, executor.Probes["Summary"].Walltime));
+    }
+
+    [Fact]
+    public async Task A_wall_time_per_partition_is_not_known_before_its_nodes_and_the_request_leaves_it_to_them()
+    {
+        var (_, executor) = await BuildRecorded(new TwoQueues());
+
+        Assert.Null(executor.Probes["Catalogs"].Walltime);
     }
 
     [Fact]
@@ -111,13 +144,22 @@ public sealed class SchedulerSettingsTests : IDisposable
     private sealed class Recording(IExecutor inner) : IExecutor
     {
         public Dictionary<string, Invocation> Invocations { get; } = [];
+        public List<string> Calls { get; } = [];
+        public Dictionary<string, Invocation> Probes { get; } = [];
         public string Name => inner.Name;
+
+        public void Preflight(IReadOnlyList<Invocation> targets)
+        {
+            Calls.Add("preflight");
+            foreach (var t in targets) Probes[t.Target] = t;
+        }
         public int Running => inner.Running;
         public bool CanStart(Invocation invocation) => inner.CanStart(invocation);
 
         public void Start(Invocation invocation, TaskSpec task)
         {
             Invocations[invocation.Node] = invocation;
+            Calls.Add("start");
             inner.Start(invocation, task);
         }
 

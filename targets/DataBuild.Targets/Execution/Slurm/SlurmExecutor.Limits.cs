@@ -14,6 +14,24 @@ public sealed partial class SlurmExecutor
     private IReadOnlyList<PartitionLimits>? _partitionLimits;
     private IReadOnlyList<QosLimits>? _qosLimits;
     private readonly List<RunResult> _refused = [];
+    private IReadOnlyList<Invocation>? _preflight;
+    private string? _preflightRefusal;
+
+    /// <summary>Every target's request, checked at once when the first nodes are about to be submitted (a build with nothing to run asks the cluster nothing).</summary>
+    public void Preflight(IReadOnlyList<Invocation> targets) => _preflight = targets;
+
+    /// <summary>Why the build's requests do not fit the cluster, naming each target that does not; null when they all fit.</summary>
+    private string? PreflightRefusal()
+    {
+        if (_preflight is { } targets)
+        {
+            _preflight = null;
+            var refusals = targets.Select(t => Refusal(t, 1)).OfType<string>().ToList();
+            _preflightRefusal = refusals.Count == 0 ? null : string.Join(" ", refusals);
+            if (_preflightRefusal is not null) options.Log?.Invoke("error: " + _preflightRefusal);
+        }
+        return _preflightRefusal;
+    }
 
     /// <summary>Nodes refused before submission, handed to the session by the next <see cref="WaitAsync"/>.</summary>
     private List<RunResult> TakeRefused()
@@ -100,9 +118,9 @@ public sealed partial class SlurmExecutor
     }
 
     /// <summary>Fails nodes that cannot be submitted as asked; they never reach sbatch.</summary>
-    private void Refuse(IEnumerable<Invocation> nodes, string why)
+    private void Refuse(IEnumerable<Invocation> nodes, string why, bool log = true)
     {
-        options.Log?.Invoke("error: " + why);
+        if (log) options.Log?.Invoke("error: " + why);
         foreach (var node in nodes)
         {
             Running--;

@@ -41,6 +41,11 @@ public sealed partial class SlurmExecutor(ISlurmClient client, SlurmExecutorOpti
 
     public void Flush()
     {
+        if (_buffer.Count > 0 && PreflightRefusal() is { } refusal)
+        {
+            Refuse(_buffer, refusal, log: false);
+            _buffer.Clear();
+        }
         if (_buffer.Count > 0)
         {
             // Same target, resources and scheduler settings: one set of #SBATCH lines, so one array. Memory is bucketed (at most
@@ -162,9 +167,10 @@ public sealed partial class SlurmExecutor(ISlurmClient client, SlurmExecutorOpti
             GpusPerTask: settings.GpuOption == GpuOption.GpusPerTask,
             CpusPerGpu: first.Gpus > 0 ? settings.CpusPerGpu : null,
             // Only tasks that keep a checkpoint are warned: the default action of SIGUSR1 would end any other one early.
-            SignalSeconds: first.CheckpointDirectory is not null && first.Argv is not null && first.Walltime is not null
-                ? settings.SignalSeconds ?? SchedulerSettings.DefaultSignalSeconds
-                : null);
+            // Every C# step has a checkpoint directory, so only one that asks for the warning (.CheckpointSignal, profile 'signal') gets it.
+            SignalSeconds: first.CheckpointDirectory is null || first.Walltime is null ? null
+                : first.Argv is not null ? settings.SignalSeconds ?? SchedulerSettings.DefaultSignalSeconds
+                : settings.SignalSeconds);
     }
 
     /// <summary>Nodes an array task of packs of <paramref name="pack"/> runs at once.</summary>
