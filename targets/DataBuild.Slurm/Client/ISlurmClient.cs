@@ -9,6 +9,9 @@ public interface ISlurmClient
     /// <summary>Submits a script (sbatch --parsable); <paramref name="sbatchOptions"/> go before the script. Returns the job id.</summary>
     Task<long> SubmitAsync(string scriptPath, IReadOnlyList<string>? sbatchOptions = null, CancellationToken cancellationToken = default);
 
+    /// <summary>Submits a script with arguments after it (sbatch --parsable OPTIONS SCRIPT ARGS...), so argv travels without a shell string. Returns the job id.</summary>
+    Task<long> SubmitWithArgumentsAsync(string scriptPath, IReadOnlyList<string> sbatchOptions, IReadOnlyList<string> scriptArguments, CancellationToken cancellationToken = default);
+
     /// <summary>Every array task of these jobs, pending to recently finished, in one squeue call. Purged jobs are absent.</summary>
     Task<IReadOnlyList<QueueEntry>> QueueAsync(IReadOnlyCollection<long> jobIds, CancellationToken cancellationToken = default);
 

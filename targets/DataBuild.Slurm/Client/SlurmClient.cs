@@ -9,9 +9,13 @@ public sealed class SlurmClient(ICommandRunner? runner = null) : ISlurmClient
     private SlurmConfig? _config;
     private bool? _accounting;
 
-    public async Task<long> SubmitAsync(string scriptPath, IReadOnlyList<string>? sbatchOptions = null, CancellationToken cancellationToken = default)
+    public Task<long> SubmitAsync(string scriptPath, IReadOnlyList<string>? sbatchOptions = null, CancellationToken cancellationToken = default) =>
+        SubmitWithArgumentsAsync(scriptPath, sbatchOptions ?? [], [], cancellationToken);
+
+    public async Task<long> SubmitWithArgumentsAsync(string scriptPath, IReadOnlyList<string> sbatchOptions, IReadOnlyList<string> scriptArguments,
+        CancellationToken cancellationToken = default)
     {
-        var result = await RunAsync("sbatch", ["--parsable", .. sbatchOptions ?? [], scriptPath], cancellationToken).ConfigureAwait(false);
+        var result = await RunAsync("sbatch", ["--parsable", .. sbatchOptions, scriptPath, .. scriptArguments], cancellationToken).ConfigureAwait(false);
         if (result.ExitCode != 0)
             throw new SlurmCommandException(result, "Check the #SBATCH lines and limits in the script, and `sinfo` for the partition.");
         // --parsable prints "jobid" or "jobid;cluster".

@@ -14,6 +14,8 @@ namespace DataBuild.Cli;
 /// targets:             # by target name, over what the pipeline declares
 ///   Catalogs:
 ///     partition: long
+/// driver:              # the driver's own job under --detach --executor slurm
+///   time: "12:00:00"
 /// </code>
 /// Every mistake names the file, line and key, with near names for a misspelt one.
 /// </summary>
@@ -21,7 +23,7 @@ internal static class ClusterProfile
 {
     public const string DefaultFile = "databuild.yaml";
 
-    private static readonly string[] Sections = ["defaults", "targets"];
+    private static readonly string[] Sections = ["defaults", "targets", "driver"];
 
     /// <summary>The profile and overrides of this command line; empty when there is neither a profile file nor <c>--set</c>.</summary>
     public static SchedulerProfile Load(CommandLine line, string workingDirectory, IReadOnlyCollection<string> targets)
@@ -36,6 +38,10 @@ internal static class ClusterProfile
         foreach (var name in (string[])["partition", "account", "qos"])
             if (line.Value(name) is { } value) flags = Setting(name, value, $"--{name} {value}", () => $"--{name}").Over(flags);
         profile = profile with { Defaults = flags.Over(profile.Defaults) };
+        var driverFlags = new SchedulerSettings();
+        foreach (var (option, name) in ((string, string)[])[("driver-partition", "partition"), ("driver-walltime", "time")])
+            if (line.Value(option) is { } value) driverFlags = Setting(name, value, $"--{option} {value}", () => $"--{option}").Over(driverFlags);
+        profile = profile with { Driver = driverFlags.Over(profile.Driver) };
         return line.Options.TryGetValue("set", out var sets) ? profile with { CommandLine = ParseSets(sets, targets) } : profile;
     }
 
@@ -74,8 +80,11 @@ internal static class ClusterProfile
                     }
                     profile = profile with { ByTarget = byTarget };
                     break;
+                case "driver":
+                    profile = profile with { Driver = Settings(value, file, "driver") };
+                    break;
                 default:
-                    throw new UsageException($"{At(file, keyNode)}: unknown section '{key}'.{NearNames.Hint(key, Sections)} A profile has 'defaults:' and 'targets:'.");
+                    throw new UsageException($"{At(file, keyNode)}: unknown section '{key}'.{NearNames.Hint(key, Sections)} A profile has 'defaults:', 'targets:' and 'driver:'.");
             }
         }
         return profile;

@@ -16,7 +16,8 @@ public sealed class CommandLine
 
     /// <summary>Engine options that take exactly one value.</summary>
     public static readonly HashSet<string> SingleValued = ["jobs", "gpus", "executor", "params", "format", "rows", "state-dir",
-        "pack", "pack-parallel", "poll-interval", "partition", "account", "qos", "sbatch-args", "array-throttle", "manifest", "index", "profile", "run", "output", "notify"];
+        "pack", "pack-parallel", "poll-interval", "partition", "account", "qos", "sbatch-args", "array-throttle", "manifest", "index", "profile", "run", "output", "notify",
+        "driver-partition", "driver-walltime", "driver-links", "driver-link"];
 
     /// <summary>Engine options that take one or more values, up to the next option; given again, they add more.</summary>
     public static readonly HashSet<string> MultiValued = ["set"];

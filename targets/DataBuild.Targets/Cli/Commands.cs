@@ -23,10 +23,11 @@ internal static partial class Commands
         if (line.Has("detach"))
         {
             if (plan) throw new UsageException("--detach runs a build in the background; a --plan runs nothing to detach.");
-            if (line.Value("executor") == "slurm")
-                throw new UsageException("--detach with --executor slurm (the driver as a Slurm job) is not there yet; run the driver with --detach on the login node, or in a job of its own (sbatch --wrap).");
             RequireSecrets(model, workspace); // before the shell is let go: an unset secret is said here, not in a log
-            return Detach.Start(SetsidLauncher.Instance, workspace, line.Arguments, o);
+            return line.Value("executor") == "slurm"
+                ? DriverJob.Start(new Slurm.SlurmClient(), workspace, ClusterProfile.Load(line, Environment.CurrentDirectory, model.Order), line.Arguments,
+                    DriverJob.Links(line), o)
+                : Detach.Start(SetsidLauncher.Instance, workspace, line.Arguments, o);
         }
         var jobs = line.Value("jobs") is { } j ? (int.TryParse(j, out var n) && n > 0 ? n : throw new UsageException($"-j needs a positive number, got '{j}'.")) : Environment.ProcessorCount;
         var executorName = line.Value("executor") ?? "local";
@@ -115,6 +116,14 @@ internal static partial class Commands
             c.Cancel = true;
             cancel.Cancel();
         });
+        var driverStarted = workspace.Clock.UtcNow;
+        using var nearTimeLimit = DriverJob.Link(line) is { } link && executorName == "slurm"
+            ? System.Runtime.InteropServices.PosixSignalRegistration.Create((System.Runtime.InteropServices.PosixSignal)SignalRelay.Usr1, c =>
+            {
+                c.Cancel = true;
+                Environment.Exit(EndDriverLink(workspace, line, options, link, notifier, driverStarted, o));
+            })
+            : null;
         try
         {
             var sessionStore = store;
@@ -142,6 +151,30 @@ internal static partial class Commands
         {
             Console.CancelKeyPress -= onCancel;
         }
+    }
+
+    /// <summary>
+    /// A driver job warned of its time limit (<c>--signal=B:USR1</c>): the next link of the chain is submitted and this
+    /// driver ends at once, its arrays left running for the next to adopt, as after a driver that was killed. Returns the exit code.
+    /// </summary>
+    private static int EndDriverLink(Workspace workspace, CommandLine line, BuildOptions options, int link, Notifier? notifier, DateTimeOffset started, TextWriter o)
+    {
+        var job = long.TryParse(Environment.GetEnvironmentVariable("SLURM_JOB_ID"), out var id) ? id : (long?)null;
+        string message;
+        bool continued;
+        try
+        {
+            (message, continued) = DriverJob.NearTimeLimit(new Slurm.SlurmClient(), workspace, options.Scheduler, line.Arguments, link, DriverJob.Links(line), job);
+        }
+        catch (Exception e) when (e is Slurm.SlurmCommandException or IOException or UsageException)
+        {
+            (message, continued) = ($"The driver job is near its time limit and could not submit the next one: {e.Message} Run the same command again to adopt the running arrays and finish the build.", false);
+        }
+        o.WriteLine(message);
+        o.Flush();
+        if (continued) return DataBuildHost.Ok;
+        notifier?.Send(RunSummary.Stopped("stopped", DataBuildHost.BuildFailed, options.Command, started, workspace.Clock.UtcNow, workspace, message));
+        return DataBuildHost.BuildFailed;
     }
 
     /// <summary>

@@ -43,7 +43,10 @@ internal static class Help
         o.WriteLine("  --profile FILE         slurm: cluster profile (default ./databuild.yaml): settings for all targets and by target");
         o.WriteLine("  --set T.key=value      slurm: one setting of target T for this run, e.g. --set Features.partition=debug");
         o.WriteLine("  --notify CMD           when the build ends, run CMD (split at spaces, no shell) with a JSON summary on stdin");
-        o.WriteLine("  --detach               run the build in the background, detached from the terminal (prints its pid and log)");
+        o.WriteLine("  --detach               run the build in the background, detached from the terminal (prints its pid and log);");
+        o.WriteLine("                         with --executor slurm the driver is a Slurm job of 1 CPU that resubmits itself near its time limit");
+        o.WriteLine("  --driver-walltime T, --driver-partition P, --driver-links N");
+        o.WriteLine("                         slurm --detach: the driver job's time limit, partition, and how many driver jobs may follow (default 10)");
         o.WriteLine("  --wait-for-lock        wait while another driver uses this directory (default: exit 75 at once)");
         o.WriteLine("  --params FILE          parameters from a YAML or JSON file");
         o.WriteLine("  -v, --verbose          list every node in plans and reports");

@@ -15,6 +15,9 @@ public sealed record SchedulerProfile
     public IReadOnlyDictionary<string, SchedulerSettings> ByTarget { get; init; } = None;
     public IReadOnlyDictionary<string, SchedulerSettings> CommandLine { get; init; } = None;
 
+    /// <summary>The driver's own job under <c>--detach --executor slurm</c> (the profile's <c>driver:</c> section, then <c>--driver-*</c>).</summary>
+    public SchedulerSettings Driver { get; init; } = new();
+
     /// <summary>
     /// The settings a target's node runs with. <paramref name="declared"/> is only called when the levels above the DSL
     /// leave the time unset or the DSL matters, so a wall time lambda overridden by the profile is never evaluated.

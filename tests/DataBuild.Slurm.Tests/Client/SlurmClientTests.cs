@@ -14,6 +14,17 @@ public class SlurmClientTests
     }
 
     [Fact]
+    public async Task Script_arguments_follow_the_script_one_argv_entry_each()
+    {
+        var runner = new ScriptedCommandRunner().Answer("sbatch", "43\n");
+
+        var id = await new SlurmClient(runner).SubmitWithArgumentsAsync("/s/driver.sh", ["--time=00:10:00"], ["/bin/prog", "a b", "--x=\"y\""]);
+
+        Assert.Equal(43, id);
+        Assert.Equal(["--parsable", "--time=00:10:00", "/s/driver.sh", "/bin/prog", "a b", "--x=\"y\""], runner.Calls.Single().Arguments);
+    }
+
+    [Fact]
     public async Task Shows_the_command_and_slurms_words_when_sbatch_refuses()
     {
         var runner = new ScriptedCommandRunner().Answer("sbatch", "", 1, "sbatch: error: invalid partition specified: gpu");

@@ -79,6 +79,21 @@ public sealed class FakeSlurmClient : ISlurmClient
         }
     }
 
+    /// <summary>Every submission with script arguments (the driver as a job), in order: script, options, arguments.</summary>
+    public IReadOnlyList<(string Script, IReadOnlyList<string> Options, IReadOnlyList<string> Arguments)> CommandSubmissions
+    {
+        get { lock (_gate) return _commandSubmissions.ToArray(); }
+    }
+
+    private readonly List<(string, IReadOnlyList<string>, IReadOnlyList<string>)> _commandSubmissions = [];
+
+    public Task<long> SubmitWithArgumentsAsync(string scriptPath, IReadOnlyList<string> sbatchOptions, IReadOnlyList<string> scriptArguments,
+        CancellationToken cancellationToken = default)
+    {
+        lock (_gate) _commandSubmissions.Add((scriptPath, sbatchOptions.ToList(), scriptArguments.ToList()));
+        return SubmitAsync(scriptPath, sbatchOptions, cancellationToken);
+    }
+
     public Task<IReadOnlyList<QueueEntry>> QueueAsync(IReadOnlyCollection<long> jobIds, CancellationToken cancellationToken = default)
     {
         lock (_gate)
