@@ -57,7 +57,8 @@ internal static partial class Commands
         var snapshots = snapshot is not null && !line.Has("verbose");
         var notifier = Notifier.From(line, ProcessHookRunner.Instance, workspace.FileSystem.FullPath("."), Console.Error);
         var started = workspace.Clock.UtcNow;
-        if (snapshots && UpToDateSnapshot.TryLoad(model, workspace, snapshot!, selectors) is { } upToDate)
+        var answer = snapshots ? UpToDateSnapshot.Check(model, workspace, snapshot!, selectors) : default;
+        if (answer.UpToDate is { } upToDate)
         {
             Report.UpToDate(o, upToDate, workspace.Clock.Elapsed);
             Diagnostics.Timings.Mark("reported");
@@ -67,7 +68,7 @@ internal static partial class Commands
         snapshot?.Dispose();
         try
         {
-            return BuildInFull(model, workspace, line, o, parameters, selectors, Options(), jobs, executorName, snapshots, notifier);
+            return BuildInFull(model, workspace, line, o, parameters, selectors, Options() with { Prior = answer.Prior }, jobs, executorName, snapshots, notifier);
         }
         catch (Exception e) when (notifier is not null && e is not OutOfMemoryException)
         {
@@ -140,7 +141,7 @@ internal static partial class Commands
                 // The state's stat is a witness: take it with the state closed, and nothing left to write to it.
                 executor.Dispose();
                 store.Dispose();
-                var whyNot = UpToDateSnapshot.Save(workspace, line.Arguments, outcome.Succeeded, outcome.Nodes, outcome.Targets, witnessing.Witnesses(), started, outcome.RunId, outputLines);
+                var whyNot = UpToDateSnapshot.Save(workspace, line.Arguments, outcome.Succeeded, outcome.Nodes, outcome.Targets, witnessing.Witnesses(), started, outcome.RunId, outputLines, options.Prior);
                 Diagnostics.Timings.Mark(whyNot is null ? "snapshot saved" : $"no snapshot: {whyNot}");
             }
             var code = outcome.Cancelled ? DataBuildHost.Interrupted : outcome.Succeeded ? DataBuildHost.Ok : DataBuildHost.BuildFailed;

@@ -1,5 +1,6 @@
 using DataBuild.Graph;
 using DataBuild.Model;
+using DataBuild.UpToDate;
 
 namespace DataBuild.Scheduling;
 
@@ -17,4 +18,7 @@ public sealed record BuildOptions
 
     /// <summary>Scheduler settings from the cluster profile and <c>--set</c>, over and under the DSL's.</summary>
     public SchedulerProfile Scheduler { get; init; } = SchedulerProfile.Empty;
+
+    /// <summary>The last build's verdicts, where its up-to-date snapshot found what changed: only what a change reaches is checked.</summary>
+    public PriorVerdicts? Prior { get; init; }
 }

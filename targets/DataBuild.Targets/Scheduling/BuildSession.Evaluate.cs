@@ -22,6 +22,16 @@ public sealed partial class BuildSession
         {
             var batch = ready.ToArray();
             ready.Clear();
+            if (_options.Prior is { } prior)
+            {
+                // Nodes no change reaches keep their verdicts; only the rest are probed.
+                var rest = new List<int>(batch.Length);
+                foreach (var index in batch)
+                    if (prior.TryKeep(_nodes[index], _nodes)) Checked(_nodes[index]);
+                    else rest.Add(index);
+                Diagnostics.Timings.Mark("kept their verdicts", batch.Length - rest.Count);
+                batch = rest.ToArray();
+            }
             var probes = new Probe[batch.Length];
             if (batch.Length >= ParallelThreshold)
                 Parallel.For(0, batch.Length, i => probes[i] = ProbeNode(_nodes[batch[i]]));
@@ -142,6 +152,7 @@ public sealed partial class BuildSession
 
     private void MaterializeWhatWeCan() => _graph.Materialize(Discover, target =>
     {
+        _options.Prior?.Bind(target, _nodes);
         // An unreadable source counts as a failure: without -k nothing new starts, with -k the rest goes on.
         if (target.DiscoveryErrors.Count > 0 && !_options.KeepGoing && !_options.Plan) _stopDispatch = true;
         _reporter.Materialized(target);

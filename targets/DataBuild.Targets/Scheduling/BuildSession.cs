@@ -54,7 +54,7 @@ public sealed partial class BuildSession
         _options = options;
         if (!options.Plan && executor is null) throw new ArgumentException("A build needs an executor; only a plan runs without one.");
         _nodes = _graph.Nodes;
-        _check = new UpToDateChecker(state, workspace, _nodes);
+        _check = new UpToDateChecker(state, workspace, _nodes, fewNodes: options.Prior is not null);
     }
 
     public IReadOnlyList<Node> Nodes => _nodes;

@@ -282,6 +282,7 @@ public sealed partial class StateStore : IDisposable
 
     public void Dispose()
     {
+        DisposeLookups();
         foreach (var statement in _statements.Values) statement.Dispose();
         try
         {

@@ -37,10 +37,11 @@ internal static class DeclarationsDigest
 
     /// <summary>
     /// The same digest, evaluated now: static partitions, and each node's declared values (once per target when
-    /// they do not depend on the partition) and mapped dependencies (in parallel when they do).
+    /// they do not depend on the partition) and mapped dependencies (in parallel when they do). Each target and its
+    /// partitions go to <paramref name="evaluated"/>, in order.
     /// </summary>
     public static Hash128 Of(PipelineModel model, Workspace workspace, IReadOnlyList<NodeSelector> requested,
-        Dictionary<string, List<PartitionKey>> dynamicKeys, List<UpToDateSnapshot.TargetCount> rows)
+        Dictionary<string, List<PartitionKey>> dynamicKeys, List<UpToDateSnapshot.TargetCount> rows, List<(TargetSpec, List<PartitionKey>)>? evaluated = null)
     {
         var (order, filters) = TargetSelection.Resolve(model, requested);
         if (order.Count != rows.Count) return Hash128.Empty;
@@ -55,6 +56,7 @@ internal static class DeclarationsDigest
                 ? dynamicKeys.GetValueOrDefault(spec.Name) ?? []
                 : TargetSelection.StaticPartitions(spec, filters[spec.Name], rows[t].Nodes);
             Diagnostics.Timings.Mark("partitions of " + spec.Name, keys.Count);
+            evaluated?.Add((spec, keys));
             digest.Add(TargetHash(spec)).Add(keys.Count);
             var mapped = new List<DependencySpec>();
             foreach (var d in spec.Dependencies)

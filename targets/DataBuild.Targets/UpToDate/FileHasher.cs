@@ -16,10 +16,17 @@ public sealed class FileHasher(IFileSystem fileSystem, Task<Dictionary<string, F
     {
     }
 
+    /// <summary>A hasher that reads the stat cache one file at a time, for builds that hash few files.</summary>
+    public FileHasher(IFileSystem fileSystem, Func<string, FileRecord?> lookup)
+        : this(fileSystem, Task.FromResult<Dictionary<string, FileRecord>>(null!)) => _lookup = lookup;
+
+    private readonly Func<string, FileRecord?>? _lookup;
     private Dictionary<string, FileRecord>? _cache;
 
     // Loaded by the state in the background while targets are materialized; the first hash waits for it.
     private Dictionary<string, FileRecord> Cache => _cache ??= cacheLoad.GetAwaiter().GetResult();
+
+    private FileRecord? Cached(string path) => _lookup is { } lookup ? lookup(path) : Cache.GetValueOrDefault(path);
 
     private readonly ConcurrentDictionary<string, FileRecord> _updates = new(StringComparer.Ordinal);
     private long _bytesRead;
@@ -55,7 +62,7 @@ public sealed class FileHasher(IFileSystem fileSystem, Task<Dictionary<string, F
     private Hash128 HashFile(string path, FileStat stat)
     {
         if (_updates.TryGetValue(path, out var fresh) && fresh.Stat.SameContentAs(stat)) return fresh.Hash;
-        if (Cache.TryGetValue(path, out var cached) && cached.Stat.SameContentAs(stat)) return cached.Hash;
+        if (Cached(path) is { } cached && cached.Stat.SameContentAs(stat)) return cached.Hash;
         Hash128 hash;
         using (var stream = fileSystem.OpenRead(path)) hash = ContentHasher.Hash(stream);
         Interlocked.Add(ref _bytesRead, stat.Size);

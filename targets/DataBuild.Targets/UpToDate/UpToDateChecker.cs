@@ -20,18 +20,32 @@ public sealed class UpToDateChecker
 
     private readonly StateStore _state;
     private readonly IReadOnlyList<Node> _nodes;
-    private readonly Task<Dictionary<string, NodeRecord>> _recordsLoad;
+    private readonly Task<Dictionary<string, NodeRecord>>? _recordsLoad;
     private Dictionary<string, NodeRecord>? _records;
+    // A build that keeps most verdicts (PriorVerdicts) reads the records of the nodes it re-checks, one at a time.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, NodeRecord?>? _looked;
     private readonly Dictionary<long, BuildRecord?> _buildCache = [];
 
-    /// <summary>A checker over the nodes of one build (<paramref name="nodes"/> may grow as targets materialize).</summary>
-    public UpToDateChecker(StateStore state, Workspace workspace, IReadOnlyList<Node> nodes)
+    /// <summary>
+    /// A checker over the nodes of one build (<paramref name="nodes"/> may grow as targets materialize).
+    /// <paramref name="fewNodes"/>: most nodes keep their verdicts, so records and the stat cache are read per node
+    /// and file when asked for, not loaded whole.
+    /// </summary>
+    public UpToDateChecker(StateStore state, Workspace workspace, IReadOnlyList<Node> nodes, bool fewNodes = false)
     {
         _state = state;
         _nodes = nodes;
-        var (records, files) = state.LoadInBackground();
-        _recordsLoad = records;
-        Hasher = new FileHasher(workspace.FileSystem, files);
+        if (fewNodes)
+        {
+            _looked = new(StringComparer.Ordinal);
+            Hasher = new FileHasher(workspace.FileSystem, state.LoadFile);
+        }
+        else
+        {
+            var (records, files) = state.LoadInBackground();
+            _recordsLoad = records;
+            Hasher = new FileHasher(workspace.FileSystem, files);
+        }
         Signatures = new SignatureBuilder(Hasher, new ToolIdentity(workspace.Processes, Hasher, workspace.FileSystem.FullPath(".")), workspace.Environment, workspace.Containers);
     }
 
@@ -42,10 +56,10 @@ public sealed class UpToDateChecker
     public SignatureBuilder Signatures { get; }
 
     /// <summary>The recorded state of every node, loaded in the background while targets materialize.</summary>
-    private Dictionary<string, NodeRecord> Records => _records ??= _recordsLoad.GetAwaiter().GetResult();
+    private Dictionary<string, NodeRecord> Records => _records ??= _recordsLoad!.GetAwaiter().GetResult();
 
     /// <summary>What the state recorded of a node, or null when it was never built.</summary>
-    public NodeRecord? RecordOf(string node) => Records.GetValueOrDefault(node);
+    public NodeRecord? RecordOf(string node) => _looked is { } looked ? looked.GetOrAdd(node, _state.LoadNode) : Records.GetValueOrDefault(node);
 
     /// <summary>A recorded build of a node, read once per build.</summary>
     public BuildRecord? LoadBuild(long id)
@@ -84,7 +98,7 @@ public sealed class UpToDateChecker
             if (outputs[i].Hash is null) reasons.Add(new OutputMissing(outputs[i].Path));
         }
         currentOutputHash = combined.Build();
-        var record = Records.GetValueOrDefault(node.Name);
+        var record = RecordOf(node.Name);
         if (node.Target.BuildOnlyWhenMissing)
         {
             // Source data: present means current, and a hand edit is new data for dependents, not damage to undo.
@@ -122,7 +136,7 @@ public sealed class UpToDateChecker
         {
             var up = _nodes[i];
             if (up.State == NodeState.Built && up.OutputChanged) yield return up.Name;
-            else if (Records.GetValueOrDefault(up.Name)?.GoodBuild is { } g && g > sinceBuild) yield return up.Name;
+            else if (RecordOf(up.Name)?.GoodBuild is { } g && g > sinceBuild) yield return up.Name;
         }
     }
 }

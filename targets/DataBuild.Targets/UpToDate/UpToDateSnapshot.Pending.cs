@@ -1,4 +1,5 @@
 using System.Text;
+using DataBuild.Hashing;
 using DataBuild.Model;
 
 namespace DataBuild.UpToDate;
@@ -22,6 +23,10 @@ public sealed partial class UpToDateSnapshot
         private int _nextChunk, _chunks, _busy;
         private volatile bool _stop;
         private volatile bool _changed;
+        // The witnesses that changed, up to a limit past which a full check costs less than sorting out what changed.
+        private readonly HashSet<int> _changes = [];
+        private int _changeLimit;
+        private volatile bool _tooMany;
 
         internal Pending(Func<Workspace> open, IReadOnlyList<string> arguments)
         {
@@ -84,23 +89,42 @@ public sealed partial class UpToDateSnapshot
             var runId = r.ReadInt64();
             var rows = new List<TargetCount>();
             var dynamicKeys = new Dictionary<string, List<PartitionKey>>(StringComparer.Ordinal);
+            var verdicts = new Dictionary<string, PriorVerdicts.TargetVerdicts>(StringComparer.Ordinal);
             for (var targets = r.ReadInt32(); targets > 0; targets--)
             {
                 var name = r.ReadString();
                 var nodes = r.ReadInt32();
-                if (nodes < 0 || nodes > r.BaseStream.Length) throw new FormatException("impossible node count");
+                if (nodes < 0 || 33L * nodes > r.BaseStream.Length) throw new FormatException("impossible node count");
                 rows.Add(new TargetCount(name, nodes));
-                if (!r.ReadBoolean()) continue;
-                var keys = new List<PartitionKey>(nodes);
-                for (var i = 0; i < nodes; i++) keys.Add(PartitionKey.Parse(r.ReadString()));
-                dynamicKeys[name] = keys;
+                string[]? partitions = null;
+                if (r.ReadBoolean())
+                {
+                    partitions = new string[nodes];
+                    var keys = new List<PartitionKey>(nodes);
+                    for (var i = 0; i < nodes; i++) keys.Add(PartitionKey.Parse(partitions[i] = r.ReadString()));
+                    dynamicKeys[name] = keys;
+                }
+                var outputs = ReadHashes(r, nodes);
+                var declared = ReadHashes(r, nodes);
+                var dirty = new bool[nodes];
+                for (var i = 0; i < nodes; i++) dirty[i] = r.ReadBoolean();
+                verdicts[name] = new PriorVerdicts.TargetVerdicts(outputs, declared, dirty, partitions);
             }
+            var allUpToDate = r.ReadBoolean();
             var lines = new string[r.ReadInt32()];
             for (var i = 0; i < lines.Length; i++) lines[i] = r.ReadString();
             var witnesses = WitnessTable.Read(r);
             _chunks = (witnesses.Count + Chunk - 1) / Chunk;
             Diagnostics.Timings.Mark("snapshot read");
-            return new Contents(digest, runId, rows, dynamicKeys, lines, witnesses);
+            _changeLimit = 64 + witnesses.Count / 16;
+            return new Contents(digest, runId, rows, dynamicKeys, verdicts, allUpToDate, lines, witnesses);
+        }
+
+        private static Hash128[] ReadHashes(BinaryReader r, int count)
+        {
+            var hashes = new Hash128[count];
+            for (var i = 0; i < count; i++) hashes[i] = new Hash128(r.ReadUInt64(), r.ReadUInt64());
+            return hashes;
         }
 
         /// <summary>Re-observes chunks of witnesses until none is left or one has changed.</summary>
@@ -111,14 +135,24 @@ public sealed partial class UpToDateSnapshot
             {
                 var table = _contents!.Witnesses;
                 int chunk;
+                var found = new List<int>();
                 while (!_stop && (chunk = Interlocked.Increment(ref _nextChunk) - 1) < _chunks)
-                    if (!table.Unchanged(_workspace.FileSystem, chunk * Chunk, Math.Min(table.Count, (chunk + 1) * Chunk)))
-                        _changed = _stop = true;
+                {
+                    table.Changed(_workspace.FileSystem, chunk * Chunk, Math.Min(table.Count, (chunk + 1) * Chunk), found);
+                    if (found.Count == 0) continue;
+                    _changed = true;
+                    lock (_changes)
+                    {
+                        _changes.UnionWith(found);
+                        if (_changes.Count > _changeLimit) _tooMany = _stop = true;
+                    }
+                    found.Clear();
+                }
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 Diagnostics.Timings.Mark($"snapshot declined: {e.GetType().Name}: {e.Message}");
-                _changed = _stop = true;
+                _changed = _tooMany = _stop = true;
             }
             finally
             {
@@ -143,6 +177,9 @@ public sealed partial class UpToDateSnapshot
         }
 
         internal void Cancel() => _stop = true;
+
+        /// <summary>After <see cref="WaitWitnesses"/>: the indices of the witnesses that changed, or null when there were too many to say (or the check stopped).</summary>
+        internal HashSet<int>? Changes => _tooMany || _stop ? null : _changes;
 
         /// <summary>Helps re-observe what is left, waits for every thread, and says whether all witnesses held.</summary>
         internal bool WaitWitnesses()

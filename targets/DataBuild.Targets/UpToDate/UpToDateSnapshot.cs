@@ -29,7 +29,7 @@ public sealed partial class UpToDateSnapshot
     public sealed record TargetCount(string Target, int Nodes);
 
     internal const string Magic = "databuild-uptodate";
-    private const int FormatVersion = 3;
+    private const int FormatVersion = 4;
 
     /// <summary>How recent a witnessed timestamp may be, relative to the build's start, and still be trusted.</summary>
     /// <remarks>
@@ -66,22 +66,28 @@ public sealed partial class UpToDateSnapshot
     public static string DirectoryOf(string statePath) => StateStore.SnapshotDirectoryOf(statePath);
 
     /// <summary>
-    /// Saves the snapshot of a build whose every node was up to date; returns why not when it cannot be trusted
-    /// (a node was built or failed, an observation changed during the build, a timestamp is too recent).
+    /// Saves the snapshot of a build whose every node is now up to date or built. Nodes that were built, or that rest
+    /// on a path that changed during the build or too recently to trust, are marked to be re-checked: the same command
+    /// then re-checks only those (and what they change), not everything (<see cref="PriorVerdicts"/>). Returns why not
+    /// when it cannot be trusted (a node failed, a path nothing declares changed during the build, most nodes would be
+    /// re-checked anyway). <paramref name="prior"/>: the verdicts this build kept, whose witnesses carry over.
     /// Call it after the state is closed, holding the build lock.
     /// </summary>
     public static string? Save(Workspace workspace, IReadOnlyList<string> arguments, bool succeeded, IReadOnlyList<Node> nodes,
-        IReadOnlyList<TargetRun> targets, IReadOnlyList<Witness> observed, DateTimeOffset buildStarted, long runId, IReadOnlyList<string> outputLines)
+        IReadOnlyList<TargetRun> targets, IReadOnlyList<Witness> observed, DateTimeOffset buildStarted, long runId, IReadOnlyList<string> outputLines,
+        PriorVerdicts? prior = null)
     {
-        if (!succeeded || nodes.Any(n => n.State != NodeState.UpToDate))
-            return "not every node was up to date";
+        if (!succeeded || nodes.Any(n => !n.IsDone))
+            return "not every node was up to date or built";
         var fs = workspace.FileSystem;
         var witnesses = new Dictionary<(WitnessKind, string), Witness>();
+        var untrusted = new HashSet<string>(StringComparer.Ordinal);
         foreach (var w in observed)
         {
-            if (witnesses.TryGetValue((w.Kind, w.Path), out var earlier) && earlier != w) return $"{w.Path} changed during the build";
+            if (witnesses.TryGetValue((w.Kind, w.Path), out var earlier) && earlier != w) untrusted.Add(w.Path);
             witnesses[(w.Kind, w.Path)] = w;
         }
+        prior?.Witnesses.CarryInto(witnesses, prior.ChangedWitnesses);
         foreach (var state in new[] { workspace.StatePath, workspace.StatePath + "-wal" })
             witnesses[(WitnessKind.Stat, state)] = new Witness(WitnessKind.Stat, state, fs.Stat(state), default);
         var stats = witnesses.Values.Where(w => w.Stat is { IsDirectory: false }).Select(w => w.Stat!.Value).ToList();
@@ -89,7 +95,25 @@ public sealed partial class UpToDateSnapshot
         var trustedBefore = (buildStarted - tick).ToUnixTimeMilliseconds() * 1_000_000;
         foreach (var w in witnesses.Values)
             if (w.Stat is { IsDirectory: false } s && (s.MtimeNs >= trustedBefore || s.CtimeNs >= trustedBefore) && !IsState(workspace, w.Path))
-                return $"{w.Path} changed less than {tick.TotalSeconds:0.#} s before the build started";
+                untrusted.Add(w.Path);
+
+        var recheck = new bool[nodes.Count];
+        var rechecked = 0;
+        var changed = untrusted.Count > 0 ? new ChangedPaths(untrusted) : null;
+        foreach (var node in nodes)
+            if (node.State == NodeState.Built | (changed is not null && changed.Touches(node.Target, node.Partition)))
+            {
+                recheck[node.Index] = true;
+                rechecked++;
+            }
+        if (changed?.Unattributed.FirstOrDefault() is { } unclaimed)
+            return $"{unclaimed} changed during the build or less than {tick.TotalSeconds:0.#} s before it started, and no node declares it";
+        if (rechecked > nodes.Count / 2)
+            return untrusted.Count > 0
+                ? $"{rechecked} of {nodes.Count} nodes were built or rest on files that changed during the build or less than {tick.TotalSeconds:0.#} s before it started (such as {untrusted.Min(StringComparer.Ordinal)}): the next build checks in full"
+                : $"{rechecked} of {nodes.Count} nodes were built: the next build checks in full";
+        // Their nodes are re-checked whatever the file system says then.
+        foreach (var key in witnesses.Keys.Where(k => untrusted.Contains(k.Item2)).ToList()) witnesses.Remove(key);
 
         var buffer = new MemoryStream();
         using (var o = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
@@ -109,7 +133,11 @@ public sealed partial class UpToDateSnapshot
                 o.Write(t.Spec.IsDynamic);
                 if (t.Spec.IsDynamic)
                     foreach (var i in t.Nodes) o.Write(nodes[i].Partition.ToString());
+                foreach (var i in t.Nodes) WriteHash(o, nodes[i].OutputHash);
+                foreach (var i in t.Nodes) WriteHash(o, nodes[i].Declared);
+                foreach (var i in t.Nodes) o.Write(recheck[i]);
             }
+            o.Write(rechecked == 0);
             o.Write(outputLines.Count);
             foreach (var line in outputLines) o.Write(line);
             WitnessTable.From(witnesses.Values).Write(o);
@@ -149,22 +177,46 @@ public sealed partial class UpToDateSnapshot
     public static UpToDateSnapshot? TryLoad(PipelineModel model, Workspace workspace, IReadOnlyList<string> arguments, IReadOnlyList<NodeSelector> requested) =>
         TryLoad(model, workspace, Prefetch(workspace, arguments), requested);
 
-    public static UpToDateSnapshot? TryLoad(PipelineModel model, Workspace workspace, Pending pending, IReadOnlyList<NodeSelector> requested)
+    public static UpToDateSnapshot? TryLoad(PipelineModel model, Workspace workspace, Pending pending, IReadOnlyList<NodeSelector> requested) =>
+        Check(model, workspace, pending, requested).UpToDate;
+
+    /// <summary>What the snapshot says: nothing to do, or which nodes keep their verdicts, or nothing (a full check).</summary>
+    public readonly record struct Answer(UpToDateSnapshot? UpToDate, PriorVerdicts? Prior);
+
+    /// <summary>
+    /// The snapshot of this command line, checked: when the declarations are the same and every witness holds,
+    /// nothing to do (<see cref="Answer.UpToDate"/>); when the declarations are the same and what changed is declared
+    /// by nodes (their inputs and outputs), the verdicts of the other nodes (<see cref="Answer.Prior"/>); otherwise
+    /// neither, and the build checks in full.
+    /// </summary>
+    public static Answer Check(PipelineModel model, Workspace workspace, Pending pending, IReadOnlyList<NodeSelector> requested)
     {
         try
         {
-            if (pending.WaitRead() is not { } read) return null;
+            if (pending.WaitRead() is not { } read) return default;
             // Evaluate the declarations here while the prefetch thread stats, then help it finish.
-            var same = DeclarationsDigest.Of(model, workspace, requested, read.DynamicKeys, read.Rows).ToString() == read.Digest;
+            var evaluated = new List<(TargetSpec, List<PartitionKey>)>(read.Rows.Count);
+            var same = DeclarationsDigest.Of(model, workspace, requested, read.DynamicKeys, read.Rows, evaluated).ToString() == read.Digest;
             if (!same) pending.Cancel();
             var unchanged = pending.WaitWitnesses();
             if (!same)
             {
                 Diagnostics.Timings.Mark("snapshot declined: the declarations changed");
-                return null;
+                return default;
             }
-            Diagnostics.Timings.Mark(unchanged ? "declarations and witnesses checked" : "snapshot declined: a witnessed file or listing changed");
-            return unchanged ? new UpToDateSnapshot { RunId = read.RunId, Rows = read.Rows, OutputLines = read.OutputLines, Witnesses = read.Witnesses.Count } : null;
+            if (unchanged && read.AllUpToDate)
+            {
+                Diagnostics.Timings.Mark("declarations and witnesses checked");
+                return new(new UpToDateSnapshot { RunId = read.RunId, Rows = read.Rows, OutputLines = read.OutputLines, Witnesses = read.Witnesses.Count }, null);
+            }
+            if (pending.Changes is not { } changes)
+            {
+                Diagnostics.Timings.Mark("snapshot declined: too many witnessed files or listings changed");
+                return default;
+            }
+            var prior = Verdicts(read, evaluated, changes);
+            Diagnostics.Timings.Mark(prior is null ? "snapshot declined: a changed path is declared by no node" : "verdicts kept where nothing changed", changes.Count);
+            return new(null, prior);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -172,7 +224,7 @@ public sealed partial class UpToDateSnapshot
             pending.Cancel();
             pending.WaitWitnesses();
             Diagnostics.Timings.Mark($"snapshot declined: {e.GetType().Name}: {e.Message}");
-            return null;
+            return default;
         }
         finally
         {
@@ -180,9 +232,33 @@ public sealed partial class UpToDateSnapshot
         }
     }
 
+    /// <summary>The snapshot's verdicts with the nodes that rest on a changed path marked dirty; null when a changed path is no node's.</summary>
+    private static PriorVerdicts? Verdicts(Contents read, List<(TargetSpec Spec, List<PartitionKey> Keys)> evaluated, HashSet<int> changes)
+    {
+        var changed = new ChangedPaths(changes.Select(read.Witnesses.PathAt));
+        var targets = new Dictionary<string, PriorVerdicts.TargetVerdicts>(StringComparer.Ordinal);
+        foreach (var (spec, keys) in evaluated)
+        {
+            var verdicts = read.Verdicts[spec.Name];
+            if (verdicts.Outputs.Length != keys.Count) return null;
+            if (changed.Count > 0)
+                for (var i = 0; i < keys.Count; i++)
+                    if (changed.Touches(spec, keys[i])) verdicts.Dirty[i] = true;
+            targets[spec.Name] = verdicts;
+        }
+        if (changed.Unattributed.Any()) return null;
+        return new PriorVerdicts(targets, read.RunId, changed.Count, read.Witnesses, changes);
+    }
+
     /// <summary>What a snapshot file holds, read.</summary>
     internal sealed record Contents(string Digest, long RunId, List<TargetCount> Rows, Dictionary<string, List<PartitionKey>> DynamicKeys,
-        string[] OutputLines, WitnessTable Witnesses);
+        Dictionary<string, PriorVerdicts.TargetVerdicts> Verdicts, bool AllUpToDate, string[] OutputLines, WitnessTable Witnesses);
+
+    private static void WriteHash(BinaryWriter o, Hash128 hash)
+    {
+        o.Write(hash.High);
+        o.Write(hash.Low);
+    }
 
     private static bool IsState(Workspace workspace, string path) => path.StartsWith(workspace.StatePath, StringComparison.Ordinal);
 

@@ -93,6 +93,39 @@ internal sealed class WitnessTable
         return true;
     }
 
+    /// <summary>Adds to <paramref name="changed"/> the witnesses from <paramref name="from"/> to <paramref name="to"/> (exclusive) that no longer hold.</summary>
+    public void Changed(IFileSystem fs, int from, int to, List<int> changed)
+    {
+        for (var i = from; i < to; i++)
+            if (!Holds(i, fs)) changed.Add(i);
+    }
+
+    /// <summary>The path (or pattern) of witness <paramref name="i"/>.</summary>
+    public string PathAt(int i)
+    {
+        var end = i + 1 < Count ? _starts[i + 1] : _paths.Length;
+        return Encoding.UTF8.GetString(_paths, _starts[i], end - _starts[i] - 1);
+    }
+
+    /// <summary>Adds every witness but those in <paramref name="except"/> whose path a newer observation has not replaced.</summary>
+    public void CarryInto(Dictionary<(WitnessKind, string), Witness> witnesses, HashSet<int> except)
+    {
+        for (var i = 0; i < Count; i++)
+        {
+            if (except.Contains(i)) continue;
+            var n = new ReadOnlySpan<long>(_numbers, 4 * i, 4);
+            var path = PathAt(i);
+            var witness = _kinds[i] switch
+            {
+                Absent => new Witness(WitnessKind.Stat, path, null, default),
+                File or Directory => new Witness(WitnessKind.Stat, path, new FileStat(_kinds[i] == Directory, n[0], n[1], n[2], n[3]), default),
+                Listing => new Witness(WitnessKind.Listing, path, null, new Hashing.Hash128((ulong)n[0], (ulong)n[1])),
+                _ => new Witness(WitnessKind.Glob, path, null, new Hashing.Hash128((ulong)n[0], (ulong)n[1])),
+            };
+            witnesses.TryAdd((witness.Kind, path), witness);
+        }
+    }
+
     private bool Holds(int i, IFileSystem fs)
     {
         var end = i + 1 < Count ? _starts[i + 1] : _paths.Length;
