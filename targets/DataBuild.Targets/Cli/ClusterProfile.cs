@@ -45,6 +45,17 @@ internal static class ClusterProfile
         return line.Options.TryGetValue("set", out var sets) ? profile with { CommandLine = ParseSets(sets, targets) } : profile;
     }
 
+    /// <summary>
+    /// The model with each container's runtime chosen by the profile and <c>--set</c> (<c>container-runtime</c>), before
+    /// any task key or up-to-date snapshot is computed from it; the profile is not read when no target runs in a container.
+    /// </summary>
+    public static PipelineModel WithContainerRuntimes(PipelineModel model, CommandLine line, string workingDirectory)
+    {
+        if (model.Targets.Values.All(t => t.Container is null)) return model;
+        var profile = Load(line, workingDirectory, model.Declared);
+        return model.WithContainerRuntimes(t => profile.ContainerRuntimeOf(t.Name, t.Container!.Runtime));
+    }
+
     /// <summary>Parses a profile's text; <paramref name="file"/> is how errors name it.</summary>
     public static SchedulerProfile Parse(string text, string file, IReadOnlyCollection<string> targets)
     {

@@ -41,7 +41,8 @@ internal static partial class Commands
             Plan = plan,
             KeepGoing = line.Has("keep-going"),
             Command = CommandText(),
-            Scheduler = ClusterProfile.Load(line, Environment.CurrentDirectory, model.Order),
+            // Every declared target, not only those this build evaluated: a profile names targets of the whole pipeline.
+            Scheduler = ClusterProfile.Load(line, Environment.CurrentDirectory, model.Declared),
         };
 
         if (plan)

@@ -64,6 +64,8 @@ public static class DataBuildHost
             // A build evaluates the definitions of its targets and what they need; other commands see every target.
             var selectors = line.Command is null ? Selectors(line.Positional) : [];
             var model = PipelineModel.Load(pipeline, selectors.Count > 0 ? TargetsOf(selectors) : null);
+            // A worker's invocations carry the runtime already chosen; every other command keys containers by the profile's runtime.
+            if (line.Command != "worker") model = ClusterProfile.WithContainerRuntimes(model, line, Environment.CurrentDirectory);
             Diagnostics.Timings.Mark("model loaded");
             return line.Command switch
             {

@@ -42,7 +42,7 @@ public sealed class ContainerEngines(Func<ContainerRuntime, IContainerEngine> cr
         }
         var engine = Get(requested);
         return onPath(engine.Program) ? engine
-            : throw new ContainerException($"Container runtime {engine.Program} is not installed (not found on PATH); image {image} needs it. Install {engine.Program} or declare another runtime in .Container(image, runtime).");
+            : throw new ContainerException($"Container runtime {engine.Program} is not installed (not found on PATH); image {image} needs it. Install {engine.Program}, or name another runtime in .Container(image, runtime) or as container-runtime in the cluster profile.");
     }
 
     /// <summary>The image's id now, asked once per run; null when the runtime does not have it.</summary>

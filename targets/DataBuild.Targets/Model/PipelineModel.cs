@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
+using DataBuild.IO;
 using DataBuild.Parameters;
 
 namespace DataBuild.Model;
@@ -21,6 +22,9 @@ public sealed class PipelineModel
     }
 
     public IReadOnlyDictionary<string, TargetSpec> Targets => _targets;
+
+    /// <summary>Every target the pipeline declares, evaluated or not, in declaration order.</summary>
+    public IReadOnlyList<string> Declared => _declared;
 
     /// <summary>The evaluated targets' names, upstream before downstream, ties in declaration order.</summary>
     public IReadOnlyList<string> Order { get; }
@@ -114,6 +118,26 @@ public sealed class PipelineModel
                 if (!map.ContainsKey(up)) throw new PipelineDefinitionException($"Missing dependency: {up}, required by {s.Name}.");
         var names = map.Keys.ToList();
         return new PipelineModel(map, TopologicalOrder(map, names), names);
+    }
+
+    /// <summary>
+    /// This model with each container's runtime as <paramref name="runtimeOf"/> says (a cluster profile's choice), so
+    /// that the task keys, the up-to-date snapshot and the tasks all use the runtime the build runs with.
+    /// </summary>
+    public PipelineModel WithContainerRuntimes(Func<TargetSpec, ContainerRuntime> runtimeOf)
+    {
+        var specs = new Dictionary<string, TargetSpec>(_targets.Count, StringComparer.Ordinal);
+        var changed = false;
+        foreach (var (name, spec) in _targets)
+        {
+            if (spec.Container is { } container && runtimeOf(spec) is var runtime && runtime != container.Runtime)
+            {
+                specs[name] = spec.WithContainerRuntime(runtime);
+                changed = true;
+            }
+            else specs[name] = spec;
+        }
+        return changed ? new PipelineModel(specs, Order, _declared) : this;
     }
 
     public TargetSpec Get(string name) =>

@@ -1,3 +1,5 @@
+using DataBuild.IO;
+
 namespace DataBuild.Model;
 
 /// <summary>
@@ -28,6 +30,14 @@ public sealed record SchedulerProfile
             .Over(ByTarget.TryGetValue(target, out var mine) ? mine : new SchedulerSettings());
         return above.Over(declared(above.Walltime is null)).Over(Defaults);
     }
+
+    /// <summary>
+    /// The runtime a target's container runs with: the command line, the profile's target entry, the DSL's runtime
+    /// unless it is <c>auto</c>, then the profile's defaults; <c>auto</c> when none names one.
+    /// </summary>
+    public ContainerRuntime ContainerRuntimeOf(string target, ContainerRuntime declared) =>
+        Resolve(target, _ => new SchedulerSettings { ContainerRuntime = declared == ContainerRuntime.Auto ? null : declared }).ContainerRuntime
+            ?? ContainerRuntime.Auto;
 
     /// <summary>Target names the profile and the command line mention that the pipeline does not declare.</summary>
     public IEnumerable<string> UnknownTargets(IReadOnlyCollection<string> declared) =>

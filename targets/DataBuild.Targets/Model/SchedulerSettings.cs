@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
+using DataBuild.IO;
 using DataBuild.Slurm;
 
 namespace DataBuild.Model;
@@ -33,6 +34,9 @@ public sealed record SchedulerSettings
     /// <summary>Seconds before the time limit at which the task is sent SIGUSR1 to checkpoint (<c>--signal=B:USR1@N</c>).</summary>
     public int? SignalSeconds { get; init; }
 
+    /// <summary>The container runtime for targets that run in a container (<c>.Container</c>), when the DSL leaves it to <c>auto</c>.</summary>
+    public ContainerRuntime? ContainerRuntime { get; init; }
+
     /// <summary>Where each set value came from (e.g. <c>databuild.yaml:7 (targets.Catalogs.time)</c>), by setting name, for error messages.</summary>
     [JsonIgnore]
     public IReadOnlyDictionary<string, string> Origins { get; init; } = Empty;
@@ -41,7 +45,7 @@ public sealed record SchedulerSettings
 
     /// <summary>The names settings go by in a profile and in <c>--set Target.name=value</c>.</summary>
     public static readonly IReadOnlyList<string> Names =
-        ["partition", "account", "qos", "constraint", "gpus", "gpu-option", "cpus-per-gpu", "time", "sbatch-args", "signal"];
+        ["partition", "account", "qos", "constraint", "gpus", "gpu-option", "cpus-per-gpu", "time", "sbatch-args", "signal", "container-runtime"];
 
     /// <summary>This level over <paramref name="lower"/>: each setting this one leaves null comes from below, with its origin.</summary>
     public SchedulerSettings Over(SchedulerSettings lower)
@@ -60,6 +64,7 @@ public sealed record SchedulerSettings
             Walltime = Walltime ?? lower.Walltime,
             SbatchArguments = SbatchArguments ?? lower.SbatchArguments,
             SignalSeconds = SignalSeconds ?? lower.SignalSeconds,
+            ContainerRuntime = ContainerRuntime ?? lower.ContainerRuntime,
             Origins = origins,
         };
     }
@@ -83,6 +88,7 @@ public sealed record SchedulerSettings
                 SbatchArguments = value.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), Origins = origins,
             },
             "signal" => new SchedulerSettings { SignalSeconds = Count(value, allowZero: false), Origins = origins },
+            "container-runtime" => new SchedulerSettings { ContainerRuntime = ParseRuntime(value), Origins = origins },
             _ => throw new FormatException($"unknown setting '{name}'.{NearNames.Hint(name, Names)} Settings are: {string.Join(", ", Names)}."),
         };
     }
@@ -105,6 +111,17 @@ public sealed record SchedulerSettings
         "gpus-per-task" => Model.GpuOption.GpusPerTask,
         _ => throw new FormatException($"is 'gres' or 'gpus-per-task', got '{value}'."),
     };
+
+    /// <summary>The names runtimes go by in a profile, as on the command line of each.</summary>
+    public static readonly IReadOnlyDictionary<string, ContainerRuntime> RuntimeNames = new Dictionary<string, ContainerRuntime>
+    {
+        ["auto"] = IO.ContainerRuntime.Auto, ["podman"] = IO.ContainerRuntime.Podman, ["podman-hpc"] = IO.ContainerRuntime.PodmanHpc,
+        ["apptainer"] = IO.ContainerRuntime.Apptainer, ["docker"] = IO.ContainerRuntime.Docker,
+    };
+
+    private static ContainerRuntime ParseRuntime(string value) =>
+        RuntimeNames.TryGetValue(value.Trim(), out var runtime) ? runtime
+            : throw new FormatException($"is one of {string.Join(", ", RuntimeNames.Keys)}, got '{value}'.{NearNames.Hint(value.Trim(), RuntimeNames.Keys)}");
 
     /// <summary>A time as Slurm writes it: minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS.</summary>
     private static TimeSpan Duration(string value)

@@ -15,14 +15,26 @@ public sealed class TargetSpec
     public Func<PartitionSource, IEnumerable<PartitionKey>>? Discover { get; init; }
 
     public IReadOnlyList<DependencySpec> Dependencies { get; init; } = [];
-    public IReadOnlyList<InputSpec> Inputs { get; init; } = [];
+    public IReadOnlyList<InputSpec> Inputs { get => _inputs; init => _inputs = value; }
+    private IReadOnlyList<InputSpec> _inputs = [];
     public IReadOnlyList<OutputSpec> Outputs { get; init; } = [];
     public TaskSpec? Task { get; init; }
     public ResourceSpec Resources { get; init; } = new();
     public bool BuildOnlyWhenMissing { get; init; }
 
     /// <summary>The container the task's command runs in; null runs it on the host.</summary>
-    public ContainerSpec? Container { get; init; }
+    public ContainerSpec? Container { get => _container; init => _container = value; }
+    private ContainerSpec? _container;
+
+    /// <summary>A copy whose container (and its container input) runs with <paramref name="runtime"/>; everything else is shared.</summary>
+    internal TargetSpec WithContainerRuntime(ContainerRuntime runtime)
+    {
+        var moved = (_container ?? throw new InvalidOperationException($"Target {Name} runs in no container.")) with { Runtime = runtime };
+        var copy = (TargetSpec)MemberwiseClone();
+        copy._container = moved;
+        copy._inputs = _inputs.Select(i => i.Kind == InputKind.Container ? i with { Value = _ => moved } : i).ToList();
+        return copy;
+    }
 
     /// <summary>Whether the task's container may reach the network.</summary>
     public bool Network { get; init; }

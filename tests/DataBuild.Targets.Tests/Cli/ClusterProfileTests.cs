@@ -91,7 +91,7 @@ public sealed class ClusterProfileTests
     [Theory]
     [InlineData("partition=debug", "--set partition=debug: expected Target.setting=value, e.g. --set Features.partition=debug.")]
     [InlineData("Feature.partition=debug", "--set Feature.partition=debug: the pipeline has no target 'Feature'. Did you mean 'Features'? Targets are: Catalogs, Features, Summary.")]
-    [InlineData("Features.qoss=x", "--set Features.qoss=x: unknown setting 'qoss'. Did you mean 'qos'? Settings are: partition, account, qos, constraint, gpus, gpu-option, cpus-per-gpu, time, sbatch-args, signal.")]
+    [InlineData("Features.qoss=x", "--set Features.qoss=x: unknown setting 'qoss'. Did you mean 'qos'? Settings are: partition, account, qos, constraint, gpus, gpu-option, cpus-per-gpu, time, sbatch-args, signal, container-runtime.")]
     public void A_wrong_set_is_refused_with_what_to_write(string set, string error)
     {
         Assert.Equal(error, Assert.Throws<UsageException>(() => ClusterProfile.ParseSets([set], Targets)).Message);

@@ -118,7 +118,7 @@ public sealed class ContainerCommandLineTests
         Assert.Equal(ContainerRuntime.Apptainer, engines.Engine(ContainerRuntime.Auto, "x.sif").Kind);
         Assert.Equal(ContainerRuntime.Podman, engines.Engine(ContainerRuntime.Auto, "localhost/x:1").Kind);
         var error = Assert.Throws<ContainerException>(() => engines.Engine(ContainerRuntime.Docker, "localhost/x:1"));
-        Assert.Equal("Container runtime fake-docker is not installed (not found on PATH); image localhost/x:1 needs it. Install fake-docker or declare another runtime in .Container(image, runtime).", error.Message);
+        Assert.Equal("Container runtime fake-docker is not installed (not found on PATH); image localhost/x:1 needs it. Install fake-docker, or name another runtime in .Container(image, runtime) or as container-runtime in the cluster profile.", error.Message);
     }
 
     [Fact]
