@@ -142,6 +142,9 @@ public interface ITargetDefinition
     /// <summary>At most <paramref name="cap"/> tasks of this group at once, across targets (e.g. an external database).</summary>
     ITargetDefinition ConcurrencyGroup(string name, int cap);
 
+    /// <summary>At most <paramref name="cap"/> tasks, or with <see cref="CapUnit.Cores"/> cores of tasks (each counts its <c>.Cores</c>), of this group at once.</summary>
+    ITargetDefinition ConcurrencyGroup(string name, int cap, CapUnit unit);
+
     /// <summary>How many times a failed task is retried before the build fails.</summary>
     ITargetDefinition Retries(int count);
 

@@ -38,6 +38,9 @@ public sealed record ResourceSpec
     public SchedulerSettings Scheduler { get; init; } = new();
     public string? Group { get; init; }
     public int GroupCap { get; init; }
+
+    /// <summary>What the group's cap counts: tasks, or their cores (a task of <c>.Cores(8)</c> takes 8 of it).</summary>
+    public CapUnit GroupCapUnit { get; init; }
     public int Retries { get; init; }
 
     /// <summary>The wait before the first retry (doubled for each next one, up to <see cref="RetryBackoffMax"/>); none when null.</summary>
@@ -50,6 +53,9 @@ public sealed record ResourceSpec
     /// <summary>The named limit on task starts that this target's tasks share with every target naming it.</summary>
     public RateLimitSpec? RateLimit { get; init; }
 }
+
+/// <summary>What a concurrency group's cap counts: <c>.ConcurrencyGroup("database", 16, CapUnit.Cores)</c>.</summary>
+public enum CapUnit { Tasks, Cores }
 
 /// <summary>The unit of a rate limit: <c>.RateLimit("archive", 5, per: RatePer.Second)</c>.</summary>
 public enum RatePer { Second, Minute }

@@ -158,9 +158,11 @@ internal sealed class TargetBuilder(string name, Func<Target, string> nameOf) : 
     private string Named(string value, string what) =>
         !string.IsNullOrWhiteSpace(value) ? value : throw new PipelineDefinitionException($"Target {name}: {what} needs a name, got an empty one.");
 
-    public ITargetDefinition ConcurrencyGroup(string group, int cap)
+    public ITargetDefinition ConcurrencyGroup(string group, int cap) => ConcurrencyGroup(group, cap, CapUnit.Tasks);
+
+    public ITargetDefinition ConcurrencyGroup(string group, int cap, CapUnit unit)
     {
-        _resources = _resources with { Group = group, GroupCap = (int)Positive(cap, "ConcurrencyGroup cap") };
+        _resources = _resources with { Group = group, GroupCap = (int)Positive(cap, "ConcurrencyGroup cap"), GroupCapUnit = unit };
         return this;
     }
 

@@ -199,7 +199,9 @@ public sealed partial class BuildSession
                 var node = _nodes[queue.Peek()];
                 var group = node.Target.Resources.Group ?? "";
                 var cap = node.Target.Resources.GroupCap;
-                if (group.Length > 0 && cap > 0 && _groupRunning.GetValueOrDefault(group) >= cap) continue;
+                // A task wider than the whole cap still runs, alone in its group.
+                var taken = _groupRunning.GetValueOrDefault(group);
+                if (group.Length > 0 && cap > 0 && taken > 0 && taken + GroupWeight(node) > cap) continue;
                 Invocation invocation;
                 try
                 {
@@ -226,7 +228,7 @@ public sealed partial class BuildSession
                 }
                 queue.Dequeue();
                 node.State = NodeState.Running;
-                if (group.Length > 0) _groupRunning[group] = _groupRunning.GetValueOrDefault(group) + 1;
+                if (group.Length > 0) _groupRunning[group] = _groupRunning.GetValueOrDefault(group) + GroupWeight(node);
                 _running[node.Name] = invocation;
                 _reporter.Started(node);
                 if (!adopted)
@@ -239,6 +241,10 @@ public sealed partial class BuildSession
         }
     }
 
+    /// <summary>What a running node takes of its concurrency group's cap: 1, or its cores when the cap counts cores.</summary>
+    private static int GroupWeight(Node node) =>
+        node.Target.Resources.GroupCapUnit == CapUnit.Cores ? Math.Max(1, node.Target.Resources.Cores) : 1;
+
     private void HandleResults(IReadOnlyList<RunResult> results)
     {
         var records = new List<BuildRecord>(results.Count);
@@ -248,7 +254,7 @@ public sealed partial class BuildSession
         {
             if (!_running.Remove(result.Node, out var invocation)) continue;
             var node = _graph.NodeNamed(result.Node);
-            if (node.Target.Resources.Group is { } group) _groupRunning[group]--;
+            if (node.Target.Resources.Group is { } group) _groupRunning[group] -= GroupWeight(node);
             if (result.Succeeded)
                 foreach (var f in result.Files) Hasher.Remember(f.Path, f.Hash);
             records.Add(ToRecord(node, invocation, result));

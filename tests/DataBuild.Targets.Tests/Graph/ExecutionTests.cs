@@ -124,6 +124,31 @@ public sealed class ExecutionTests : IDisposable
         Assert.Equal(2, _ws.Processes.MaxConcurrent);
     }
 
+    /// <summary>Eight tasks of <paramref name="cores"/> cores each in a group capped at 8 cores.</summary>
+    private sealed class CoreCappedPipeline(int cores) : Pipeline
+    {
+        Target Held => _ => _.PartitionedBy("n", Enumerable.Range(0, 8)).Cores(cores).ConcurrencyGroup("database", 8, CapUnit.Cores)
+            .Output("held/{n}").Executes("hold", "3", "{out}");
+    }
+
+    [Fact]
+    public async Task A_cap_in_cores_counts_each_multithreaded_task_by_its_cores()
+    {
+        var outcome = await _ws.Build(PipelineModel.Load(new CoreCappedPipeline(cores: 4)), new BuildOptions(), cores: 32);
+
+        Assert.True(outcome.Succeeded);
+        Assert.Equal(2, _ws.Processes.MaxConcurrent);
+    }
+
+    [Fact]
+    public async Task A_task_wider_than_a_cap_in_cores_runs_alone_in_its_group_rather_than_never()
+    {
+        var outcome = await _ws.Build(PipelineModel.Load(new CoreCappedPipeline(cores: 12)), new BuildOptions(), cores: 96);
+
+        Assert.True(outcome.Succeeded);
+        Assert.Equal(1, _ws.Processes.MaxConcurrent);
+    }
+
     [Fact]
     public async Task Without_a_concurrency_group_the_same_tasks_do_run_more_at_once()
     {
