@@ -4,9 +4,11 @@ using DataBuild.Parameters;
 namespace DataBuild.Pipelines;
 
 /// <summary>
-/// A test workload for the Slurm executor, off by default (no partitions): N tasks that append a line to a side log
-/// (so a test can count executions), hold some memory (to provoke an OOM kill at their --mem) and sleep.
-/// Perl, not a shell variable, holds the memory: its peak is the size asked for, so one retry with twice the memory succeeds.
+/// A test workload for the Slurm executor and the fault suite, off by default (no partitions): N tasks that append a line
+/// to a side log (so a test can count executions), hold some memory (to provoke an OOM kill at their --mem), sleep, and
+/// write their output (in two halves with a pause between, to be killed mid-write), then append to a done log (so a test
+/// can count completions). Perl, not a shell variable, holds the memory: its peak is the size asked for, so one retry
+/// with twice the memory succeeds.
 /// </summary>
 public sealed partial class Pipelines
 {
@@ -25,6 +27,15 @@ public sealed partial class Pipelines
     [Parameter("SlurmDemo: absolute path of a side log every execution appends its task number to")]
     readonly string SlurmDemoSideLog = "/dev/null";
 
+    [Parameter("SlurmDemo: absolute path of a log every execution appends its task number to once its output is written")]
+    readonly string SlurmDemoDoneLog = "/dev/null";
+
+    [Parameter("SlurmDemo: seconds a task pauses with half its output written (0: none)")]
+    readonly double SlurmDemoWriteSeconds = 0;
+
+    [Parameter("SlurmDemo: the task that hangs (sleeps a day) on its first execution, as the side log counts them (-1: none)")]
+    readonly int SlurmDemoHangTask = -1;
+
     Target SlurmDemo => _ => _
         .Description("Slurm executor test workload: tasks that log their executions, hold memory and sleep (--slurm-demo-tasks N)")
         .Partitions(() => Enumerable.Range(0, SlurmDemoTasks).Select(i => Key("task", i)))
@@ -32,13 +43,26 @@ public sealed partial class Pipelines
         .Parameter("hold", SlurmDemoHoldMb)
         .Parameter("seconds", SlurmDemoSeconds)
         .Parameter("sidelog", SlurmDemoSideLog)
+        .Parameter("donelog", SlurmDemoDoneLog)
+        .Parameter("write", SlurmDemoWriteSeconds)
+        .Parameter("hang", SlurmDemoHangTask)
         .Output("out/slurmdemo/{task}.txt")
-        .Executes("perl", "-e", """
-            my ($out, $task, $log, $mb, $s) = @ARGV;
+        // The script travels as a parameter: argv templates read braces as placeholders, parameter values are not read again.
+        .Parameter("script", SlurmDemoScript)
+        .Executes("perl", "-e", "{param:script}", "{out}", "{task}", "{param:sidelog}", "{param:hold}", "{param:seconds}", "{param:donelog}",
+            "{param:write}", "{param:hang}");
+
+    const string SlurmDemoScript = """
+            my ($out, $task, $log, $mb, $s, $done, $w, $hang) = @ARGV;
             open(my $l, '>>', $log) or die "$log: $!"; print $l "$task\n"; close($l);
+            if ($task == $hang) { open(my $r, '<', $log) or die; my $n = grep { $_ eq "$task\n" } <$r>; close($r); sleep 86400 if $n == 1; }
             my $x = 'a' x ($mb * 1048576); select(undef, undef, undef, $s);
-            open(my $o, '>', $out) or die "$out: $!"; print $o "task $task\n"; close($o);
-            """, "{out}", "{task}", "{param:sidelog}", "{param:hold}", "{param:seconds}");
+            my $text = "task $task\n" . join('', map { "line $_ of task $task\n" } 1 .. ($w > 0 ? 2000 : 0));
+            my $half = int(length($text) / 2);
+            open(my $o, '>', $out) or die "$out: $!"; $o->autoflush(1);
+            print $o substr($text, 0, $half); select(undef, undef, undef, $w); print $o substr($text, $half); close($o) or die "$out: $!";
+            open(my $d, '>>', $done) or die "$done: $!"; print $d "$task\n"; close($d);
+            """;
 }
 
 /// <summary>
