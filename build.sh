@@ -257,18 +257,20 @@ if [[ ! -x "$exe" || ! -f "$stamp" || "$(cat "$stamp")" != "$current" ]]; then
       else
         echo "Compiling the engine and the pipelines (build/Host, build/) ..." >&2
         # Self-contained, trimmed and precompiled as one image (build/Host/Host.csproj explains why); then, where that cannot be
-        # had (no runtime pack in an offline NuGet cache), precompiled on the shared runtime; then plain IL, slower to start.
-        # DATABUILD_COMPILE=quick starts at the second.
+        # had, precompiled on the shared runtime; then plain IL, slower to start (offline without the runtime pack in the
+        # NuGet cache: ReadyToRun needs it too). DATABUILD_COMPILE=quick starts at the second.
         why=""
+        first_error() { grep -m1 -i 'error' "$log" | sed -e 's/^ *//' -e "s|^$root/||" | cut -c1-200; }
         if [[ "$compile" == startup && -n "$rid" ]] && publish -r "$rid" -p:DataBuildStartup=composite $(instruction_set); then
           :
         elif grep -q ' error CS' "$log"; then
           fail  # the code does not compile: no fallback will
-        elif why="$(grep -m1 -i 'error' "$log" | sed 's/^ *//' | cut -c1-200)"; [[ -n "$rid" ]] && publish -r "$rid" --self-contained false -p:PublishReadyToRun=true; then
+        elif why="$(first_error)"; [[ -n "$rid" ]] && publish -r "$rid" --self-contained false -p:PublishReadyToRun=true; then
           [[ "$compile" == quick ]] \
             || echo "note: compiled for the shared .NET runtime, not self-contained (${why:-see 'dotnet publish build/Host/Host.csproj -r $rid -p:DataBuildStartup=composite'}); a no-op build starts ~10 ms slower. To try again: rm build/obj/.databuild-stamp" >&2
-        elif ! grep -q ' error CS' "$log" && publish --self-contained false; then
-          echo "note: compiled without ReadyToRun (${rid:-unknown platform $(uname -m)}); start-up is slower." >&2
+        elif ! grep -q ' error CS' "$log" && why="$(first_error)" && publish --self-contained false; then
+          # ReadyToRun needs the runtime pack too: offline without it in the package cache, this is what is left.
+          echo "note: compiled without ReadyToRun, for the shared .NET runtime (${why:-unknown platform $(uname -m)}); start-up is slower. To try again: rm build/obj/.databuild-stamp" >&2
         else
           fail
         fi

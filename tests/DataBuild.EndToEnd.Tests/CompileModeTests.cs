@@ -52,7 +52,7 @@ public sealed class CompileModeTests : IDisposable
     }
 
     [Fact]
-    public void Without_the_runtime_pack_and_offline_the_program_is_compiled_for_the_shared_runtime_and_says_so()
+    public void Without_the_runtime_pack_and_offline_the_program_is_compiled_for_the_shared_runtime_and_says_why()
     {
         // Offline (no package source) with a package cache that has everything but the runtime packs, which a
         // self-contained publish needs: what a machine without network access whose cache lacks them has.
@@ -69,10 +69,11 @@ public sealed class CompileModeTests : IDisposable
 
         var (code, output) = Run(_work.Path, Path.Combine(_copy.Path, "build.sh"), ["--version"], new() { ["NUGET_PACKAGES"] = partial });
 
+        // ReadyToRun needs the runtime pack as well, so the program is plain IL on the shared runtime, and the note names
+        // the package that could not be had.
         Assert.True(code == 0, output);
-        Assert.Contains("note: compiled for the shared .NET runtime, not self-contained (", output);
-        Assert.Contains("To try again: rm build/obj/.databuild-stamp", output);
-        Assert.Contains("shared runtime)", output);
+        Assert.Matches(@"(?m)^note: compiled without ReadyToRun, for the shared \.NET runtime \(build/Host/Host\.csproj : error NU1100: Unable to resolve 'Microsoft\.(NETCore|AspNetCore)\.App\.Runtime\.linux-x64 .*\); start-up is slower\. To try again: rm build/obj/\.databuild-stamp$", output);
+        Assert.EndsWith("linux-x64, shared runtime)", output.TrimEnd());
     }
 
     [Fact]
