@@ -89,6 +89,7 @@ public sealed partial class Pipelines
             my ($ck, $out, $steps) = @ARGV;
             my $n = 0;
             if (open(my $r, '<', "$ck/steps.log")) { $n++ while <$r>; close($r); }
+            $| = 1; print "resuming at $n\n" if $n > 0;
             my $stop = 0;
             $SIG{USR1} = sub { $stop = 1 };
             while ($n < $steps) {

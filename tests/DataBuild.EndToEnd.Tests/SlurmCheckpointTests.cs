@@ -39,6 +39,33 @@ public sealed partial class SlurmCheckpointTests
     }
 
     [Fact]
+    public async Task A_job_requeued_mid_task_is_followed_not_submitted_again_and_its_task_resumes_from_the_checkpoint()
+    {
+        using var ws = new PipelineWorkspace();
+        var since = DateTime.Now.AddMinutes(-1);
+        using var driver = await Driver.StartAsync(ws.Path, "CheckpointDemo", "--checkpoint-demo-steps", "20", "--executor", "slurm", "--poll-interval", "1");
+        var job = await SubmittedArray(driver, "CheckpointDemo");
+        var steps = ws.File(".databuild/checkpoints/CheckpointDemo/steps=20/steps.log");
+        await Until(() => File.Exists(steps) && File.ReadAllLines(steps).Length >= 3, "3 steps in the checkpoint log");
+
+        Slurm("scontrol", "requeue", job);
+        var run = await driver.WaitAsync(TimeSpan.FromMinutes(8));
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Stderr);
+        Assert.Single(run.Stdout, l => l.Contains("submitted job array", StringComparison.Ordinal));
+        Assert.Equal("counted to 20", File.ReadAllText(ws.File("out/checkpointdemo/20.txt")).TrimEnd());
+        // The task's own log: the requeued run found the steps the first one had saved.
+        var log = File.ReadAllText(ws.File(".databuild/logs/CheckpointDemo/steps=20.log"));
+        Assert.Equal(2, Regex.Count(log, @"== CheckpointDemo\[steps=20\] attempt 1 on "));
+        Assert.InRange(int.Parse(Resuming().Match(log).Groups[1].Value), 3, 19);
+        // Slurm ran the one job twice: a requeued run, then the completed one (sacct -D lists both).
+        var states = Slurm("sacct", "-D", "-X", "-n", "-P", "--starttime=" + since.ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture),
+            "--format=JobID,State", "-j", job).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('|')[1].Split(' ')[0]).ToList();
+        Assert.Contains("REQUEUED", states);
+        Assert.Equal("COMPLETED", states[^1]);
+    }
+
+    [Fact]
     public async Task The_Legacy_Survey_catalogs_stopped_mid_brick_on_the_long_partition_resume_and_equal_an_uninterrupted_build()
     {
         using var reference = new PipelineWorkspace();
@@ -112,6 +139,9 @@ public sealed partial class SlurmCheckpointTests
 
     [GeneratedRegex(@"^stopped at (\d+)$")]
     private static partial Regex StoppedAt();
+
+    [GeneratedRegex(@"resuming at (\d+)")]
+    private static partial Regex Resuming();
 
     [GeneratedRegex(@"^\d+ of \d+: exposure \d+ ccd \d+ ")]
     private static partial Regex Progress();

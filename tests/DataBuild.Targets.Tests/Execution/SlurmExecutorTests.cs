@@ -233,6 +233,17 @@ public sealed class SlurmExecutorTests : IDisposable
     }
 
     [Fact]
+    public void A_worker_stopped_by_Slurms_SIGTERM_leaves_the_outcome_to_Slurm_and_reports_everything_else()
+    {
+        var cancelled = new RunResult { Node = "n0", Status = BuildStatus.Cancelled, Message = "cancelled" };
+        var failed = new RunResult { Node = "n0", Status = BuildStatus.Failed, Message = "exit code 1" };
+
+        Assert.False(SlurmWorker.Reports(cancelled, terminated: true)); // a requeued job runs it again; a time limit is TIMEOUT in Slurm
+        Assert.True(SlurmWorker.Reports(failed, terminated: true));     // it failed on its own before the signal
+        Assert.True(SlurmWorker.Reports(cancelled, terminated: false));
+    }
+
+    [Fact]
     public void A_task_stopped_at_the_warning_with_a_checkpoint_is_retried_with_the_same_time_and_memory()
     {
         var node = FakeSlurmCluster.Node("n0") with { CheckpointDirectory = ".databuild/checkpoints/T/n0", Walltime = TimeSpan.FromMinutes(1), Attempt = 2 };

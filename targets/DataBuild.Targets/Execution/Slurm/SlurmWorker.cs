@@ -47,6 +47,11 @@ public static class SlurmWorker
         Parallel.ForEach(mine.Select((invocation, slot) => (invocation, slot)), new ParallelOptions { MaxDegreeOfParallelism = parallel }, item =>
         {
             var result = ResumeAfterWarning(RunOne(model, runner, item.invocation, cancel.Token), item.invocation, relay.Warned) with { JobId = jobId };
+            if (!Reports(result, cancel.IsCancellationRequested))
+            {
+                output.WriteLine($"stopped {item.invocation.Node}: Slurm ended the job (SIGTERM); the driver reads why from Slurm");
+                return;
+            }
             ArrayFiles.WriteResult(workspace.FileSystem, files.Result(index, item.slot), result);
             if (!result.Succeeded) Interlocked.Increment(ref failed);
             output.WriteLine($"{(result.Succeeded ? "built" : "FAILED")} {item.invocation.Node} ({result.WallSeconds:F2} s){(result.Succeeded ? "" : ": " + result.Message)}");
@@ -71,6 +76,13 @@ public static class SlurmWorker
             return new RunResult { Node = invocation.Node, Status = BuildStatus.Failed, Message = $"engine error: {e.Message}", Attempt = invocation.Attempt };
         }
     }
+
+    /// <summary>
+    /// Whether a node's result is written for the driver. A task stopped by Slurm's SIGTERM writes none: the job's end in
+    /// Slurm says what happened (a time limit, a preemption, the driver's scancel), and a requeued job runs the node again,
+    /// which a "cancelled" result would have ended.
+    /// </summary>
+    internal static bool Reports(RunResult result, bool terminated) => !(terminated && result.Status == BuildStatus.Cancelled);
 
     /// <summary>Attempts a node that checkpoints at the time-limit warning may take before it counts as failing.</summary>
     public const int MaxCheckpointAttempts = 10;
