@@ -33,6 +33,12 @@ public interface IExecutor : IDisposable
     /// </summary>
     bool TryAdopt(Invocation invocation) => false;
 
+    /// <summary>
+    /// True when the tasks themselves take their starts from the build's rate limits where they run (Slurm workers), so the
+    /// scheduler hands them out at once; false when a task starts as it is handed out, and the scheduler paces the hand-out.
+    /// </summary>
+    bool PacesRateLimits => false;
+
     /// <summary>Waits for at least one result, then returns every result available.</summary>
     Task<IReadOnlyList<RunResult>> WaitAsync(CancellationToken cancellation);
 

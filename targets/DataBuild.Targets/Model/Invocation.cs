@@ -50,7 +50,13 @@ public sealed record Invocation
 
     /// <summary>The node's task key (hex): a job found still running after a crash is adopted only when it matches.</summary>
     public string? TaskKey { get; init; }
+
+    /// <summary>The rate limit this task's start counts against, its name resolved for the partition; a Slurm worker waits for it.</summary>
+    public InvocationRateLimit? RateLimit { get; init; }
 }
+
+/// <summary>At most <paramref name="Count"/> starts per <paramref name="Per"/> of tasks naming <paramref name="Name"/>, across the build.</summary>
+public sealed record InvocationRateLimit(string Name, int Count, TimeSpan Per);
 
 /// <summary>How an invocation runs in a container: image, runtime, network, and the host variables passed in by name.</summary>
 public sealed record ContainerInvocation(string Image, ContainerRuntime Runtime, bool Network, IReadOnlyList<string> PassEnvironment);

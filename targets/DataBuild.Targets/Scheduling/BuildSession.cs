@@ -220,7 +220,7 @@ public sealed partial class BuildSession
                 // A job from a driver that died is still running this very task: wait for it rather than run it twice.
                 var adopted = _executor!.TryAdopt(invocation);
                 if (!adopted && !_executor.CanStart(invocation)) return;
-                if (!adopted && node.Target.Resources.RateLimit is { } limit && _rateLimits.TryTake(limit, node.Partition, _workspace.Clock.Elapsed) is { } free)
+                if (!adopted && !_executor.PacesRateLimits && node.Target.Resources.RateLimit is { } limit && _rateLimits.TryTake(limit, node.Partition, _workspace.Clock.Elapsed) is { } free)
                 {
                     // This group waits for the limit's next free start; the other groups go on.
                     _rateLimitedUntil = _rateLimitedUntil is { } w && w <= free ? w : free;

@@ -66,6 +66,7 @@ public static class Invocations
             Container = target.Container is { } container ? Container(target, container, workspace) : null,
             ScratchDirectory = usesScratch ? scratch : null,
             Environment = ThreadVariables(target),
+            RateLimit = target.Resources.RateLimit is { } limit ? new InvocationRateLimit(limit.NameFor(node.Partition), limit.Count, limit.Per) : null,
         };
     }
 

@@ -96,6 +96,36 @@ public sealed class RetryAndRateLimitTests : IDisposable
         Assert.All(starts.Starts.Where(s => s.Node.StartsWith("Local", StringComparison.Ordinal)), s => Assert.Equal(TimeSpan.Zero, s.At));
     }
 
+    /// <summary>A local executor whose tasks, like Slurm workers, would take their own starts: it records what it is handed.</summary>
+    private sealed class SelfPacing(IExecutor inner) : IExecutor
+    {
+        public List<Invocation> Handed { get; } = [];
+        public string Name => "self-pacing";
+        public int Running => inner.Running;
+        public bool PacesRateLimits => true;
+        public bool CanStart(Invocation invocation) => inner.CanStart(invocation);
+        public void Start(Invocation invocation, TaskSpec task) { Handed.Add(invocation); inner.Start(invocation, task); }
+        public void Flush() => inner.Flush();
+        public Task<IReadOnlyList<RunResult>> WaitAsync(CancellationToken cancellation) => inner.WaitAsync(cancellation);
+        public void CancelAll() => inner.CancelAll();
+        public void Dispose() => inner.Dispose();
+    }
+
+    [Fact]
+    public async Task An_executor_whose_tasks_take_their_own_starts_gets_them_at_once_each_with_its_limit_resolved_for_its_partition()
+    {
+        var reporter = new StartTimes(_ws.Clock);
+        using var executor = new SelfPacing(new LocalExecutor(new NodeRunner(_ws.Files, _ws.Processes, _ws.Clock), 8, memoryMb: 1 << 20, gpus: 0));
+        var options = new BuildOptions { Selectors = [NodeSelector.Parse("Fetch")] };
+
+        var outcome = await new BuildSession(PipelineModel.Load(new PerArchive()), _ws.Workspace, _ws.State, executor, reporter, options).RunAsync(CancellationToken.None);
+
+        Assert.True(outcome.Succeeded);
+        Assert.All(reporter.Starts, s => Assert.Equal(TimeSpan.Zero, s.At));
+        Assert.Equal(6, executor.Handed.Count);
+        Assert.All(executor.Handed, i => Assert.Equal(new InvocationRateLimit(i.Partition.Contains("archive=ztf") ? "ztf" : "wise", 1, TimeSpan.FromSeconds(1)), i.RateLimit));
+    }
+
     private sealed class PerArchive : Pipeline
     {
         Target Fetch => _ => _.Partitions(() => from a in new[] { "ztf", "wise" } from c in new[] { 0, 1, 2 } select Key("archive", a, "chunk", c))

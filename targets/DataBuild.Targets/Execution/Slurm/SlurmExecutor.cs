@@ -28,6 +28,9 @@ public sealed partial class SlurmExecutor(ISlurmClient client, SlurmExecutorOpti
 
     public string Name => "slurm";
 
+    // An array task starts when Slurm schedules it, not when it is handed out: its worker takes the start (StartPacing).
+    public bool PacesRateLimits => true;
+
     /// <summary>Nodes offered and not yet answered: buffered, waiting for submission, queued or running on the cluster.</summary>
     public int Running { get; private set; }
 

@@ -15,8 +15,10 @@ namespace DataBuild.Execution.Slurm;
 /// </summary>
 public static class SlurmWorker
 {
-    public static int Run(PipelineModel model, Workspace workspace, Func<string, string?> option, TextWriter output)
+    /// <param name="starts">Where rate-limited tasks take their starts; by default the build's shared log in <c>.databuild/ratelimits/</c>.</param>
+    public static int Run(PipelineModel model, Workspace workspace, Func<string, string?> option, TextWriter output, IStartGate? starts = null)
     {
+        starts ??= new SharedStartLog(workspace.FileSystem.FullPath($"{workspace.StateDirectory}/ratelimits"));
         var manifest = option("manifest") ?? throw new UsageException("worker needs --manifest <path> (it is started by the Slurm executor's job scripts).");
         var index = ParseInt(option("index") ?? Environment.GetEnvironmentVariable("SLURM_ARRAY_TASK_ID"), "--index (or $SLURM_ARRAY_TASK_ID)");
         var files = ArrayFiles.OfManifest(manifest);
@@ -46,6 +48,18 @@ public static class SlurmWorker
         var failed = 0;
         Parallel.ForEach(mine.Select((invocation, slot) => (invocation, slot)), new ParallelOptions { MaxDegreeOfParallelism = parallel }, item =>
         {
+            if (item.invocation.RateLimit is { } limit && !cancel.IsCancellationRequested)
+            {
+                try
+                {
+                    var waited = StartPacing.WaitTurn(starts, limit, workspace.Clock, cancel.Token);
+                    if (waited > TimeSpan.Zero) output.WriteLine($"{item.invocation.Node}: waited {waited.TotalSeconds:F2} s for a start of rate limit {limit.Name}");
+                }
+                catch (OperationCanceledException)
+                {
+                    // Cancelled while waiting: the task never started, and RunOne reports it cancelled.
+                }
+            }
             var result = ResumeAfterWarning(RunOne(model, runner, item.invocation, cancel.Token), item.invocation, relay.Warned) with { JobId = jobId };
             if (!Reports(result, cancel.IsCancellationRequested))
             {
