@@ -9,6 +9,7 @@ namespace DataBuild.Slurm;
 /// <param name="PeakRssMargin">Memory after an OOM = last good peak RSS x this, when history knows the peak.</param>
 /// <param name="MemoryFactor">Memory after an OOM = current x this, when it does not (or the peak would not help).</param>
 /// <param name="DefaultMemoryBytes">What a task without --mem is assumed to have had (Slurm's DefMemPerCPU).</param>
+/// <param name="RetryCancelled">Retry a task someone cancelled (scancel): off by default, since a person stopped it on purpose.</param>
 public sealed record RetryPolicy(
     int MaxAttempts = 3,
     double PeakRssMargin = 1.5,
@@ -18,7 +19,8 @@ public sealed record RetryPolicy(
     bool RetryTimeouts = true,
     double TimeFactor = 2.0,
     TimeSpan? TimeCap = null,
-    bool RetryNonZeroExit = false)
+    bool RetryNonZeroExit = false,
+    bool RetryCancelled = false)
 {
     /// <summary>Longest --time a retry asks for when no cap is given: one week.</summary>
     public TimeSpan EffectiveTimeCap => TimeCap ?? TimeSpan.FromDays(7);
@@ -31,7 +33,10 @@ public sealed record RetryPolicy(
         {
             FailureKind.OutOfMemory => MoreMemory(failure),
             FailureKind.Timeout => MoreTime(failure),
-            FailureKind.Cancelled or FailureKind.NodeFailure =>
+            FailureKind.Cancelled => RetryCancelled
+                ? new RetryDecision(true, failure.MemoryBytes, failure.TimeLimit, "cancelled: retrying as it was (--retry-cancelled)")
+                : RetryDecision.GiveUp(failure, "cancelled by scancel: not retried (rerun the build, or pass --retry-cancelled, to run it again)"),
+            FailureKind.NodeFailure =>
                 new RetryDecision(true, failure.MemoryBytes, failure.TimeLimit, $"{Describe(failure.Kind)}: not the task's fault, retrying as it was"),
             _ => RetryNonZeroExit
                 ? new RetryDecision(true, failure.MemoryBytes, failure.TimeLimit, "non-zero exit: retrying as configured")

@@ -12,7 +12,7 @@ public sealed class CommandLine
     public static readonly HashSet<string> Commands = ["why", "status", "graph", "help", "worker", "inspect", "report"];
 
     /// <summary>Engine options that take no value.</summary>
-    public static readonly HashSet<string> Flags = ["plan", "keep-going", "verbose", "help", "nodes", "no-progress", "version", "last", "wait-for-lock", "watch", "detach"];
+    public static readonly HashSet<string> Flags = ["plan", "keep-going", "verbose", "help", "nodes", "no-progress", "version", "last", "wait-for-lock", "watch", "detach", "retry-cancelled"];
 
     /// <summary>Engine options that take exactly one value.</summary>
     public static readonly HashSet<string> SingleValued = ["jobs", "gpus", "executor", "params", "format", "rows", "state-dir",

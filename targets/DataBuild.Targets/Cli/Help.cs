@@ -40,6 +40,7 @@ internal static class Help
         o.WriteLine("  --poll-interval S      slurm: seconds between squeue calls (default 30)");
         o.WriteLine("  --partition P, --account A, --qos Q, --array-throttle N, --sbatch-args \"...\"");
         o.WriteLine("                         slurm: passed to sbatch (--array=...%N for the throttle)");
+        o.WriteLine("  --retry-cancelled      slurm: retry an array task someone cancelled with scancel (default: reported, not retried)");
         o.WriteLine("  --profile FILE         slurm: cluster profile (default ./databuild.yaml): settings for all targets and by target");
         o.WriteLine("  --set T.key=value      slurm: one setting of target T for this run, e.g. --set Features.partition=debug");
         o.WriteLine("  --notify CMD           when the build ends, run CMD (split at spaces, no shell) with a JSON summary on stdin");

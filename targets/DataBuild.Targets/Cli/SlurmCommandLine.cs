@@ -30,6 +30,7 @@ internal static class SlurmCommandLine
             Qos = line.Value("qos"),
             SbatchArguments = (line.Value("sbatch-args") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             ArrayThrottle = PositiveInt(line, "array-throttle"),
+            Retry = new RetryPolicy(RetryCancelled: line.Has("retry-cancelled")),
             Log = log is null ? null : text => log.WriteLine(text),
             AfterSubmit = FaultAfterSbatch(Environment.GetEnvironmentVariable(FaultVariable), log),
         };

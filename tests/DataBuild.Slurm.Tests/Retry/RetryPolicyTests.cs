@@ -58,12 +58,22 @@ public class RetryPolicyTests
     public void Does_not_retry_a_timeout_at_the_partition_limit() =>
         Assert.Contains("no --time was set", Policy.Decide(new FailedAttempt(FailureKind.Timeout, 1, null, null)).Reason);
 
-    [Theory]
-    [InlineData(FailureKind.Cancelled)]
-    [InlineData(FailureKind.NodeFailure)]
-    public void Retries_what_was_not_the_tasks_fault_unchanged(FailureKind kind)
+    [Fact]
+    public void Does_not_retry_a_task_a_user_cancelled_and_says_how_to_run_it_again()
     {
-        var d = Policy.Decide(new FailedAttempt(kind, 1, 2 * GiB, TimeSpan.FromHours(1)));
+        var d = Policy.Decide(new FailedAttempt(FailureKind.Cancelled, 1, 2 * GiB, TimeSpan.FromHours(1)));
+
+        Assert.False(d.Retry);
+        Assert.Contains("cancelled by scancel: not retried", d.Reason);
+        Assert.Contains("--retry-cancelled", d.Reason);
+    }
+
+    [Theory]
+    [InlineData(FailureKind.Cancelled, true)]
+    [InlineData(FailureKind.NodeFailure, false)]
+    public void Retries_a_node_failure_and_when_asked_a_cancelled_task_unchanged(FailureKind kind, bool retryCancelled)
+    {
+        var d = (Policy with { RetryCancelled = retryCancelled }).Decide(new FailedAttempt(kind, 1, 2 * GiB, TimeSpan.FromHours(1)));
 
         Assert.True(d.Retry);
         Assert.Equal(2 * GiB, d.MemoryBytes);

@@ -60,6 +60,16 @@ internal sealed class FakeSlurmCluster : IDisposable
                 new RunResult { Node = lines[slot].Node, Status = BuildStatus.Succeeded, WallSeconds = 1, PeakRssKb = 1000 });
     }
 
+    /// <summary>Writes "cancelled" results for every slot of array task <paramref name="task"/>, as its worker does when sent SIGTERM.</summary>
+    public void StopWorker(SlurmTaskId task)
+    {
+        var files = new ArrayFiles(Path.GetRelativePath(Files.Root, Path.GetDirectoryName(Client.Task(task).ScriptPath)!));
+        var pack = files.ReadPack(Files);
+        var lines = files.ReadManifest(Files).Skip(task.Index!.Value * pack).Take(pack).ToList();
+        for (var slot = 0; slot < lines.Count; slot++)
+            ArrayFiles.WriteResult(Files, files.Result(task.Index.Value, slot), new RunResult { Node = lines[slot].Node, Status = BuildStatus.Cancelled, Message = "cancelled" });
+    }
+
     /// <summary>Every submitted task runs its worker and completes.</summary>
     public void RunAll()
     {

@@ -168,6 +168,63 @@ public sealed class SlurmExecutorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_worker_stopped_by_the_time_limit_is_reported_as_TIMEOUT_and_retried_with_twice_the_time_not_as_cancelled()
+    {
+        using var executor = _cluster.Executor(pack: 1);
+        Offer(executor, Timed(Nodes(1)[0], TimeSpan.FromHours(1)));
+        var task = _cluster.Client.Tasks.Single().Id;
+
+        _cluster.StopWorker(task);
+        _cluster.Client.TimeOut(task);
+        var result = Assert.Single(await FakeSlurmCluster.WaitFor(executor, 1));
+
+        Assert.Equal(BuildStatus.TimedOut, result.Status);
+        Assert.StartsWith("TIMEOUT: Slurm task 1000_0 ended Timeout", result.Message);
+        Assert.Equal(TimeSpan.FromHours(2), result.Retry?.Walltime);
+    }
+
+    [Fact]
+    public async Task A_users_scancel_of_one_array_task_is_reported_as_cancelled_and_not_retried_while_its_neighbours_build()
+    {
+        using var executor = _cluster.Executor(pack: 1);
+        Offer(executor, Nodes(2));
+        var (cancelled, other) = (_cluster.Client.Tasks[0].Id, _cluster.Client.Tasks[1].Id);
+
+        _cluster.StopWorker(cancelled);
+        _cluster.Client.CancelTask(cancelled);
+        _cluster.RunWorker(other);
+        _cluster.Client.Complete(other);
+        var results = (await FakeSlurmCluster.WaitFor(executor, 2)).ToDictionary(r => r.Node);
+
+        Assert.Equal(BuildStatus.Failed, results["T[n0]"].Status);
+        Assert.StartsWith("CANCELLED: Slurm task 1000_0 ended Cancelled", results["T[n0]"].Message);
+        Assert.Contains("cancelled by scancel: not retried", results["T[n0]"].Message);
+        Assert.Null(results["T[n0]"].Retry);
+        Assert.Equal(BuildStatus.Succeeded, results["T[n1]"].Status);
+    }
+
+    [Fact]
+    public async Task A_task_stopped_when_its_node_went_down_and_requeued_by_Slurm_delivers_its_new_runs_result_and_is_never_submitted_again()
+    {
+        using var executor = _cluster.Executor(pack: 1);
+        Offer(executor, Nodes(1));
+        var task = _cluster.Client.Tasks.Single().Id;
+        _cluster.Client.Start(task);
+
+        _cluster.StopWorker(task);
+        _cluster.Client.Requeue(task);
+        using (var quiet = new CancellationTokenSource(TimeSpan.FromMilliseconds(300)))
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => executor.WaitAsync(quiet.Token));
+        _cluster.Client.Start(task);
+        _cluster.RunWorker(task);
+        _cluster.Client.Complete(task);
+        var result = Assert.Single(await FakeSlurmCluster.WaitFor(executor, 1));
+
+        Assert.Equal(BuildStatus.Succeeded, result.Status);
+        Assert.Equal(1, _cluster.Client.SubmitCalls);
+    }
+
+    [Fact]
     public async Task A_timeout_retry_never_asks_for_more_than_the_partitions_MaxTime()
     {
         _cluster.Client.Partitions = [new PartitionLimits("debug", true, TimeSpan.FromMinutes(90), null, null)];

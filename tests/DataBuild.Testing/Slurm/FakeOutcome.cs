@@ -9,6 +9,8 @@ public enum FakeOutcome
     Timeout,
     NodeFailure,
     Preempted,
+    /// <summary>A user's scancel of this one task (CANCELLED by their uid).</summary>
+    Cancelled,
 }
 
 /// <summary>How the fake shows a memory kill: like cgroups (OUT_OF_MEMORY) or like OverMemoryKill (FAILED, 0:9).</summary>

@@ -207,6 +207,7 @@ public sealed class FakeSlurmClient : ISlurmClient
     public void TimeOut(SlurmTaskId id) => End(id, FakeOutcome.Timeout);
     public void FailNode(SlurmTaskId id) => End(id, FakeOutcome.NodeFailure);
     public void Preempt(SlurmTaskId id) => End(id, FakeOutcome.Preempted);
+    public void CancelTask(SlurmTaskId id) { lock (_gate) { Finish(Task(id), FakeOutcome.Cancelled); Task(id).CancelledByUid = 1000; } }
 
     /// <summary>As `scontrol requeue`: the task goes back to the queue under the same job id, to start again later.</summary>
     public void Requeue(SlurmTaskId id) { lock (_gate) Task(id).State = SlurmJobState.Requeued; }
@@ -239,6 +240,7 @@ public sealed class FakeSlurmClient : ISlurmClient
             FakeOutcome.OutOfMemory => OutOfMemory(t),
             FakeOutcome.Timeout => (SlurmJobState.Timeout, new SlurmExitCode(0, 15), "TimeLimit"),
             FakeOutcome.NodeFailure => (SlurmJobState.NodeFail, new SlurmExitCode(0, 0), "NodeDown"),
+            FakeOutcome.Cancelled => (SlurmJobState.Cancelled, new SlurmExitCode(0, 15), "None"),
             _ => (SlurmJobState.Preempted, new SlurmExitCode(0, 15), "None"),
         };
     }

@@ -79,10 +79,25 @@ public sealed partial class SlurmExecutor
     private void CollectResultFile(TrackedNode node, List<RunResult> results)
     {
         if (TryReadResult(node) is not { } result) return;
-        // The kernel's OOM killer takes the largest process of the job's cgroup, often the task under the worker, which
-        // lives to report "signal 9". Only Slurm can tell a memory kill from another SIGKILL, once the array task ends.
-        if (result is { Succeeded: false, ExitCode: 128 + 9 }) node.Killed = result;
+        if (IsStopped(result)) node.Killed = result;
         else results.Add(Deliver(node, result));
+    }
+
+    /// <summary>
+    /// A result only Slurm can explain: the kernel's OOM killer takes the largest process of the job's cgroup, often the task
+    /// under the worker, which lives to report "signal 9"; a worker sent SIGTERM (scancel, the time limit, the node going
+    /// down) reports its nodes cancelled. Which it was, and whether to retry, is known once the array task ends.
+    /// </summary>
+    private static bool IsStopped(RunResult result) => result is { Succeeded: false, ExitCode: 128 + 9 } or { Status: BuildStatus.Cancelled };
+
+    /// <summary>How a node held as stopped ended, once Slurm says how its array task ended.</summary>
+    private RunResult Stopped(TrackedNode node, RunResult stopped, SlurmStateClass how, SlurmJobState state, string slurmSaid)
+    {
+        // A task Slurm requeued (its node went down) ran again after it was stopped: the new result replaces the old.
+        if (TryReadResult(node) is { } newer && !IsStopped(newer)) return newer;
+        if (stopped.Status == BuildStatus.Cancelled) return Ended(node, how, slurmSaid, Interruption(state));
+        var memoryKill = how == SlurmStateClass.OutOfMemory || FailureSignature.MentionsMemoryKill(Tail(node.SlurmLog) ?? "");
+        return memoryKill ? Ended(node, SlurmStateClass.OutOfMemory, $"{state}, the task killed by signal 9") : stopped;
     }
 
     private RunResult? TryReadResult(TrackedNode node)
@@ -155,8 +170,7 @@ public sealed partial class SlurmExecutor
             if (!entry.Class.IsFinal()) continue;
             if (node.Killed is { } killed)
             {
-                var memoryKill = entry.Class == SlurmStateClass.OutOfMemory || FailureSignature.MentionsMemoryKill(Tail(node.SlurmLog) ?? "");
-                results.Add(Deliver(node, memoryKill ? Ended(node, SlurmStateClass.OutOfMemory, $"{entry.State}, the task killed by signal 9") : killed));
+                results.Add(Deliver(node, Stopped(node, killed, entry.Class, entry.State, $"{entry.State} {entry.ExitCode}".Trim())));
                 continue;
             }
             // The worker writes results before its task ends, so a result absent now will never come.
@@ -186,7 +200,13 @@ public sealed partial class SlurmExecutor
         }
         foreach (var node in missing)
         {
-            if (node.Killed is { } killed) { results.Add(Deliver(node, killed)); continue; }
+            if (node.Killed is { } killed)
+            {
+                results.Add(Deliver(node, records.TryGetValue(node.Task, out var ended) && ended.State.Classify().IsFinal()
+                    ? Stopped(node, killed, FailureSignature.Classify(ended), ended.State, $"{ended.State} {ended.ExitCode} (sacct)")
+                    : killed));
+                continue;
+            }
             if (TryReadResult(node) is { } late) { results.Add(Deliver(node, late)); continue; }
             if (records.TryGetValue(node.Task, out var record))
             {

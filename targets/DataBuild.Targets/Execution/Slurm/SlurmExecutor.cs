@@ -217,7 +217,10 @@ public sealed partial class SlurmExecutor(ISlurmClient client, SlurmExecutorOpti
         public bool Done { get; set; }
         public bool ResultRead { get; set; }
 
-        /// <summary>A result saying SIGKILL: held until Slurm says whether that was the memory limit.</summary>
+        /// <summary>
+        /// A result saying SIGKILL, or that the worker was stopped (SIGTERM: scancel, a time limit, a node going down): held
+        /// until Slurm says how the array task ended, since only Slurm knows which it was.
+        /// </summary>
         public RunResult? Killed { get; set; }
         public int MissingPolls { get; set; }
     }
