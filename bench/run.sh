@@ -12,7 +12,8 @@
 #   --slurm              also the Slurm row in a --quick/--smoke run (the full run always has it; --no-slurm drops it)
 #   --slurm-only         only the Slurm row (10k tasks; 1k with --smoke)
 #   --reps R             repetitions per timed figure (default 3; no-ops get R+2; Snakemake at >= 10k gets 1 per figure)
-#   --rounds R           rounds of the interleaved DataBuild/Ninja no-ops (default 20; 3 with --smoke)
+#   --rounds R           rounds of the interleaved DataBuild/Ninja no-ops (default 20; 3 with --smoke); edits and
+#                        touches are interleaved too, 7 rounds (2 with --smoke), at every size
 #   --plan N             partitions to plan in memory (default 1M; --quick 100k, --smoke 10k)
 #   --in-place           measure this checkout as it is (default: a clone of HEAD, so edits made meanwhile do not leak in)
 #   --snakemake-max N    largest workload given to Snakemake (default 10000: its cold build at 100k takes hours here)
@@ -26,11 +27,11 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
-quick=0 smoke=0 reps=3 rounds=20 plan="" in_place=0 smk_max=10000 smk_cold_max=1000 smk_timeout=900 slurm="" slurm_only=0
+quick=0 smoke=0 reps=3 rounds=20 edit_rounds=7 plan="" in_place=0 smk_max=10000 smk_cold_max=1000 smk_timeout=900 slurm="" slurm_only=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) quick=1 ;;
-    --smoke) smoke=1 quick=1 reps=1 rounds=3 smk_max=1000 smk_cold_max=200 ;;
+    --smoke) smoke=1 quick=1 reps=1 rounds=3 edit_rounds=2 smk_max=1000 smk_cold_max=200 ;;
     --slurm) slurm=1 ;;
     --no-slurm) slurm=0 ;;
     --slurm-only) slurm=1 slurm_only=1 ;;
@@ -99,8 +100,8 @@ measure() {
 probe=10000  # the no-op whose file reads are traced, and whose raw files are hashed
 slurm_n=10000
 if [[ $smoke -eq 1 ]]; then sizes=(200 1000); cold=" 200 "; noop=" 1000 "; edit=" 1000 "; plan_n=10000; probe=1000; slurm_n=1000
-elif [[ $quick -eq 1 ]]; then sizes=(1000 10000); cold=" 1000 10000 "; noop=" 10000 "; edit=" 10000 "; plan_n=100000
-else sizes=(1000 10000 100000); cold=" 1000 10000 "; noop=" 10000 100000 "; edit=" 10000 100000 "; plan_n=1000000; fi
+elif [[ $quick -eq 1 ]]; then sizes=(1000 10000); cold=" 1000 10000 "; noop=" 10000 "; edit=" 1000 10000 "; plan_n=100000
+else sizes=(1000 10000 100000); cold=" 1000 10000 "; noop=" 10000 100000 "; edit=" 1000 10000 100000 "; plan_n=1000000; fi
 [[ -z "$plan" ]] || plan_n="$plan"
 [[ -n "$slurm" ]] || { [[ $quick -eq 1 ]] && slurm=0 || slurm=1; }
 if [[ $slurm_only -eq 1 ]]; then sizes=(); fi
@@ -185,6 +186,17 @@ for n in "${sizes[@]}"; do
       "databuild.noop_interleaved.$n=$work/q$n/databuild=$exe FanoutAll --fanout-quads $n -j 2" \
       "ninja.noop_interleaved.$n=$work/q$n/ninja=ninja -j 2" >> "$results" \
       || echo "warning: the interleaved no-ops at $n quads failed (see logs/interleaved.noop.$n.log)" >&2
+  fi
+  # One input edited and touched, interleaved the same way (issue 23): each run after its untimed change.
+  if [[ "$edit" == *" $n "* && -f "$work/q$n/databuild/all.txt" && -f "$work/q$n/ninja/.ninja_log" ]]; then
+    for change in edit touch; do
+      prep='date +%s%N > raw/q7'; [[ $change == touch ]] && prep='touch raw/q7'
+      echo "  interleaved ${change}s, $edit_rounds rounds" >&2
+      python3 "$here/fanout/interleave.py" --rounds "$edit_rounds" --prepare "$prep" --log "$work/logs/interleaved.$change.$n.log" \
+        "databuild.${change}_interleaved.$n=$work/q$n/databuild=$exe FanoutAll --fanout-quads $n -j 2" \
+        "ninja.${change}_interleaved.$n=$work/q$n/ninja=ninja -j 2" >> "$results" \
+        || echo "warning: the interleaved ${change}s at $n quads failed (see logs/interleaved.$change.$n.log)" >&2
+    done
   fi
   # Workspaces of 100k quads hold ~700k files: keep only what a later step reads (the probe size).
   if [[ $n -ne $probe && -z "${BENCH_KEEP:-}" ]]; then rm -rf "$work/q$n"; fi

@@ -90,6 +90,16 @@ for n in sizes:
     shown = ["not measured" if r is None else f"failed: {r['error']}" if "error" in r else seconds(r["wall"]) for r in (d, nj)]
     rows.append(f"| no-op, {size(n)} quads, interleaved ({(d or nj)['reps']} rounds, random order) | {shown[0]} | {shown[1]} | – | "
                 f"{'–' if x is None else f'{x:.2f}x'} |")
+for kind, what in (("edit", "one input edited"), ("touch", "one input touched")):
+    for n in sizes:
+        d, nj = results.get(f"databuild.{kind}_interleaved.{n}"), results.get(f"ninja.{kind}_interleaved.{n}")
+        if d is None and nj is None:
+            continue
+        x = ratio(value(f"databuild.{kind}_interleaved.{n}"), value(f"ninja.{kind}_interleaved.{n}"))
+        shown = ["not measured" if r is None else f"failed: {r['error']}" if "error" in r
+                 else f"{seconds(r['wall'])}, {r.get('rss_mb', 0):.0f} MB" for r in (d, nj)]
+        rows.append(f"| {what}, {size(n)} quads, interleaved ({(d or nj)['reps']} rounds; time, peak RSS) | {shown[0]} | {shown[1]} | – | "
+                    f"{'–' if x is None else f'{x:.2f}x'} |")
 for kind, what in (("noop", "no-op"), ("cold", "cold build")):
     for n in sizes:
         if f"databuild.{kind}.{n}" not in results or (kind == "cold" and n not in (1000, 10000)):
@@ -185,6 +195,14 @@ goals.append(("plan 1M partitions", "<= 10 s",
               verdict(ps["value"], 10, lambda v: f"{v:.2f} s") if ps and plan_n == 1000000
               else f"not measured (this run planned {size(plan_n)}: {ps['value']:.2f} s)" if ps else "not measured"))
 goals.append(("10k Slurm tasks", "<= 10 sbatch calls", slurm_goal))
+for n in sizes:
+    for kind, what in (("edit", "one input edited"), ("touch", "one input touched")):
+        x = ratio(value(f"databuild.{kind}_interleaved.{n}"), value(f"ninja.{kind}_interleaved.{n}"))
+        if x is not None:
+            goals.append((f"{what}, {size(n)} quads (issue 23)", "<= 1.0x Ninja", verdict(x, 1.0, lambda v: f"{v:.2f}x interleaved")))
+cold_rss = value("databuild.cold.10000", "rss_mb")
+if cold_rss is not None:
+    goals.append(("peak RSS, cold build, 10k quads (issue 23)", "<= 150 MB", verdict(cold_rss, 150, lambda v: f"{v:.0f} MB")))
 goals.append(("product bytes read by a no-op", "0", "not measured" if product_bytes is None
               else "met" if product_bytes == 0 else f"MISSED ({product_bytes} bytes)"))
 

@@ -68,8 +68,11 @@ public sealed class FanoutBuildTests : IDisposable
         var full = await _ws.Build();
         var answered = await _ws.Build();
         var snapshots = Directory.GetFiles(_ws.File(".databuild/uptodate"));
+        var before = File.ReadAllBytes(snapshots[0]);
         File.WriteAllText(_ws.Raw(70), "quad seventy\n");
         var afterEdit = await _ws.Build();
+        var replaced = File.ReadAllBytes(snapshots[0]);
+        var recheck = await _ws.Build();
 
         Assert.Equal(0, full.ExitCode);
         Assert.DoesNotContain("unchanged since run", full.Output);
@@ -79,7 +82,10 @@ public sealed class FanoutBuildTests : IDisposable
         Assert.Matches(@"\(\d+\.\d\d s; \d+ files and directories unchanged since run \d+ found them up to date\)", answered.Output);
         Assert.Equal(0, afterEdit.ExitCode);
         Assert.Equal(Sorted(["FanoutAll", "FanoutFeatures[group=1,quad=70]", "FanoutGroups[group=1]"]), Sorted(afterEdit.Built));
-        Assert.False(Directory.Exists(_ws.File(".databuild/uptodate")), "a run that writes the state deletes the snapshots");
+        Assert.NotEqual(before, replaced); // a run that writes the state replaces the snapshot, its built nodes to re-check
+        Assert.Equal(0, recheck.ExitCode);
+        Assert.Empty(recheck.Built);
+        Assert.DoesNotContain("unchanged since run", recheck.Output);
     }
 
     [Fact]
