@@ -330,6 +330,4 @@ public sealed partial class BuildSession
         LogPath = invocation.LogPath,
         Message = result.Message ?? Invocations.Interruptions(node),
     };
-
-
 }
