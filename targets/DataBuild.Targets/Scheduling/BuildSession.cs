@@ -336,6 +336,4 @@ public sealed partial class BuildSession
         LogPath = invocation.LogPath,
         Message = result.Message ?? Invocations.Interruptions(node),
     };
-
-
 }

@@ -40,7 +40,8 @@ public static class BrickCatalogBuilder
         for (var i = 0; i < ccds.Count; i++)
         {
             var ccd = ccds[i];
-            if (checkpoint?.TryRead(ccd.Image.ExposureId, ccd.Image.Ccd) is { } saved)
+            var fingerprint = checkpoint is null ? [] : CatalogCheckpoint.Fingerprint(brick, ccd, options);
+            if (checkpoint?.TryRead(ccd.Image.ExposureId, ccd.Image.Ccd, fingerprint) is { } saved)
             {
                 measurements.AddRange(saved);
                 checkpoint.Note($"{i + 1} of {ccds.Count}: exposure {ccd.Image.ExposureId} ccd {ccd.Image.Ccd} read from the checkpoint");
@@ -49,7 +50,7 @@ public static class BrickCatalogBuilder
             stop.ThrowIfCancellationRequested();
             var measured = Measure(brick, ccd, options);
             measurements.AddRange(measured);
-            checkpoint?.Save(ccd.Image.ExposureId, ccd.Image.Ccd, measured);
+            checkpoint?.Save(ccd.Image.ExposureId, ccd.Image.Ccd, fingerprint, measured);
             checkpoint?.Note($"{i + 1} of {ccds.Count}: exposure {ccd.Image.ExposureId} ccd {ccd.Image.Ccd} measured");
         }
 

@@ -58,4 +58,20 @@ public sealed class CatalogCheckpointTests : IDisposable
         Assert.Equal([$"1 of {ccds.Count}", $"2 of {ccds.Count}"], File.ReadAllLines(checkpoint.ProgressLog).Select(l => l[..l.IndexOf(':')]));
         Assert.Equal(2, Directory.GetFiles(checkpoint.Directory, "*.measurements").Length);
     }
+
+    [Fact]
+    public void Measurements_saved_from_other_inputs_are_measured_again_and_the_rest_read_back()
+    {
+        var (brick, ccds) = BrickWithMostCcds();
+        var checkpoint = StoppedAfter(2, brick, ccds);
+        // The first CCD's zeropoint changed upstream since the stopped attempt saved its measurements.
+        var changed = ccds.Select((c, i) => i == 0 ? c with { Zeropoint = c.Zeropoint + 0.1 } : c).ToList();
+
+        var resumed = BrickCatalogBuilder.Build(brick, changed, checkpoint: checkpoint);
+
+        Assert.Equal(BrickCatalogBuilder.Build(brick, changed), resumed);
+        var log = File.ReadAllLines(checkpoint.ProgressLog);
+        Assert.EndsWith(" measured", log[0]);
+        Assert.EndsWith("read from the checkpoint", log[1]);
+    }
 }
