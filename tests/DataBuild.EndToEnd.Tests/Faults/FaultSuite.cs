@@ -37,6 +37,28 @@ public static class FaultSuite
     }
 
     /// <summary>
+    /// Every run sacct recorded (--duplicates: a requeued task's earlier runs too) of the array tasks that ran in
+    /// <paramref name="workDir"/> since <paramref name="since"/>, as (JobID, State); asked until two answers agree and at
+    /// least <paramref name="completed"/> of them are COMPLETED (slurmdbd lags), or a minute has passed.
+    /// </summary>
+    public static IReadOnlyList<(string Task, string State)> SacctArrayTaskRuns(string workDir, DateTimeOffset since, int completed)
+    {
+        var start = since.ToLocalTime().AddMinutes(-1).ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
+        List<(string, string)>? previous = null;
+        for (var attempt = 0; attempt < 60; attempt++)
+        {
+            var (code, output) = Run("sacct", "--allocations", "--duplicates", "--starttime=" + start, "--parsable2", "--noheader", "--format=JobID,WorkDir,State");
+            if (code != 0) throw new InvalidOperationException($"sacct failed: {output}");
+            var runs = output.Split('\n').Select(l => l.Split('|')).Where(f => f.Length == 3 && f[1] == workDir && f[0].Contains('_'))
+                .Select(f => (f[0], f[2].Split(' ')[0])).Order().ToList();
+            if (previous is not null && previous.SequenceEqual(runs) && (runs.Count(r => r.Item2 == "COMPLETED") >= completed || attempt >= 30)) return runs;
+            previous = runs;
+            Thread.Sleep(1000);
+        }
+        return previous!;
+    }
+
+    /// <summary>
     /// Array tasks (JobID with "_") that sacct knows ran with <paramref name="workDir"/> as their working directory since
     /// <paramref name="since"/>: what counts submissions, from Slurm's side. Asked until two answers agree (slurmdbd lags).
     /// </summary>
