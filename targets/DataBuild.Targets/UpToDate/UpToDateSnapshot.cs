@@ -87,11 +87,13 @@ public sealed partial class UpToDateSnapshot
             if (witnesses.TryGetValue((w.Kind, w.Path), out var earlier) && earlier != w) untrusted.Add(w.Path);
             witnesses[(w.Kind, w.Path)] = w;
         }
-        prior?.Witnesses.CarryInto(witnesses, prior.ChangedWitnesses);
         foreach (var state in new[] { workspace.StatePath, workspace.StatePath + "-wal" })
             witnesses[(WitnessKind.Stat, state)] = new Witness(WitnessKind.Stat, state, fs.Stat(state), default);
         var stats = witnesses.Values.Where(w => w.Stat is { IsDirectory: false }).Select(w => w.Stat!.Value).ToList();
-        var tick = stats.Count > 0 && stats.All(s => s.MtimeNs % 1_000_000_000 == 0 && s.CtimeNs % 1_000_000_000 == 0) ? CoarseTick : FineTick;
+        // The witnesses carried over from the prior snapshot were trusted when it was saved, before this build started.
+        var carriedCoarse = prior?.Witnesses.AllWholeSeconds(prior.ChangedWitnesses);
+        var tick = (stats.Count > 0 || carriedCoarse is not null) && (carriedCoarse ?? true)
+            && stats.All(s => s.MtimeNs % 1_000_000_000 == 0 && s.CtimeNs % 1_000_000_000 == 0) ? CoarseTick : FineTick;
         var trustedBefore = (buildStarted - tick).ToUnixTimeMilliseconds() * 1_000_000;
         foreach (var w in witnesses.Values)
             if (w.Stat is { IsDirectory: false } s && (s.MtimeNs >= trustedBefore || s.CtimeNs >= trustedBefore) && !IsState(workspace, w.Path))
@@ -114,6 +116,7 @@ public sealed partial class UpToDateSnapshot
                 : $"{rechecked} of {nodes.Count} nodes were built: the next build checks in full";
         // Their nodes are re-checked whatever the file system says then.
         foreach (var key in witnesses.Keys.Where(k => untrusted.Contains(k.Item2)).ToList()) witnesses.Remove(key);
+        var table = prior is null ? WitnessTable.From(witnesses.Values) : prior.Witnesses.Merge(prior.ChangedWitnesses, witnesses, untrusted);
 
         var buffer = new MemoryStream();
         using (var o = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
@@ -140,7 +143,7 @@ public sealed partial class UpToDateSnapshot
             o.Write(rechecked == 0);
             o.Write(outputLines.Count);
             foreach (var line in outputLines) o.Write(line);
-            WitnessTable.From(witnesses.Values).Write(o);
+            table.Write(o);
         }
         var path = PathFor(workspace, arguments);
         var temporary = $"{path}.{Environment.ProcessId}.tmp";

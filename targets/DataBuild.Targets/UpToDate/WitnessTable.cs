@@ -107,23 +107,58 @@ internal sealed class WitnessTable
         return Encoding.UTF8.GetString(_paths, _starts[i], end - _starts[i] - 1);
     }
 
-    /// <summary>Adds every witness but those in <paramref name="except"/> whose path a newer observation has not replaced.</summary>
-    public void CarryInto(Dictionary<(WitnessKind, string), Witness> witnesses, HashSet<int> except)
+    /// <summary>
+    /// This table's witnesses but those in <paramref name="except"/>, those observed again (<paramref name="fresh"/>,
+    /// which replace them) and those on <paramref name="untrusted"/> paths, then the fresh ones: the witnesses of a
+    /// build that kept most verdicts, without a string per carried path.
+    /// </summary>
+    public WitnessTable Merge(HashSet<int> except, Dictionary<(WitnessKind, string), Witness> fresh, HashSet<string> untrusted)
     {
+        var replaced = new HashSet<string>[3];
+        for (var k = 0; k < replaced.Length; k++) replaced[k] = new HashSet<string>(untrusted, StringComparer.Ordinal);
+        foreach (var (kind, path) in fresh.Keys) replaced[(int)kind].Add(path);
+        var lookups = replaced.Select(r => r.GetAlternateLookup<ReadOnlySpan<char>>()).ToArray();
+        var kinds = new List<byte>(Count + fresh.Count);
+        var numbers = new List<long>(4 * (Count + fresh.Count));
+        var paths = new MemoryStream(_paths.Length + 64 * fresh.Count);
+        var starts = new List<int>(Count + fresh.Count);
+        var chars = new char[256];
         for (var i = 0; i < Count; i++)
         {
             if (except.Contains(i)) continue;
-            var n = new ReadOnlySpan<long>(_numbers, 4 * i, 4);
-            var path = PathAt(i);
-            var witness = _kinds[i] switch
-            {
-                Absent => new Witness(WitnessKind.Stat, path, null, default),
-                File or Directory => new Witness(WitnessKind.Stat, path, new FileStat(_kinds[i] == Directory, n[0], n[1], n[2], n[3]), default),
-                Listing => new Witness(WitnessKind.Listing, path, null, new Hashing.Hash128((ulong)n[0], (ulong)n[1])),
-                _ => new Witness(WitnessKind.Glob, path, null, new Hashing.Hash128((ulong)n[0], (ulong)n[1])),
-            };
-            witnesses.TryAdd((witness.Kind, path), witness);
+            var end = i + 1 < Count ? _starts[i + 1] : _paths.Length;
+            var bytes = _paths.AsSpan(_starts[i], end - _starts[i] - 1);
+            if (chars.Length < bytes.Length) chars = new char[2 * bytes.Length];
+            var path = chars.AsSpan(0, Encoding.UTF8.GetChars(bytes, chars));
+            var kind = _kinds[i] switch { Listing => WitnessKind.Listing, Glob => WitnessKind.Glob, _ => WitnessKind.Stat };
+            if (lookups[(int)kind].Contains(path)) continue;
+            kinds.Add(_kinds[i]);
+            for (var n = 0; n < 4; n++) numbers.Add(_numbers[4 * i + n]);
+            starts.Add((int)paths.Length);
+            paths.Write(_paths, _starts[i], end - _starts[i]);
         }
+        var added = From(fresh.Values);
+        for (var i = 0; i < added.Count; i++)
+        {
+            kinds.Add(added._kinds[i]);
+            for (var n = 0; n < 4; n++) numbers.Add(added._numbers[4 * i + n]);
+            starts.Add((int)paths.Length + added._starts[i]);
+        }
+        paths.Write(added._paths);
+        return new WitnessTable([.. kinds], [.. numbers], paths.ToArray(), [.. starts]);
+    }
+
+    /// <summary>Whether every file witness but those in <paramref name="except"/> has whole-second timestamps (null: there is none).</summary>
+    public bool? AllWholeSeconds(HashSet<int> except)
+    {
+        bool? all = null;
+        for (var i = 0; i < Count; i++)
+        {
+            if (_kinds[i] != File || except.Contains(i)) continue;
+            if (_numbers[4 * i + 1] % 1_000_000_000 != 0 || _numbers[4 * i + 2] % 1_000_000_000 != 0) return false;
+            all = true;
+        }
+        return all;
     }
 
     private bool Holds(int i, IFileSystem fs)
