@@ -260,7 +260,7 @@ if [[ ! -x "$exe" || ! -f "$stamp" || "$(cat "$stamp")" != "$current" ]]; then
         # had, precompiled on the shared runtime; then plain IL, slower to start (offline without the runtime pack in the
         # NuGet cache: ReadyToRun needs it too). DATABUILD_COMPILE=quick starts at the second.
         why=""
-        first_error() { grep -m1 -i 'error' "$log" | sed -e 's/^ *//' -e "s|^$root/||" | cut -c1-200; }
+        first_error() { grep -m1 -i 'error' "$log" | sed -e 's/^ *//' -e "s|^$root/||" -e 's| \[[^]]*\]$||' | cut -c1-200; }
         if [[ "$compile" == startup && -n "$rid" ]] && publish -r "$rid" -p:DataBuildStartup=composite $(instruction_set); then
           :
         elif grep -q ' error CS' "$log"; then
