@@ -20,8 +20,9 @@ public sealed partial class SlurmCheckpointTests
     public async Task A_USR1_sent_to_the_batch_shell_with_scancel_reaches_the_task_which_checkpoints_and_its_retry_counts_on()
     {
         using var ws = new PipelineWorkspace();
-        // 20 steps of a second finish well before the one-minute limit's warning (30 s before it): any stop is scancel's.
-        using var driver = await Driver.StartAsync(ws.Path, "CheckpointDemo", "--checkpoint-demo-steps", "20", "--executor", "slurm", "--poll-interval", "1");
+        // Ten minutes instead of the demo's one: its warning (30 s before the limit) never comes, so the stop is scancel's.
+        using var driver = await Driver.StartAsync(ws.Path, "CheckpointDemo", "--checkpoint-demo-steps", "20", "--executor", "slurm", "--poll-interval", "1",
+            "--set", "CheckpointDemo.time=00:10:00");
         var job = await SubmittedArray(driver, "CheckpointDemo");
         var steps = ws.File(".databuild/checkpoints/CheckpointDemo/steps=20/steps.log");
         await Until(() => File.Exists(steps) && File.ReadAllLines(steps).Length >= 3, "3 steps in the checkpoint log");
@@ -43,17 +44,19 @@ public sealed partial class SlurmCheckpointTests
     {
         using var ws = new PipelineWorkspace();
         var since = DateTime.Now.AddMinutes(-1);
-        using var driver = await Driver.StartAsync(ws.Path, "CheckpointDemo", "--checkpoint-demo-steps", "20", "--executor", "slurm", "--poll-interval", "1");
+        using var driver = await Driver.StartAsync(ws.Path, "CheckpointDemo", "--checkpoint-demo-steps", "20", "--executor", "slurm", "--poll-interval", "1",
+            "--set", "CheckpointDemo.time=00:10:00");
         var job = await SubmittedArray(driver, "CheckpointDemo");
         var steps = ws.File(".databuild/checkpoints/CheckpointDemo/steps=20/steps.log");
         await Until(() => File.Exists(steps) && File.ReadAllLines(steps).Length >= 3, "3 steps in the checkpoint log");
 
+        // Slurm ends the running job as for a preemption (its --signal warning, then SIGTERM) and queues it again.
         Slurm("scontrol", "requeue", job);
         var run = await driver.WaitAsync(TimeSpan.FromMinutes(8));
 
         Assert.True(run.ExitCode == 0, run.Output + run.Stderr);
         Assert.Single(run.Stdout, l => l.Contains("submitted job array", StringComparison.Ordinal));
-        Assert.Equal("counted to 20", File.ReadAllText(ws.File("out/checkpointdemo/20.txt")).TrimEnd());
+        Assert.Equal("counted to 20", File.ReadAllLines(ws.File("out/checkpointdemo/20.txt"))[0]);
         // The task's own log: the requeued run found the steps the first one had saved.
         var log = File.ReadAllText(ws.File(".databuild/logs/CheckpointDemo/steps=20.log"));
         Assert.Equal(2, Regex.Count(log, @"== CheckpointDemo\[steps=20\] attempt 1 on "));
