@@ -3,7 +3,10 @@ using DataBuild.EndToEnd.Tests.Support;
 
 namespace DataBuild.EndToEnd.Tests;
 
-/// <summary>A secret on the real Slurm cluster: the job's tasks get it, and no manifest, script, log, state or output holds it.</summary>
+/// <summary>
+/// The Fornax example on the real Slurm cluster: its secret reaches the tasks and no manifest, script, log, state or output
+/// holds it; its rate limits hold at task start across arrays, as the archive server's own request log shows.
+/// </summary>
 [Collection(SlurmCluster.Name)]
 public sealed class SlurmSecretTests : IDisposable
 {
@@ -49,5 +52,35 @@ public sealed class SlurmSecretTests : IDisposable
         var token = System.Text.Encoding.UTF8.GetBytes(Token);
         Assert.DoesNotContain(files, f => File.ReadAllBytes(f).AsSpan().IndexOf(token) >= 0);
         Assert.DoesNotContain(Token, build.Output + build.Stderr);
+    }
+
+    [Fact]
+    public async Task Each_archives_rate_limit_holds_at_task_start_on_the_compute_nodes_as_the_servers_request_log_shows()
+    {
+        Directory.CreateDirectory(_dir.File("work"));
+        var environment = new Dictionary<string, string> { ["FORNAX_ARCHIVE_TOKEN"] = Token };
+
+        // All twelve fetches in one array task running two at a time: nothing but the workers' shared start log paces them.
+        var build = await Driver.RunAsync(_dir.File("work"), environment, "FornaxLightCurves", "--fornax-archive-url", _url,
+            "--executor", "slurm", "--poll-interval", "1", "--pack", "12", "--pack-parallel", "2");
+
+        Assert.True(build.ExitCode == 0, $"{build.Output}\n{build.Stderr}");
+        var requests = File.ReadAllLines(_dir.File("requests.tsv")).Select(l => l.Split('\t'))
+            .Select(c => (At: double.Parse(c[0], System.Globalization.CultureInfo.InvariantCulture), Archive: c[1], Ids: c[2], Status: int.Parse(c[3], System.Globalization.CultureInfo.InvariantCulture))).ToList();
+        var fetched = requests.Where(r => r.Status == 200).GroupBy(r => (r.Archive, r.Ids)).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(12, fetched.Count);
+        Assert.All(fetched.Values, n => Assert.Equal(1, n));
+        // The archives answer 4 a second (429 beyond); the pipeline asks for 2: never 5 requests to one archive within a second.
+        foreach (var archive in requests.GroupBy(r => r.Archive))
+        {
+            var at = archive.Select(r => r.At).Order().ToList();
+            for (var i = 0; i + 4 < at.Count; i++)
+                Assert.True(at[i + 4] - at[i] >= 1.0, $"{archive.Key}: 5 requests within a second from {at[i]}");
+        }
+        Assert.DoesNotContain(requests, r => r.Status == 429);
+        // The workers did the pacing: their job logs say that tasks waited for a start.
+        var jobLogs = Directory.GetFiles(_dir.File("work/.databuild/slurm"), "*", SearchOption.AllDirectories).Select(File.ReadAllText);
+        Assert.Contains(jobLogs, text => text.Contains("for a start of rate limit fornax-", StringComparison.Ordinal));
+        Assert.True(Directory.Exists(_dir.File("work/.databuild/ratelimits")));
     }
 }
