@@ -74,6 +74,8 @@ public sealed class DiskAndStateFaultTests
         await holder.WaitForExitAsync();
         var after = await Driver.RunAsync(ws, Args);
 
+        var lost = File.ReadAllText(Path.Combine(ws, "features", "q0")) == "changed\n" ? 0 : 1;
+        FaultSuite.Record("state database locked by another process", 1, lost, 0, 0, $"exit {run.ExitCode}: {run.Stderr.Trim()}; the rerun after: exit {after.ExitCode}");
         Assert.True(run.ExitCode == 1, $"exit {run.ExitCode}:\n{run.Output}\n{run.Stderr}");
         Assert.Contains(state, run.Stderr);
         Assert.Contains("locked", run.Stderr);
@@ -98,6 +100,7 @@ public sealed class DiskAndStateFaultTests
             run = await Driver.RunAsync(ws, Args);
         var after = await Driver.RunAsync(ws, Args);
 
+        FaultSuite.Record("state directory read-only", 1, after.ExitCode == 0 ? 0 : 1, 0, 0, $"exit {run.ExitCode}: {run.Stderr.Trim()}; the rerun after: exit {after.ExitCode}");
         Assert.True(run.ExitCode == 1, $"exit {run.ExitCode}:\n{run.Output}\n{run.Stderr}");
         Assert.Contains(stateDir, run.Stderr);
         Assert.Contains("read-only", run.Stderr, StringComparison.OrdinalIgnoreCase);

@@ -75,7 +75,20 @@ public sealed partial class ParquetFuzzTests
                 byKind[kind] = byKind.GetValueOrDefault(kind) + 1;
             }
 
-            var run = await Driver.RunAsync(wsPath, new Dictionary<string, string> { ["DATABUILD_SNAPSHOT"] = "0" }, "Features", "--fields", "296", "-k");
+            using var driver = await Driver.StartAsync(wsPath, new Dictionary<string, string> { ["DATABUILD_SNAPSHOT"] = "0" }, ["Features", "--fields", "296", "-k"]);
+            DriverResult run;
+            try
+            {
+                run = await driver.WaitAsync(TimeSpan.FromSeconds(120));
+            }
+            catch (TimeoutException)
+            {
+                // A reader that loops or allocates without end on a damaged file is a finding, not a reason to stop fuzzing.
+                driver.Kill();
+                problems.Add($"hung (killed after 120 s): case {n} ({string.Join(", ", what)}): {Tail(string.Join("\n", driver.Lines))}");
+                await driver.WaitAsync();
+                continue;
+            }
             var all = run.Output + "\n" + run.Stderr;
             var show = $"case {n} ({string.Join(", ", what)}): exit {run.ExitCode}\n{Tail(all)}";
             var failures = FailureLine().Matches(run.Output).Select(m => (Node: m.Groups[1].Value, Message: m.Groups[2].Value)).ToList();
