@@ -5,20 +5,25 @@
 # --cold, cold builds. Wall time medians, peak RSS, load average before and after. Writes
 # bench/results/<date>-incremental.md (-2, -3, ... when taken). Not part of the test run.
 #
-# Usage: bench/incremental.sh [--rounds R] [--cold "10000"] [--in-place] N [N ...]     (e.g. 1000 10000 100000)
+# Usage: bench/incremental.sh [--rounds R] [--cold "10000"] [--kinds "edit touch"] [--baseline EXE] N [N ...]
 #   --rounds R     interleaved rounds per figure (default 7; cold builds: 3)
 #   --cold "N..."  sizes whose cold build is timed and its peak RSS taken (default: 10000 when it is among the sizes)
-#   --in-place     measure this checkout's program as it is (default too: this script never clones; run ./build.sh first)
+#   --kinds "..."  which figures (default: cold edit touch after-build noop)
+#   --baseline EXE another DataBuild program (e.g. an earlier engine's build/bin/publish/databuild) interleaved as a
+#                  third tool in a workspace of its own, so that before and after are timed in the same minutes
+#   --in-place     accepted for symmetry with run.sh: this script always measures this checkout's program (./build.sh first)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
-rounds=7 cold="" sizes=()
+rounds=7 cold="" sizes=() only="" baseline=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --rounds) rounds="$2"; shift ;;
     --cold) cold="$2"; shift ;;
+    --kinds) only="$2"; shift ;;
+    --baseline) baseline="$2"; shift ;;
     --in-place) ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "error: unknown option $1 (bench/incremental.sh --help lists them)" >&2; exit 2 ;;
     *) sizes+=("$1") ;;
   esac
@@ -39,7 +44,8 @@ echo "{\"name\": \"load.start\", \"value\": \"$(load)\"}" >> "$results"
 
 for n in "${sizes[@]}"; do
   echo "== $n quads" >&2
-  for tool in databuild ninja; do
+  tools=(databuild ninja); [[ -n "$baseline" ]] && tools+=(databuild-baseline)
+  for tool in "${tools[@]}"; do
     dir="$work/q$n/$tool"
     mkdir -p "$dir"
     python3 "$here/fanout/workload.py" raw "$n" "$dir"
@@ -51,7 +57,11 @@ for n in "${sizes[@]}"; do
 #!/usr/bin/env bash
 set -e
 what="\$1"; tool="\$(basename "\$PWD")"
-if [[ \$tool == databuild ]]; then build="$db"; state=".databuild"; else build="ninja -j 2"; state=".ninja_log .ninja_deps"; fi
+case "\$tool" in
+  databuild) build="$db"; state=".databuild" ;;
+  databuild-baseline) build="$baseline FanoutAll --fanout-quads $n -j 2"; state=".databuild" ;;
+  *) build="ninja -j 2"; state=".ninja_log .ninja_deps" ;;
+esac
 case "\$what" in
   edit) date +%s%N > raw/q7 ;;
   touch) touch raw/q7 ;;
@@ -63,15 +73,17 @@ EOF
   chmod +x "$work/prepare.sh"
   kinds=(edit touch after-build noop)
   [[ " $cold " == *" $n "* ]] && kinds=(cold "${kinds[@]}")
+  [[ -n "$only" ]] && read -r -a kinds <<< "$only"
   for kind in "${kinds[@]}"; do
     r=$rounds; [[ $kind == cold ]] && r=3
+    third=(); [[ -n "$baseline" ]] && third=("databuild-baseline.$kind.$n=$work/q$n/databuild-baseline=$baseline FanoutAll --fanout-quads $n -j 2")
     echo "  $kind, $n quads, $r rounds (load $(load))" >&2
     # Two untimed warm-ups each: the first in a new workspace is its cold build, the second saves DataBuild's snapshot.
     python3 "$here/fanout/interleave.py" --rounds "$r" --warmup 2 --log "$work/$kind.$n.log" --prepare "$work/prepare.sh $kind" \
-      "databuild.$kind.$n=$work/q$n/databuild=$db" "ninja.$kind.$n=$work/q$n/ninja=ninja -j 2" >> "$results" \
+      "databuild.$kind.$n=$work/q$n/databuild=$db" "ninja.$kind.$n=$work/q$n/ninja=ninja -j 2" "${third[@]}" >> "$results" \
       || { echo "error: the $kind runs at $n quads failed; see the log:" >&2; tail -20 "$work/$kind.$n.log" >&2; exit 1; }
   done
-  for tool in databuild ninja; do
+  for tool in "${tools[@]}"; do
     python3 "$here/fanout/workload.py" check "$n" "$work/q$n/$tool" \
       || { echo "error: $tool's all.txt at $n quads is not the concatenation of raw/ in quad order" >&2; exit 1; }
   done
@@ -82,9 +94,9 @@ echo "{\"name\": \"load.end\", \"value\": \"$(load)\"}" >> "$results"
 date="$(date -u +%Y-%m-%d)"
 out="$repo/bench/results/$date-incremental.md"
 for i in 2 3 4 5 6 7 8 9; do [[ -e "$out" ]] || break; out="$repo/bench/results/$date-incremental-$i.md"; done
-python3 - "$results" "$commit" "$rounds" "$(nproc)" "$(ninja --version)" > "$out" << 'EOF'
+python3 - "$results" "$commit" "$rounds" "$(nproc)" "$(ninja --version)" "$baseline" > "$out" << 'EOF'
 import json, sys
-path, commit, rounds, cores, ninja = sys.argv[1:6]
+path, commit, rounds, cores, ninja, baseline = sys.argv[1:7]
 r = {}
 for line in open(path):
     if line.strip():
@@ -96,15 +108,19 @@ print(f"# What a change costs: DataBuild {commit} beside Ninja {ninja}\n")
 print(f"`bench/incremental.sh`, {cores} cores, load average (1, 5, 15 min) {r['load.start']['value']} at the start and "
       f"{r['load.end']['value']} at the end. Interleaved: every round runs both tools in a random order, each after "
       f"its untimed preparation; medians of {rounds} rounds (cold builds: 3). Peak RSS: ru_maxrss of the tool and its children.\n")
-print("| measurement | DataBuild | Ninja | DataBuild / Ninja | DataBuild RSS | Ninja RSS |")
-print("|---|---|---|---|---|---|")
+if baseline:
+    print(f"Baseline: `{baseline}`, interleaved in the same rounds in a workspace of its own.\n")
+print("| measurement | DataBuild | Ninja | DataBuild / Ninja | CPU (DataBuild / Ninja) | DataBuild RSS | Ninja RSS |" + (" baseline | baseline / Ninja |" if baseline else ""))
+print("|---|---|---|---|---|---|---|" + ("---|---|" if baseline else ""))
 for kind in ("edit", "touch", "after-build", "noop", "cold"):
     for n in sizes:
         d, nj = r.get(f"databuild.{kind}.{n}"), r.get(f"ninja.{kind}.{n}")
         if not d or not nj or "wall" not in d or "wall" not in nj:
             continue
-        print(f"| {label[kind]}, {n // 1000}k quads | {d['wall']:.3f} s (min {d['min']:.3f}) | {nj['wall']:.3f} s (min {nj['min']:.3f}) | "
-              f"**{d['wall'] / nj['wall']:.2f}x** | {d['rss_mb']:.0f} MB | {nj['rss_mb']:.0f} MB |")
+        b = r.get(f"databuild-baseline.{kind}.{n}")
+        extra = f" {b['wall']:.3f} s | {b['wall'] / nj['wall']:.2f}x |" if b and "wall" in b else (" – | – |" if baseline else "")
+        print(f"| {label[kind]}, {f'{n // 1000}k' if n % 1000 == 0 else n} quads | {d['wall']:.3f} s (min {d['min']:.3f}) | {nj['wall']:.3f} s (min {nj['min']:.3f}) | "
+              f"**{d['wall'] / nj['wall']:.2f}x** | {d['cpu']:.3f} / {nj['cpu']:.3f} s | {d['rss_mb']:.0f} MB | {nj['rss_mb']:.0f} MB |" + extra)
 EOF
 cat "$out"
 echo "Written to ${out#$repo/}" >&2
