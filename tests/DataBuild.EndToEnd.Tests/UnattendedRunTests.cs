@@ -47,6 +47,30 @@ public sealed class UnattendedRunTests
     }
 
     [Fact]
+    public async Task The_cluster_profiles_notify_command_hears_every_build_run_with_the_profile_and_the_option_replaces_it()
+    {
+        using var ws = new FanoutWorkspace(20);
+        File.WriteAllText(ws.File("notify.sh"), "#!/bin/sh\ncat > \"$1\"\n");
+        File.WriteAllText(ws.File("databuild.yaml"), "notify: sh notify.sh from-profile.json\n");
+
+        var built = await ws.Build();
+        var summary = JsonDocument.Parse(File.ReadAllText(ws.File("from-profile.json"))).RootElement;
+        File.Delete(ws.File("from-profile.json"));
+        var upToDate = await ws.Build();
+        var noOp = JsonDocument.Parse(File.ReadAllText(ws.File("from-profile.json"))).RootElement;
+        File.Delete(ws.File("from-profile.json"));
+        var overridden = await ws.Build("--notify", "sh notify.sh from-option.json");
+
+        Assert.True(built.ExitCode == 0, built.Stderr);
+        Assert.Equal("succeeded", summary.GetProperty("result").GetString());
+        Assert.Equal(0, upToDate.ExitCode);
+        Assert.Equal(0, noOp.GetProperty("exit_code").GetInt32());
+        Assert.Equal(0, overridden.ExitCode);
+        Assert.True(File.Exists(ws.File("from-option.json")));
+        Assert.False(File.Exists(ws.File("from-profile.json")));
+    }
+
+    [Fact]
     public async Task A_detached_build_returns_at_once_and_finishes_in_the_background_with_its_output_in_the_log()
     {
         using var ws = new FanoutWorkspace(60);

@@ -16,6 +16,7 @@ namespace DataBuild.Cli;
 ///     partition: long
 /// driver:              # the driver's own job under --detach --executor slurm
 ///   time: "12:00:00"
+/// notify: examples/notify/mail.sh ops@example.org   # under --notify
 /// </code>
 /// Every mistake names the file, line and key, with near names for a misspelt one.
 /// </summary>
@@ -23,7 +24,7 @@ internal static class ClusterProfile
 {
     public const string DefaultFile = "databuild.yaml";
 
-    private static readonly string[] Sections = ["defaults", "targets", "driver"];
+    private static readonly string[] Sections = ["defaults", "targets", "driver", "notify"];
 
     /// <summary>The profile and overrides of this command line; empty when there is neither a profile file nor <c>--set</c>.</summary>
     public static SchedulerProfile Load(CommandLine line, string workingDirectory, IReadOnlyCollection<string> targets)
@@ -44,6 +45,15 @@ internal static class ClusterProfile
         profile = profile with { Driver = driverFlags.Over(profile.Driver) };
         return line.Options.TryGetValue("set", out var sets) ? profile with { CommandLine = ParseSets(sets, targets) } : profile;
     }
+
+    /// <summary>
+    /// The profile's notify command (<c>notify:</c>); null when there is no profile file or it has none. A profile that
+    /// does not parse is the usual usage error, so a mistyped profile is seen before the build, not after it.
+    /// </summary>
+    public static string? NotifyCommand(CommandLine line, string workingDirectory, IReadOnlyCollection<string> targets) =>
+        line.Value("profile") is null && !File.Exists(Path.Combine(workingDirectory, DefaultFile))
+            ? null
+            : Load(line, workingDirectory, targets).Notify;
 
     /// <summary>
     /// The model with each container's runtime chosen by the profile and <c>--set</c> (<c>container-runtime</c>), before
@@ -94,8 +104,14 @@ internal static class ClusterProfile
                 case "driver":
                     profile = profile with { Driver = Settings(value, file, "driver") };
                     break;
+                case "notify":
+                    var command = Scalar(value, file, "the notify command").Trim();
+                    if (command.Length == 0)
+                        throw new UsageException($"{At(file, keyNode)}: notify needs a command, e.g. notify: examples/notify/mail.sh ops@example.org.");
+                    profile = profile with { Notify = command };
+                    break;
                 default:
-                    throw new UsageException($"{At(file, keyNode)}: unknown section '{key}'.{NearNames.Hint(key, Sections)} A profile has 'defaults:', 'targets:' and 'driver:'.");
+                    throw new UsageException($"{At(file, keyNode)}: unknown section '{key}'.{NearNames.Hint(key, Sections)} A profile has 'defaults:', 'targets:', 'driver:' and 'notify:'.");
             }
         }
         return profile;

@@ -56,7 +56,8 @@ internal static partial class Commands
         // Nothing changed since a build of this very command found everything up to date: say so without reading
         // the state or building the graph. DATABUILD_SNAPSHOT=0 always checks in full.
         var snapshots = snapshot is not null && !line.Has("verbose");
-        var notifier = Notifier.From(line, ProcessHookRunner.Instance, workspace.FileSystem.FullPath("."), Console.Error);
+        var notifier = Notifier.From(line, ProcessHookRunner.Instance, workspace.FileSystem.FullPath("."), Console.Error,
+            () => ClusterProfile.NotifyCommand(line, Environment.CurrentDirectory, model.Declared));
         var started = workspace.Clock.UtcNow;
         var answer = snapshots ? UpToDateSnapshot.Check(model, workspace, snapshot!, selectors) : default;
         if (answer.UpToDate is { } upToDate)

@@ -11,10 +11,13 @@ internal sealed class Notifier(IHookRunner runner, IReadOnlyList<string> argv, s
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 
-    /// <summary>The notifier of <c>--notify</c>, or null when the option is absent.</summary>
-    public static Notifier? From(CommandLine line, IHookRunner runner, string workingDirectory, TextWriter error)
+    /// <summary>
+    /// The notifier of <c>--notify</c>, else of the cluster profile's <c>notify:</c> (<paramref name="fromProfile"/>,
+    /// asked only when the option is absent); null when neither names a command.
+    /// </summary>
+    public static Notifier? From(CommandLine line, IHookRunner runner, string workingDirectory, TextWriter error, Func<string?>? fromProfile = null)
     {
-        if (line.Value("notify") is not { } command) return null;
+        if ((line.Value("notify") ?? fromProfile?.Invoke()) is not { } command) return null;
         var argv = command.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (argv.Length == 0) throw new UsageException("--notify needs a command, e.g. --notify examples/notify/mail.sh.");
         return new Notifier(runner, argv, workingDirectory, error);

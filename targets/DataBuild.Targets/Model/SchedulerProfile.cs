@@ -20,6 +20,9 @@ public sealed record SchedulerProfile
     /// <summary>The driver's own job under <c>--detach --executor slurm</c> (the profile's <c>driver:</c> section, then <c>--driver-*</c>).</summary>
     public SchedulerSettings Driver { get; init; } = new();
 
+    /// <summary>The profile's <c>notify:</c> command, run when a build ends unless the command line gives <c>--notify</c>.</summary>
+    public string? Notify { get; init; }
+
     /// <summary>
     /// The settings a target's node runs with. <paramref name="declared"/> is only called when the levels above the DSL
     /// leave the time unset or the DSL matters, so a wall time lambda overridden by the profile is never evaluated.

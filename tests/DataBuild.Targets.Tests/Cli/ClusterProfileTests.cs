@@ -64,11 +64,19 @@ public sealed class ClusterProfileTests
     [InlineData("defaults:\n  time: soon\n", "databuild.yaml:2: defaults.time needs a time as Slurm writes it (minutes, HH:MM:SS or D-HH:MM:SS), got 'soon'.")]
     [InlineData("defaults:\n  gpus: -1\n", "databuild.yaml:2: defaults.gpus needs a whole number, got '-1'.")]
     [InlineData("defaults:\n  gpu-option: mig\n", "databuild.yaml:2: defaults.gpu-option is 'gres' or 'gpus-per-task', got 'mig'.")]
-    [InlineData("default:\n  partition: x\n", "databuild.yaml:1: unknown section 'default'. Did you mean 'defaults'? A profile has 'defaults:', 'targets:' and 'driver:'.")]
+    [InlineData("default:\n  partition: x\n", "databuild.yaml:1: unknown section 'default'. Did you mean 'defaults'? A profile has 'defaults:', 'targets:', 'driver:' and 'notify:'.")]
+    [InlineData("notify: ''\n", "databuild.yaml:1: notify needs a command, e.g. notify: examples/notify/mail.sh ops@example.org.")]
     [InlineData("defaults: [a, b]\n", "databuild.yaml:1: defaults should be a mapping of setting: value.")]
     public void A_wrong_value_names_its_line_key_and_what_is_expected(string yaml, string error)
     {
         Assert.Equal(error, Refused(yaml));
+    }
+
+    [Fact]
+    public void The_notify_command_of_a_profile_is_read_as_written()
+    {
+        Assert.Equal("examples/notify/mail.sh ops@example.org", Parse("notify: examples/notify/mail.sh ops@example.org\n").Notify);
+        Assert.Null(Parse("defaults:\n  partition: debug\n").Notify);
     }
 
     [Fact]

@@ -32,6 +32,20 @@ public sealed class NotifierTests
     }
 
     [Fact]
+    public void The_profile_notify_command_is_used_when_the_command_line_gives_none_and_never_over_it()
+    {
+        var asked = 0;
+        string? Profile() { asked++; return "examples/notify/webhook.sh"; }
+
+        var fromProfile = DataBuild.Cli.Notifier.From(CommandLine.Parse(["Raw"], new HashSet<string>()), _hooks, "/work", _error, Profile);
+        var fromLine = DataBuild.Cli.Notifier.From(CommandLine.Parse(["Raw", "--notify", "mail.sh a@b"], new HashSet<string>()), _hooks, "/work", _error, Profile);
+
+        Assert.Equal(["examples/notify/webhook.sh"], fromProfile!.Argv);
+        Assert.Equal(["mail.sh", "a@b"], fromLine!.Argv);
+        Assert.Equal(1, asked);
+    }
+
+    [Fact]
     public void A_failing_notify_command_is_a_warning_with_its_exit_code_and_output()
     {
         _hooks.ExitCode = 3;
