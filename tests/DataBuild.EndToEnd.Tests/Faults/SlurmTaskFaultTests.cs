@@ -16,10 +16,10 @@ public sealed partial class SlurmTaskFaultTests
 
     public SlurmTaskFaultTests(SlurmCluster cluster) => cluster.EnsureUp();
 
-    private static string[] Args(PipelineWorkspace ws, int tasks, double seconds, params string[] extra) =>
+    private static string[] Args(PipelineWorkspace ws, int tasks, double seconds, int pack = Pack, params string[] extra) =>
         ["SlurmDemo", "--slurm-demo-tasks", tasks.ToString(), "--slurm-demo-seconds", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--slurm-demo-side-log", ws.File("executions.log"), "--slurm-demo-done-log", ws.File("done.log"),
-            "--executor", "slurm", "--poll-interval", "1", "--pack", Pack.ToString(), "-k", .. extra];
+            "--executor", "slurm", "--poll-interval", "1", "--pack", pack.ToString(), "-k", .. extra];
 
     [Fact]
     public async Task A_node_going_down_mid_run_loses_no_output_and_writes_none_twice()
@@ -70,7 +70,8 @@ public sealed partial class SlurmTaskFaultTests
         var rerun = await ws.Build(Args(ws, tasks, seconds: 8));
 
         var (lost, duplicates, note) = Count(ws, tasks, since);
-        var cancelled = Regex.Matches(run.Output, $@"FAILED (SlurmDemo\[task=\d+\]): CANCELLED: Slurm task {Regex.Escape(victim)} ended CANCELLED").Select(m => m.Groups[1].Value).ToList();
+        var cancelled = Regex.Matches(run.Output, $@"FAILED (SlurmDemo\[task=\d+\]): CANCELLED: Slurm task {Regex.Escape(victim)} ended Cancelled")
+            .Select(m => m.Groups[1].Value).Distinct().ToList();
         FaultSuite.Record("Slurm scancel of one array task", 1, lost, 0, duplicates,
             $"{victim} cancelled: {cancelled.Count} nodes reported cancelled, not retried; the rerun built {rerun.Built.Count}; " + note);
         Assert.True(run.ExitCode == 1, $"exit {run.ExitCode}\n{run.Output}\n{run.Stderr}");
@@ -93,7 +94,7 @@ public sealed partial class SlurmTaskFaultTests
         var since = DateTimeOffset.UtcNow;
 
         // Slurm's smallest limit is a minute, and it ends a task past it within its next check: longer than Build waits.
-        using var driver = await Driver.StartAsync(ws.Path, Args(ws, tasks, 0, "--slurm-demo-hang-task", "0", "--set", "SlurmDemo.time=00:01:00", "--pack", "1"));
+        using var driver = await Driver.StartAsync(ws.Path, Args(ws, tasks, 0, pack: 1, "--slurm-demo-hang-task", "0", "--set", "SlurmDemo.time=00:01:00"));
         var run = await driver.WaitAsync(TimeSpan.FromMinutes(10));
 
         var (lost, duplicates, note) = Count(ws, tasks, since, pack: 1);
