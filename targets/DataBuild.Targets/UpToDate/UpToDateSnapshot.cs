@@ -197,6 +197,15 @@ public sealed partial class UpToDateSnapshot
         try
         {
             if (pending.WaitRead() is not { } read) return default;
+            // A dynamic target's per-partition declarations, evaluated for the partitions its source had when the
+            // snapshot was saved, may read that source; when anything changed the source may be rebuilt in this build,
+            // and pipeline code that caches what it read (the sweep example's plan) would keep the stale copy. So such
+            // a pipeline evaluates them only once the witnesses are known unchanged, and checks in full otherwise.
+            if (model.Targets.Values.Any(DeclaresPerDynamicPartition) && !pending.WaitWitnesses())
+            {
+                Diagnostics.Timings.Mark("snapshot declined: a witnessed path changed and a dynamic target declares per partition");
+                return default;
+            }
             // Evaluate the declarations here while the prefetch thread stats, then help it finish.
             var evaluated = new List<(TargetSpec, List<PartitionKey>)>(read.Rows.Count);
             var same = DeclarationsDigest.Of(model, workspace, requested, read.DynamicKeys, read.Rows, evaluated).ToString() == read.Digest;
@@ -234,6 +243,8 @@ public sealed partial class UpToDateSnapshot
             pending.EndNoGcRegion();
         }
     }
+
+    private static bool DeclaresPerDynamicPartition(TargetSpec spec) => spec.IsDynamic && spec.Task is not null && !SignatureBuilder.DeclaredPerTarget(spec);
 
     /// <summary>The snapshot's verdicts with the nodes that rest on a changed path marked dirty; null when a changed path is no node's.</summary>
     private static PriorVerdicts? Verdicts(Contents read, List<(TargetSpec Spec, List<PartitionKey> Keys)> evaluated, HashSet<int> changes)

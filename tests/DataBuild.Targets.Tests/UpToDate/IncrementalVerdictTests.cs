@@ -73,6 +73,28 @@ public sealed class IncrementalVerdictTests
             .DependsOn(Catalog, Items, Summary);
     }
 
+    /// <summary>
+    /// The sweep example's shape: runs listed from a plan another target writes, each run's configuration read from
+    /// that plan by pipeline code that reads it once and keeps it.
+    /// </summary>
+    private sealed class Sweep(InMemoryFileSystem files) : Pipeline
+    {
+        private Dictionary<string, string>? _configs;
+
+        Target Plan => _ => _
+            .Input("defaults", "defaults.txt")
+            .Output("plan.txt")
+            .Executes("cp", "{in:defaults}", "{out}");
+
+        Target Runs => _ => _
+            .PartitionsFrom(Plan, src => Lines(files.ReadAllText(src.Output())).Select(l => Key(("run", l.Split('=')[0]))))
+            .Parameter("config", k => (_configs ??= Lines(files.ReadAllText("plan.txt")).ToDictionary(l => l.Split('=')[0], l => l.Split('=')[1]))[k["run"]])
+            .Output("runs/{run}")
+            .Executes("write", "{out}", "{run}");
+
+        private static IEnumerable<string> Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
     private static readonly string[] Arguments = ["Release"];
 
     [Theory]
@@ -181,6 +203,23 @@ public sealed class IncrementalVerdictTests
         Assert.Equal(1, prior.Rechecked);
         Assert.Null(whyNot);
         Assert.NotNull(Check(w, new Fanout(40)).UpToDate); // and the next run is a no-op again
+    }
+
+    [Fact]
+    public async Task A_rebuilt_plan_gives_its_runs_configurations_read_after_it_was_rebuilt_not_before()
+    {
+        using var w = new TestWorkspace();
+        w.Files.WriteAllText("defaults.txt", "a=1\nb=2\n");
+        await BuildAndSnapshot(w, new Sweep(w.Files), "Runs", null);
+        await BuildAndSnapshot(w, new Sweep(w.Files), "Runs", Check(w, new Sweep(w.Files), "Runs").Prior);
+
+        w.Files.WriteAllText("defaults.txt", "c=3\nd=4\n");
+        var pipeline = new Sweep(w.Files); // one process: the snapshot's check and the build share the pipeline's cache
+        var answer = Check(w, pipeline, "Runs");
+        var (outcome, _) = await BuildAndSnapshot(w, pipeline, "Runs", answer.Prior);
+
+        Assert.True(outcome.Succeeded, string.Join(", ", outcome.Nodes.Where(n => !n.IsDone).Select(n => $"{n.Name}: {n.Error}")));
+        Assert.Equal(["Plan", "Runs[run=c]", "Runs[run=d]"], outcome.BuiltNodes());
     }
 
     [Fact]
