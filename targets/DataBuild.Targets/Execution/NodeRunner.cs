@@ -108,7 +108,8 @@ public sealed class NodeRunner(IFileSystem fileSystem, IProcessRunner processes,
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 StopSampling();
-                var message = e is TaskFailedException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+                // A failed read names its file in the message; any other exception's type says what kind of bug it is.
+                var message = e is TaskFailedException or IOException ? e.Message : $"{e.GetType().Name}: {e.Message}";
                 AppendLog(invocation.LogPath, e.ToString());
                 return Fail(BuildStatus.Failed, $"{message}; log: {invocation.LogPath}", 1);
             }

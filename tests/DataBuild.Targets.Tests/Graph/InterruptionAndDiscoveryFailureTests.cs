@@ -36,25 +36,28 @@ public sealed class InterruptionAndDiscoveryFailureTests
     private sealed class ThrowingStep(DataBuild.Testing.InMemoryFileSystem files) : Pipeline
     {
         Target Step => _ => _
-            .PartitionedBy("i", [1, 2])
+            .PartitionedBy("i", [1, 2, 3])
             .Output("step/{i}")
             .Executes(ctx =>
             {
                 if (ctx["i"] == "2") throw new InvalidDataException("row 7 of the catalog has no flux");
+                if (ctx["i"] == "3") throw new IOException("raw/3.parquet: cannot read column 'ra' in row group 0: Invalid copy offset");
                 files.WriteAllText(ctx.Output(), "ok");
             }, version: "1");
     }
 
     [Fact]
-    public async Task A_CSharp_step_that_throws_fails_its_node_alone_with_the_exception_message_and_keep_going_builds_the_rest()
+    public async Task A_CSharp_step_that_throws_fails_its_node_alone_with_the_exception_message_and_keep_going_builds_the_rest_and_a_failed_read_is_its_message_alone()
     {
         using var w = new TestWorkspace();
 
         var outcome = await w.Build(PipelineModel.Load(new ThrowingStep(w.Files)), new BuildOptions { Selectors = [NodeSelector.Parse("Step")], KeepGoing = true });
 
-        var failed = outcome.Nodes.Single(n => n.State == NodeState.Failed);
-        Assert.Equal("Step[i=2]", failed.Name);
-        Assert.StartsWith("InvalidDataException: row 7 of the catalog has no flux; log: ", failed.Error);
+        var failed = outcome.Nodes.Where(n => n.State == NodeState.Failed).ToArray();
+        Assert.Equal(["Step[i=2]", "Step[i=3]"], failed.Select(n => n.Name));
+        Assert.StartsWith("InvalidDataException: row 7 of the catalog has no flux; log: ", failed[0].Error);
+        // A failed read (a damaged input) is its message alone: it names the file.
+        Assert.StartsWith("raw/3.parquet: cannot read column 'ra' in row group 0: Invalid copy offset; log: ", failed[1].Error);
         Assert.Equal(["Step[i=1]"], outcome.BuiltNodes());
         Assert.False(outcome.Succeeded);
     }
