@@ -47,15 +47,6 @@ internal static class ClusterProfile
     }
 
     /// <summary>
-    /// The profile's notify command (<c>notify:</c>); null when there is no profile file or it has none. A profile that
-    /// does not parse is the usual usage error, so a mistyped profile is seen before the build, not after it.
-    /// </summary>
-    public static string? NotifyCommand(CommandLine line, string workingDirectory, IReadOnlyCollection<string> targets) =>
-        line.Value("profile") is null && !File.Exists(Path.Combine(workingDirectory, DefaultFile))
-            ? null
-            : Load(line, workingDirectory, targets).Notify;
-
-    /// <summary>
     /// The model with each container's runtime chosen by the profile and <c>--set</c> (<c>container-runtime</c>), before
     /// any task key or up-to-date snapshot is computed from it; the profile is not read when no target runs in a container.
     /// </summary>

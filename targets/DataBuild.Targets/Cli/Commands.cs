@@ -20,12 +20,16 @@ internal static partial class Commands
             throw new UsageException($"Name a target to build. Available targets are: {string.Join(", ", model.Order)}. Run ./build.sh --help for more.");
         foreach (var s in selectors) model.Get(s.Target);
         var plan = line.Has("plan");
+        // Read once, when first needed: the driver job, the notify command and the scheduler settings all come from it.
+        // Every declared target, not only those this build evaluated: a profile names targets of the whole pipeline.
+        SchedulerProfile? profile = null;
+        SchedulerProfile Profile() => profile ??= ClusterProfile.Load(line, Environment.CurrentDirectory, model.Declared);
         if (line.Has("detach"))
         {
             if (plan) throw new UsageException("--detach runs a build in the background; a --plan runs nothing to detach.");
             RequireSecrets(model, workspace); // before the shell is let go: an unset secret is said here, not in a log
             return line.Value("executor") == "slurm"
-                ? DriverJob.Start(new Slurm.SlurmClient(), workspace, ClusterProfile.Load(line, Environment.CurrentDirectory, model.Order), line.Arguments,
+                ? DriverJob.Start(new Slurm.SlurmClient(), workspace, Profile(), line.Arguments,
                     DriverJob.Links(line), o)
                 : Detach.Start(SetsidLauncher.Instance, workspace, line.Arguments, o);
         }
@@ -41,8 +45,7 @@ internal static partial class Commands
             Plan = plan,
             KeepGoing = line.Has("keep-going"),
             Command = CommandText(),
-            // Every declared target, not only those this build evaluated: a profile names targets of the whole pipeline.
-            Scheduler = ClusterProfile.Load(line, Environment.CurrentDirectory, model.Declared),
+            Scheduler = Profile(),
         };
 
         if (plan)
@@ -57,7 +60,7 @@ internal static partial class Commands
         // the state or building the graph. DATABUILD_SNAPSHOT=0 always checks in full.
         var snapshots = snapshot is not null && !line.Has("verbose");
         var notifier = Notifier.From(line, ProcessHookRunner.Instance, workspace.FileSystem.FullPath("."), Console.Error,
-            () => ClusterProfile.NotifyCommand(line, Environment.CurrentDirectory, model.Declared));
+            () => Profile().Notify);
         var started = workspace.Clock.UtcNow;
         var answer = snapshots ? UpToDateSnapshot.Check(model, workspace, snapshot!, selectors) : default;
         if (answer.UpToDate is { } upToDate)
