@@ -54,7 +54,21 @@ public sealed class ProductFile : IDisposable
         try
         {
             CheckFraming(path, stream);
-            var reader = Guard(path, "cannot read its footer", () => ParquetReader.CreateAsync(stream));
+            // The schema is decoded here, not at its first use: a damaged one throws whatever Parquet.Net meets.
+            var reader = Guard(path, "cannot read its footer", async () =>
+            {
+                var opened = await ParquetReader.CreateAsync(stream).ConfigureAwait(false);
+                try
+                {
+                    _ = opened.Schema;
+                }
+                catch
+                {
+                    await opened.DisposeAsync().ConfigureAwait(false);
+                    throw;
+                }
+                return opened;
+            });
             return new ProductFile(path, stream, reader);
         }
         catch
@@ -172,6 +186,12 @@ public sealed class ProductFile : IDisposable
         var footer = BinaryPrimitives.ReadUInt32LittleEndian(tail);
         if (footer > length - 12)
             throw new ProductFormatException(path, $"its footer length ({footer} bytes) is more than the file holds ({length} bytes): truncated or corrupt.");
+        var bytes = new byte[footer];
+        stream.Seek(-8 - footer, SeekOrigin.End);
+        stream.ReadExactly(bytes);
+        stream.Seek(0, SeekOrigin.Begin);
+        if (FooterCheck.Problem(bytes) is { } problem)
+            throw new ProductFormatException(path, $"its footer ({footer} bytes) is corrupt: {problem}.");
     }
 
     private static T Guard<T>(string path, string doing, Func<Task<T>> action)
