@@ -3,7 +3,8 @@
 # stamps), then runs the program with all arguments, in the caller's working directory (state goes to ./.databuild).
 # Two parts are compiled apart: the engine (targets/, products/, tasks/, the project files), published once as the
 # program build/bin/publish/databuild (build/Host/Host.csproj: self-contained, trimmed and precompiled with its framework
-# as one image, since a build that finds everything up to date is mostly start-up; bench/README.md, rounds 2 and 7),
+# as one image, since a build that finds everything up to date is mostly start-up; bench/README.md, rounds 2 and 7;
+# a run that would wait for that publish runs a plainly compiled program instead and publishes in the background),
 # and the pipelines (build/**/*.cs), which an edit recompiles alone with the C# compiler in a few seconds
 # (DataBuild.Pipelines.dll beside the program; bench/README.md, "Compiling pipelines").
 set -euo pipefail
@@ -155,20 +156,96 @@ setup() {
 
 if [[ "${1:-}" == setup ]]; then shift; setup "$@"; exit 0; fi
 
-# DATABUILD_COMPILE=quick compiles for the shared runtime instead: about half the compile time (~25 s against ~45 s
-# here), for a session of editing pipeline code; each no-op then starts ~10 ms slower. Unset, the program is compiled
-# for start-up (build/Host/Host.csproj). Switching recompiles the engine; an edit of build/ alone then recompiles only
-# the pipelines, in either mode.
-compile="${DATABUILD_COMPILE:-startup}"
-case "$compile" in
-  startup|quick) ;;
-  *) echo "error: DATABUILD_COMPILE='$compile' is not a compile mode; use 'startup' (the default) or 'quick'." >&2; exit 2 ;;
+# How the program is compiled. Unset: the program is compiled for start-up (build/Host/Host.csproj); when its engine
+# has to be published (a fresh clone, an engine change), this run does not wait for that: it runs a program compiled
+# plainly for the shared runtime (JIT-compiled as it runs; ~25 s to compile on 2 quiet cores, against ~2 min for the
+# publish), while the publish runs in the background, niced, for the runs after it. DATABUILD_COMPILE=startup waits for
+# the publish instead; DATABUILD_COMPILE=quick publishes for the shared runtime (~25 s against ~45 s with the
+# publish's framework already trimmed), for a session of editing the engine; each no-op then starts ~10 ms slower.
+# Switching recompiles the engine; an edit of build/ alone then recompiles only the pipelines, in any mode.
+requested="${DATABUILD_COMPILE:-}"
+case "$requested" in
+  ""|startup|quick) ;;
+  *) echo "error: DATABUILD_COMPILE='$requested' is not a compile mode; use 'startup' (the default) or 'quick'." >&2; exit 2 ;;
 esac
+compile="${requested:-startup}"
+background="${DATABUILD_COMPILE_BACKGROUND:-}"  # set by this script for the background publish: compile, run nothing
 
-engine="$(engine_hash) $compile"
-pipelines="$(pipelines_sources | (cd "$root/build" && xargs cat --) | sha256sum | cut -d' ' -f1)"
+sources="$(engine_hash)"
+engine="$sources $compile"
+pipelines_hash() { pipelines_sources | (cd "$root/build" && xargs cat --) | sha256sum | cut -d' ' -f1; }
+pipelines="$(pipelines_hash)"
 current="$engine $pipelines"
-if [[ ! -x "$exe" || ! -f "$stamp" || "$(cat "$stamp")" != "$current" ]]; then
+first="$root/build/bin/first"  # the first-run program: framework-dependent, not precompiled
+first_stamp="$root/build/obj/.databuild-first-stamp"
+compile_lock="$root/build/obj/.databuild-compile.lock"
+background_asked="$root/build/obj/.databuild-background"  # touched when a background publish is started
+
+compiler_errors() {
+  # The compiler's errors in log $1, as paths relative to the repository: build/Pipelines.X.cs(12,5): error CS0103: ...
+  grep ' error CS' "$1" | sed -e "s|^ *$root/||" -e 's| \[[^]]*\]$||' | awk '!seen[$0]++' >&2
+  echo "error: build/ does not compile; fix the errors above and rerun. Nothing was run." >&2
+}
+
+run_first() {
+  # Runs the first-run program (exec), compiled now if it is not of these sources, and starts the publish of the
+  # precompiled program in the background. Returns 1 where it cannot be compiled for a reason other than the code.
+  local want="$sources $pipelines" status=0
+  if [[ ! -x "$first/databuild" || "$(cat "$first_stamp" 2>/dev/null)" != "$want" ]]; then
+    local dotnet
+    dotnet="$(need_dotnet)"
+    mkdir -p "$root/build/obj"
+    (
+      flock 9
+      rm -rf "$first".new.* "$first.old"  # what an interrupted compile left
+      [[ -x "$first/databuild" && "$(cat "$first_stamp" 2>/dev/null)" == "$want" ]] && exit 0
+      echo "Compiling the engine and the pipelines for this run (build/Host, build/; JIT-compiled, not precompiled) ..." >&2
+      local log next="$first.new.$$" artifacts="$root/build/obj/first"
+      log="$(mktemp)"
+      # Its own bin/ and obj/ (artifacts), apart from the solution's builds and the publish running beside it; without
+      # the analyzers (the publish and `dotnet build` run them), which take a third of the compile.
+      if ! "$dotnet" build "$root/build/Host/Host.csproj" -c Release --artifacts-path "$artifacts" --nologo -v quiet -clp:NoSummary \
+             -p:RunAnalyzers=false >"$log" 2>&1 9>&-; then
+        if grep -q ' error CS' "$log"; then compiler_errors "$log"; rm -f "$log"; exit 2; fi
+        cat "$log" >&2; rm -f "$log"
+        echo "note: the first-run program could not be compiled (above); publishing the precompiled one instead." >&2
+        exit 3
+      fi
+      # A copy, swapped in whole: a program running from the previous one keeps its files. (No errexit in here: this
+      # subshell's status is looked at, so each step is checked.)
+      mkdir -p "$(dirname "$first")" && cp -r "$artifacts/bin/Host/release" "$next" && "$next/databuild" --version >>"$log" 2>&1 \
+        || { cat "$log" >&2; rm -rf "$next" "$log"; exit 3; }
+      rm -f "$log"
+      if [[ -d "$first" ]]; then mv "$first" "$first.old" || exit 3; fi
+      mv "$next" "$first" || exit 3
+      rm -rf "$first.old"
+      # Sources edited while they compiled: the next run compiles them again.
+      if [[ "$(engine_hash) $(pipelines_hash)" == "$want" ]]; then echo "$want" > "$first_stamp"; else rm -f "$first_stamp"; fi
+    ) 9>"$root/build/obj/.databuild-first.lock" || status=$?
+    case "$status" in
+      0) ;;
+      2) exit 2 ;;
+      *) return 1 ;;
+    esac
+  fi
+  # One background publish at a time: none is started while a compile holds the lock (that compile, or the run after
+  # it, starts the next). Its own session and files, so that neither Ctrl-C nor a caller reading this run's output
+  # waits for it.
+  if flock -n "$compile_lock" true 2>/dev/null; then
+    local log="$root/build/obj/background-publish.log"
+    touch "$background_asked"
+    DATABUILD_COMPILE=startup DATABUILD_COMPILE_BACKGROUND=1 setsid nice -n 10 "$root/build.sh" </dev/null >"$log" 2>&1 &
+    echo "note: this run's program is JIT-compiled; the precompiled one (faster to start) is being published in the background for the runs after it (log: ${log#"$root/"})." >&2
+  fi
+  exec "$first/databuild" "$@"
+}
+
+recorded="$(cat "$stamp" 2>/dev/null || true)"
+if [[ -z "$requested" && -z "$background" && "$recorded" != "$current" && ! ( -x "$exe" && "${recorded% *}" == "$engine" ) ]]; then
+  # Default mode and the engine has to be published: run the first-run program now (exec), unless it cannot be had.
+  run_first "$@" || true
+fi
+if [[ ! -x "$exe" || "$recorded" != "$current" ]]; then
   dotnet="$(need_dotnet)"
   mkdir -p "$(dirname "$stamp")"
   (
@@ -176,6 +253,9 @@ if [[ ! -x "$exe" || ! -f "$stamp" || "$(cat "$stamp")" != "$current" ]]; then
     # The compiler server and MSBuild's nodes stay up after a compile: they must not inherit the lock (9>&- below).
     # What an interrupted compile left (killed, or the machine stopped): nobody else writes them while the lock is held.
     rm -rf "$bin".new.* "$bin.old"
+    # A background publish finding a program compiled since it was asked for (a run that chose a mode, or did not wait
+    # for it) leaves that program: the next run asks again if it still needs one.
+    if [[ -n "$background" && "$stamp" -nt "$background_asked" ]]; then exit 0; fi
     if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$current" ]]; then
       log="$(mktemp)"
       next="$bin.new.$$"  # made beside the current program and swapped in whole, never over it
@@ -183,9 +263,7 @@ if [[ ! -x "$exe" || ! -f "$stamp" || "$(cat "$stamp")" != "$current" ]]; then
       case "$(uname -m)" in x86_64) rid=linux-x64 ;; aarch64|arm64) rid=linux-arm64 ;; *) rid="" ;; esac
       fail() {
         if grep -q ' error CS' "$log"; then
-          # The compiler's errors, as paths relative to the repository: build/Pipelines.X.cs(12,5): error CS0103: ...
-          grep ' error CS' "$log" | sed -e "s|^ *$root/||" -e 's| \[[^]]*\]$||' | awk '!seen[$0]++' >&2
-          echo "error: build/ does not compile; fix the errors above and rerun. Nothing was run." >&2
+          compiler_errors "$log"
         else
           cat "$log" >&2
           echo "error: no working pipeline program could be published (above); ${bin#$root/} is left as it was." >&2
@@ -276,11 +354,19 @@ if [[ ! -x "$exe" || ! -f "$stamp" || "$(cat "$stamp")" != "$current" ]]; then
         fi
       fi
       rm -f "$log"
+      # Sources edited while they compiled: what was compiled is not known, so the stamp names no sources (the next run
+      # compiles again); an edit of build/ alone keeps the engine's part, for the pipelines-only compile.
+      now="$(engine_hash) $compile $(pipelines_hash)"
+      if [[ "$now" == "$current" ]]; then finished="$current"
+      elif [[ "${now% *}" == "$engine" ]]; then finished="$engine edited-while-compiling"
+      else finished="edited-while-compiling"
+      fi
       if [[ -d "$bin" ]]; then mv "$bin" "$bin.old"; fi
       mv "$next" "$bin"
       rm -rf "$bin.old"
-      echo "$current" > "$stamp"
+      echo "$finished" > "$stamp"
     fi
-  ) 9>"$root/build/obj/.databuild-compile.lock"
+  ) 9>"$compile_lock"
 fi
+[[ -z "$background" ]] || exit 0
 exec "$exe" "$@"

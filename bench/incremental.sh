@@ -33,7 +33,7 @@ done
 [[ -n "$cold" ]] || { [[ " ${sizes[*]} " == *" 10000 "* ]] && cold="10000"; }
 command -v ninja > /dev/null || { echo "error: ninja is not installed (apt-get install ninja-build)" >&2; exit 1; }
 exe="$repo/build/bin/publish/databuild"
-[[ -x "$exe" ]] || { echo "error: no program at ${exe#$repo/}: run ./build.sh --version first" >&2; exit 1; }
+[[ -x "$exe" ]] || { echo "error: no program at ${exe#$repo/}: run DATABUILD_COMPILE=startup ./build.sh --version first" >&2; exit 1; }
 work="$(mktemp -d "${TMPDIR:-/tmp}/databuild-incremental.XXXXXX")"
 trap '[[ -n "${BENCH_KEEP:-}" ]] && echo "kept $work" >&2 || rm -rf "$work"' EXIT
 results="$work/results.jsonl"

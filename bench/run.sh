@@ -78,7 +78,7 @@ else
   cp "$here"/fanout/PlanBench/*.cs "$here"/fanout/PlanBench/*.csproj "$src/bench/fanout/PlanBench/"
 fi
 echo "Measuring DataBuild $commit; compiling build/ and the bench program ..." >&2
-(cd "$work" && "$src/build.sh" --help > "$work/help.txt")
+(cd "$work" && DATABUILD_COMPILE="${DATABUILD_COMPILE:-startup}" "$src/build.sh" --help > "$work/help.txt")  # waits for the engine's publish
 # The program ./build.sh runs (ReadyToRun under build/bin/publish since 8f155bd's round; bin/Release before).
 exe="$src/build/bin/publish/databuild"
 [[ -x "$exe" ]] || exe="$src/build/bin/Release/net10.0/databuild"

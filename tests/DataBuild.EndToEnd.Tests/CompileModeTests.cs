@@ -36,13 +36,27 @@ public sealed class CompileModeTests : IDisposable
     [Fact]
     public void Switching_between_the_startup_and_quick_programs_and_back_always_gives_a_program_that_starts()
     {
-        var startup = BuildSh(null, "--version");
+        // A fresh copy, default mode: the run does not wait for the engine's publish; it runs a JIT-compiled program
+        // and publishes in the background.
+        var first = BuildSh(null, "--version");
+        Assert.True(first.Code == 0, first.Output);
+        Assert.Contains("Compiling the engine and the pipelines for this run (build/Host, build/; JIT-compiled, not precompiled) ...", first.Output);
+        Assert.Contains("note: this run's program is JIT-compiled; the precompiled one (faster to start) is being published in the background", first.Output);
+        Assert.Contains("shared runtime)", first.Output);
+        Assert.True(File.Exists(Path.Combine(_copy.Path, "build", "obj", "background-publish.log")));
+        // Waiting for the publish (DATABUILD_COMPILE=startup takes the compile lock the background publish holds, or
+        // publishes itself if that has not started yet); then a default run has nothing to compile.
+        var startup = BuildSh("startup", "--version");
+        var published = BuildSh(null, "--version");
         var quick = BuildSh("quick", "--version");
-        var back = BuildSh(null, "--version");
+        var back = BuildSh("startup", "--version");
         var quickAgain = BuildSh("quick", "--version");
 
         Assert.True(startup.Code == 0, startup.Output);
         Assert.Contains("self-contained)", startup.Output);
+        Assert.True(published.Code == 0, published.Output);
+        Assert.DoesNotContain("Compiling", published.Output);
+        Assert.Contains("self-contained)", published.Output);
         Assert.True(quick.Code == 0, quick.Output);
         Assert.Contains("shared runtime)", quick.Output);
         Assert.True(back.Code == 0, back.Output);
@@ -67,7 +81,8 @@ public sealed class CompileModeTests : IDisposable
         File.WriteAllText(Path.Combine(_copy.Path, "nuget.config"),
             "<configuration><packageSources><clear /></packageSources></configuration>\n");
 
-        var (code, output) = Run(_work.Path, Path.Combine(_copy.Path, "build.sh"), ["--version"], new() { ["NUGET_PACKAGES"] = partial });
+        // DATABUILD_COMPILE=startup: the publish itself, not a first JIT-compiled run (which needs no runtime pack).
+        var (code, output) = Run(_work.Path, Path.Combine(_copy.Path, "build.sh"), ["--version"], new() { ["NUGET_PACKAGES"] = partial, ["DATABUILD_COMPILE"] = "startup" });
 
         // ReadyToRun needs the runtime pack as well, so the program is plain IL on the shared runtime, and the note names
         // the package that could not be had.
