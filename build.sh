@@ -62,10 +62,10 @@ instruction_set() {
 }
 
 # ./build.sh setup <dir>: DataBuild in another repository (README.md, "DataBuild in your own repository"). The engine's libraries are packed as NuGet
-# packages (DataBuild.Targets, DataBuild.Slurm, DataBuild.Products) into <dir>/.databuild-feed, which <dir>/nuget.config
+# packages (DataBuild.Targets, DataBuild.Slurm, DataBuild.Products, DataBuild.Reporting) into <dir>/.databuild-feed, which <dir>/nuget.config
 # names by a relative path, so the repository can be moved or cloned; it gets its own build.sh and a build/ with one example
 # target (templates/repository/). Run again on a repository set up before, it adds this engine's version to its feed only.
-packed_paths=(targets/DataBuild.Targets targets/DataBuild.Slurm targets/DataBuild.Generators products Directory.Build.props global.json)
+packed_paths=(targets/DataBuild.Targets targets/DataBuild.Slurm targets/DataBuild.Generators targets/DataBuild.Reporting products Directory.Build.props global.json)
 
 engine_version() {
   # 0.1.N, N the number of commits that changed the packed libraries; a checkout with uncommitted changes to them (or none
@@ -94,7 +94,7 @@ pack_engine() {
     local common=(-c Release --artifacts-path "$artifacts" --nologo -v quiet -clp:NoSummary -p:Version="$version"
                   -p:Authors=DataBuild "-p:Description=DataBuild: the engine of an incremental build system for scientific data products")
     if (cd "$root" && "$dotnet" build targets/DataBuild.Generators "${common[@]}" \
-          && for project in targets/DataBuild.Slurm targets/DataBuild.Targets products/DataBuild.Products; do
+          && for project in targets/DataBuild.Slurm targets/DataBuild.Targets products/DataBuild.Products targets/DataBuild.Reporting; do
                "$dotnet" pack "$project" "${common[@]}" -o "$feed.new" -p:DataBuildGeneratorPath="$generator" || exit 1
              done) >"$log" 2>&1 9>&-; then
       touch "$feed.new/.complete"
@@ -193,7 +193,7 @@ run_first() {
   local want="$sources $pipelines" status=0
   if [[ ! -x "$first/databuild" || "$(cat "$first_stamp" 2>/dev/null)" != "$want" ]]; then
     local dotnet
-    dotnet="$(need_dotnet)"
+    dotnet="$(need_dotnet)" || exit 2
     mkdir -p "$root/build/obj"
     (
       flock 9
@@ -231,10 +231,15 @@ run_first() {
   # One background publish at a time: none is started while a compile holds the lock (that compile, or the run after
   # it, starts the next). Its own session and files, so that neither Ctrl-C nor a caller reading this run's output
   # waits for it.
-  if flock -n "$compile_lock" true 2>/dev/null; then
-    local log="$root/build/obj/background-publish.log"
+  # A publish that failed for these sources is not tried again at every run.
+  local log="$root/build/obj/background-publish.log" failed="$root/build/obj/.databuild-background-failed"
+  if [[ "$(cat "$failed" 2>/dev/null)" == "$current" ]]; then
+    echo "note: this run's program is JIT-compiled: the background publish of the precompiled one failed (${log#"$root/"}); 'DATABUILD_COMPILE=startup ./build.sh --version' tries again and shows why." >&2
+  elif flock -n "$compile_lock" true 2>/dev/null; then
     touch "$background_asked"
-    DATABUILD_COMPILE=startup DATABUILD_COMPILE_BACKGROUND=1 setsid nice -n 10 "$root/build.sh" </dev/null >"$log" 2>&1 &
+    rm -f "$failed"
+    setsid bash -c 'DATABUILD_COMPILE=startup DATABUILD_COMPILE_BACKGROUND=1 nice -n 10 "$1" || echo "$2" > "$3"' publish "$root/build.sh" "$current" "$failed" \
+      </dev/null >"$log" 2>&1 &
     echo "note: this run's program is JIT-compiled; the precompiled one (faster to start) is being published in the background for the runs after it (log: ${log#"$root/"})." >&2
   fi
   exec "$first/databuild" "$@"

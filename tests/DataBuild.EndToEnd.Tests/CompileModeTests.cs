@@ -100,12 +100,15 @@ public sealed class CompileModeTests : IDisposable
         Assert.Contains(Anchor, code);
         File.WriteAllText(ztf, code.Replace(Anchor, ".Description(undefinedName + \"per-source light-curve features"));
 
-        var (exit, output) = BuildSh("quick", "Predictions", "--fields", "296");
+        // Default mode on a fresh copy: the error comes from the first-run compile (the quick and startup publishes
+        // report theirs the same way: An_edit_of_a_pipeline_file...).
+        var (exit, output) = BuildSh(null, "Predictions", "--fields", "296");
 
         Assert.Equal(2, exit);
         Assert.Matches(@"(?m)^build/Pipelines\.Ztf\.cs\(\d+,\d+\): error CS0103: The name 'undefinedName' does not exist in the current context$", output);
         Assert.EndsWith("error: build/ does not compile; fix the errors above and rerun. Nothing was run.", output.TrimEnd());
         Assert.False(Directory.Exists(Path.Combine(_work.Path, ".databuild")));
+        Assert.False(File.Exists(Path.Combine(_copy.Path, "build", "obj", "background-publish.log")));
     }
 
     [Fact]

@@ -50,6 +50,11 @@ public sealed class SetupTests : IDisposable
         Assert.Equal("first\n", File.ReadAllText(Path.Combine(repo, "out", "shout.txt")));
         Assert.Equal("hello from DataBuild\n", File.ReadAllText(Path.Combine(repo, "out", "hello.txt")));
 
+        // The commands beside the build, from the packages too: the HTML report of that run.
+        var report = Run(repo, Path.Combine(repo, "build.sh"), "report", "--last", "-o", "report.html");
+        Assert.True(report.Code == 0, report.Output);
+        Assert.Contains("Shout", File.ReadAllText(Path.Combine(repo, "report.html")));
+
         // An edit of it: compiled again, and only it rebuilt.
         File.WriteAllText(mine, MyTarget.Replace("WORD", "second"));
         var edited = Run(repo, Path.Combine(repo, "build.sh"), "Hello", "Shout");
