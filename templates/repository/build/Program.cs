@@ -1,4 +1,5 @@
 using DataBuild.Cli;
+using DataBuild.Model;
 using DataBuild.Products;
 using DataBuild.Reporting;
 
