@@ -141,7 +141,9 @@ setup() {
   fi
   mkdir -p "$dir/build"
   cp "$template/build.sh" "$dir/build.sh" && chmod +x "$dir/build.sh"
-  cp "$template/build/Program.cs" "$template/build/Pipelines.cs" "$dir/build/"
+  cp "$template/build/Pipelines.cs" "$dir/build/"
+  # This repository's own Program.cs (the build, report and inspect commands), less the namespace of its pipelines.
+  grep -v '^using DataBuild.Pipelines;$' "$root/build/Program.cs" > "$dir/build/Program.cs"
   sed "s|@DATABUILD_VERSION@|$version|" "$template/build/Build.csproj" > "$dir/build/Build.csproj"
   cp "$template/nuget.config" "$dir/nuget.config"
   [[ -e "$dir/global.json" ]] || cp "$root/global.json" "$dir/global.json"
