@@ -183,6 +183,17 @@ first_stamp="$root/build/obj/.databuild-first-stamp"
 compile_lock="$root/build/obj/.databuild-compile.lock"
 background_asked="$root/build/obj/.databuild-background"  # touched when a background publish is started
 
+runtime_root() {
+  # A program compiled for the shared runtime (the first-run one, DATABUILD_COMPILE=quick, the fallbacks) finds .NET
+  # through DOTNET_ROOT where dotnet is not installed where its launcher looks by default (e.g. ~/.dotnet): set from the
+  # dotnet this script uses, so that the build, and its Slurm workers (they inherit the environment), start.
+  [[ -z "${DOTNET_ROOT:-}" ]] || return 0
+  local dotnet
+  dotnet="$(find_dotnet)" || return 0
+  DOTNET_ROOT="$(dirname "$(readlink -f "$dotnet")")"
+  export DOTNET_ROOT
+}
+
 compiler_errors() {
   # The compiler's errors in log $1, as paths relative to the repository: build/Pipelines.X.cs(12,5): error CS0103: ...
   grep ' error CS' "$1" | sed -e "s|^ *$root/||" -e 's| \[[^]]*\]$||' | awk '!seen[$0]++' >&2
@@ -244,6 +255,7 @@ run_first() {
       </dev/null >"$log" 2>&1 &
     echo "note: this run's program is JIT-compiled; the precompiled one (faster to start) is being published in the background for the runs after it (log: ${log#"$root/"})." >&2
   fi
+  runtime_root
   exec "$first/databuild" "$@"
 }
 
@@ -376,4 +388,5 @@ if [[ ! -x "$exe" || "$recorded" != "$current" ]]; then
   ) 9>"$compile_lock"
 fi
 [[ -z "$background" ]] || exit 0
+[[ -f "$bin/libcoreclr.so" ]] || runtime_root  # not self-contained
 exec "$exe" "$@"
