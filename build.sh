@@ -194,6 +194,13 @@ runtime_root() {
   export DOTNET_ROOT
 }
 
+swap_in() {
+  # Puts the program directory $1 in place of $2 whole (a program still running from the old one keeps its files).
+  if [[ -d "$2" ]]; then mv "$2" "$2.old" || return 1; fi
+  mv "$1" "$2" || return 1
+  rm -rf "$2.old"
+}
+
 compiler_errors() {
   # The compiler's errors in log $1, as paths relative to the repository: build/Pipelines.X.cs(12,5): error CS0103: ...
   grep ' error CS' "$1" | sed -e "s|^ *$root/||" -e 's| \[[^]]*\]$||' | awk '!seen[$0]++' >&2
@@ -224,14 +231,11 @@ run_first() {
         echo "note: the first-run program could not be compiled (above); publishing the precompiled one instead." >&2
         exit 3
       fi
-      # A copy, swapped in whole: a program running from the previous one keeps its files. (No errexit in here: this
-      # subshell's status is looked at, so each step is checked.)
+      # A copy, swapped in whole. (No errexit in here: this subshell's status is looked at, so each step is checked.)
       mkdir -p "$(dirname "$first")" && cp -r "$artifacts/bin/Host/release" "$next" && "$next/databuild" --version >>"$log" 2>&1 \
         || { cat "$log" >&2; rm -rf "$next" "$log"; exit 3; }
       rm -f "$log"
-      if [[ -d "$first" ]]; then mv "$first" "$first.old" || exit 3; fi
-      mv "$next" "$first" || exit 3
-      rm -rf "$first.old"
+      swap_in "$next" "$first" || exit 3
       # Sources edited while they compiled: the next run compiles them again.
       if [[ "$(engine_hash) $(pipelines_hash)" == "$want" ]]; then echo "$want" > "$first_stamp"; else rm -f "$first_stamp"; fi
     ) 9>"$root/build/obj/.databuild-first.lock" || status=$?
@@ -380,9 +384,7 @@ if [[ ! -x "$exe" || "$recorded" != "$current" ]]; then
       elif [[ "${now% *}" == "$engine" ]]; then finished="$engine edited-while-compiling"
       else finished="edited-while-compiling"
       fi
-      if [[ -d "$bin" ]]; then mv "$bin" "$bin.old"; fi
-      mv "$next" "$bin"
-      rm -rf "$bin.old"
+      swap_in "$next" "$bin"
       echo "$finished" > "$stamp"
     fi
   ) 9>"$compile_lock"

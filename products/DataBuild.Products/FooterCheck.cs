@@ -53,7 +53,8 @@ internal static class FooterCheck
                 long size = header >> 4;
                 if (size == 15) size = Varint(b, ref at);
                 var element = header & 0x0F;
-                Elements(b, ref at, size, element, depth);
+                Fits(b, at, size, 1);
+                for (long i = 0; i < size; i++) Element(b, ref at, element, depth);
                 return;
             }
             case 11: // map
@@ -61,7 +62,12 @@ internal static class FooterCheck
                 var size = Varint(b, ref at);
                 if (size == 0) return;
                 var kinds = Byte(b, ref at);
-                Elements(b, ref at, size * 2, -1, depth, kinds >> 4, kinds & 0x0F);
+                Fits(b, at, size, 2);
+                for (long i = 0; i < size; i++)
+                {
+                    Element(b, ref at, kinds >> 4, depth);
+                    Element(b, ref at, kinds & 0x0F, depth);
+                }
                 return;
             }
             case 12: Struct(b, ref at, depth + 1); return;
@@ -70,17 +76,18 @@ internal static class FooterCheck
         }
     }
 
-    private static void Elements(ReadOnlySpan<byte> b, ref int at, long count, int element, int depth, int key = -1, int value = -1)
+    // Every element takes at least one byte, so a count past what is left is damage, found before looping on it.
+    private static void Fits(ReadOnlySpan<byte> b, int at, long count, int valuesPerElement)
     {
-        // Every element takes at least one byte, so a count past what is left is damage, found before looping on it.
-        if (count < 0 || count > b.Length - at) throw new FormatException($"a collection of {count} elements in {b.Length - at} bytes");
-        for (long i = 0; i < count; i++)
-        {
-            var type = element >= 0 ? element : i % 2 == 0 ? key : value;
-            if (type is 1 or 2) Skip(b, ref at, 1); // booleans in a collection take a byte each
-            else if (type == 0) throw new FormatException($"a collection of stop fields at byte {at}");
-            else Value(b, ref at, type, depth + 1);
-        }
+        if (count < 0 || count > (b.Length - at) / valuesPerElement)
+            throw new FormatException($"a collection of {count} elements in {b.Length - at} bytes");
+    }
+
+    private static void Element(ReadOnlySpan<byte> b, ref int at, int type, int depth)
+    {
+        if (type is 1 or 2) Skip(b, ref at, 1); // booleans in a collection take a byte each
+        else if (type == 0) throw new FormatException($"a collection of stop fields at byte {at}");
+        else Value(b, ref at, type, depth + 1);
     }
 
     private static int Length(ReadOnlySpan<byte> b, ref int at)

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace DataBuild.EndToEnd.Tests;
 
 [CollectionDefinition(nameof(CompileModeTests), DisableParallelization = true)]
@@ -159,20 +157,6 @@ public sealed class CompileModeTests : IDisposable
         Assert.True(code == 0 && output.Contains("killed"), output);
     }
 
-    private static (int Code, string Output) Run(string directory, string program, IReadOnlyList<string> args, Dictionary<string, string> environment)
-    {
-        var info = new ProcessStartInfo(program) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        info.Environment.Remove("DATABUILD_COMPILE"); // the mode is the test's, not the caller's
-        foreach (var (name, value) in environment) info.Environment[name] = value;
-        using var process = Process.Start(info)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(8)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{program} {string.Join(' ', args)} did not finish in 8 minutes.");
-        }
-        return (process.ExitCode, stdout + stderr.Result);
-    }
+    private static (int Code, string Output) Run(string directory, string program, IReadOnlyList<string> args, Dictionary<string, string> environment) =>
+        Command.Run(directory, program, args, environment, TimeSpan.FromMinutes(8));
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace DataBuild.EndToEnd.Tests;
 
 /// <summary>
@@ -113,19 +111,7 @@ public sealed class SetupTests : IDisposable
         Assert.Equal("echo mine\n", File.ReadAllText(Path.Combine(repo, "build.sh")));
     }
 
-    private static (int Code, string Output) Run(string directory, string program, params string[] args)
-    {
-        var info = new ProcessStartInfo(program) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        using var process = Process.Start(info)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        // Packing the engine the first time takes minutes on a loaded 2-core machine.
-        if (!process.WaitForExit(TimeSpan.FromMinutes(15)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{program} {string.Join(' ', args)} did not finish in 15 minutes.");
-        }
-        return (process.ExitCode, stdout + stderr.Result);
-    }
+    // Packing the engine the first time takes minutes on a loaded 2-core machine.
+    private static (int Code, string Output) Run(string directory, string program, params string[] args) =>
+        Command.Run(directory, program, args, new Dictionary<string, string>(), TimeSpan.FromMinutes(15));
 }
