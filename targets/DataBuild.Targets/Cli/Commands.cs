@@ -67,6 +67,7 @@ internal static partial class Commands
         {
             Report.UpToDate(o, upToDate, workspace.Clock.Elapsed);
             Diagnostics.Timings.Mark("reported");
+            if (answer.Refreshed is { } refreshed) RefreshSnapshot(workspace, line.Arguments, refreshed);
             notifier?.Send(RunSummary.UpToDate(upToDate.Rows, upToDate.RunId, CommandText(), started, workspace.Clock.UtcNow, workspace));
             return DataBuildHost.Ok;
         }
@@ -87,6 +88,22 @@ internal static partial class Commands
     }
 
     private static string CommandText() => "./build.sh " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
+
+    // Files that held by their content (touched, or written just before the last build) get their new stats, so the
+    // next no-op trusts their stats again; skipped while a build holds the lock, whose own snapshot replaces this one.
+    private static void RefreshSnapshot(Workspace workspace, IReadOnlyList<string> arguments, byte[] refreshed)
+    {
+        try
+        {
+            using var _ = BuildLock.Acquire(workspace.FileSystem.FullPath(workspace.StateDirectory));
+            var whyNot = UpToDateSnapshot.Write(workspace, arguments, refreshed);
+            Diagnostics.Timings.Mark(whyNot is null ? "snapshot refreshed" : $"snapshot not refreshed: {whyNot}");
+        }
+        catch (Exception e) when (e is LockedException or StateException or IOException or UnauthorizedAccessException)
+        {
+            Diagnostics.Timings.Mark($"snapshot not refreshed: {e.Message}");
+        }
+    }
 
     /// <summary>
     /// The build itself: state, graph, executor. A method of its own, so that an answer from the up-to-date snapshot
@@ -136,9 +153,10 @@ internal static partial class Commands
             var started = workspace.Clock.UtcNow;
             var witnessing = new WitnessingFileSystem(workspace.FileSystem);
             var observed = workspace with { FileSystem = witnessing };
+            BuildSession? session = null;
             BuildOutcome outcome = fancy
-                ? ProgressReporter.Run(model, reporter => new BuildSession(model, observed, sessionStore, executor, reporter, options).RunAsync(cancel.Token))
-                : new BuildSession(model, observed, store, executor, new LineReporter(o), options).RunAsync(cancel.Token).GetAwaiter().GetResult();
+                ? ProgressReporter.Run(model, reporter => (session = new BuildSession(model, observed, sessionStore, executor, reporter, options)).RunAsync(cancel.Token))
+                : (session = new BuildSession(model, observed, store, executor, new LineReporter(o), options)).RunAsync(cancel.Token).GetAwaiter().GetResult();
             var outputLines = Report.Summary(o, outcome, selectors, workspace, line.Has("verbose"));
             Diagnostics.Timings.Mark("reported");
             if (snapshots)
@@ -146,7 +164,8 @@ internal static partial class Commands
                 // The state's stat is a witness: take it with the state closed, and nothing left to write to it.
                 executor.Dispose();
                 store.Dispose();
-                var whyNot = UpToDateSnapshot.Save(workspace, line.Arguments, outcome.Succeeded, outcome.Nodes, outcome.Targets, witnessing.Witnesses(), started, outcome.RunId, outputLines, options.Prior);
+                var whyNot = UpToDateSnapshot.Save(workspace, line.Arguments, outcome.Succeeded, outcome.Nodes, outcome.Targets, witnessing.Witnesses(), started, outcome.RunId, outputLines,
+                    options.Prior, session is null ? null : session.Hasher.LearnedOf);
                 Diagnostics.Timings.Mark(whyNot is null ? "snapshot saved" : $"no snapshot: {whyNot}");
             }
             var code = outcome.Cancelled ? DataBuildHost.Interrupted : outcome.Succeeded ? DataBuildHost.Ok : DataBuildHost.BuildFailed;

@@ -29,25 +29,64 @@ public sealed class FileHasher(IFileSystem fileSystem, Task<Dictionary<string, F
     private FileRecord? Cached(string path) => _lookup is { } lookup ? lookup(path) : Cache.GetValueOrDefault(path);
 
     private readonly ConcurrentDictionary<string, FileRecord> _updates = new(StringComparer.Ordinal);
+    // Read: some verdict read the file as an input (not only its producer, checking its own output).
+    private readonly Dictionary<string, (Learned Learned, bool Read)> _learned = new(StringComparer.Ordinal);
     private long _bytesRead;
+
+    /// <summary>
+    /// The content hash this hasher gave for a file (hashed, from the stat cache, or remembered from staging) and the
+    /// stat it had then; <see cref="Conflicting"/> when it gave two different hashes for it that verdicts rest on,
+    /// which happens when the file changed while the build ran (a producer's new output replaces what its own check
+    /// saw, unless a consumer had read the old content).
+    /// </summary>
+    public readonly record struct Learned(FileStat Stat, Hash128 Hash, bool Conflicting);
 
     public IFileSystem FileSystem => fileSystem;
 
     /// <summary>Bytes read to hash files whose stat changed (a no-op build reads none).</summary>
     public long BytesRead => Interlocked.Read(ref _bytesRead);
 
-    /// <summary>The content hash of a file or directory, or null when it does not exist.</summary>
-    public Hash128? Hash(string path)
+    /// <summary>
+    /// The content hash of a file or directory, or null when it does not exist. <paramref name="input"/>: false when
+    /// a node checks its own output (a rebuild may replace it), true when a verdict reads it as an input.
+    /// </summary>
+    public Hash128? Hash(string path, bool input = true)
     {
         var stat = fileSystem.Stat(path);
         if (stat is null) return null;
-        return stat.Value.IsDirectory ? HashDirectory(path) : HashFile(path, stat.Value);
+        return stat.Value.IsDirectory ? HashDirectory(path, input) : HashFile(path, stat.Value, input);
     }
 
     /// <summary>Records a hash already known (computed while staging an output) against the file's current stat.</summary>
     public void Remember(string path, Hash128 hash)
     {
-        if (fileSystem.Stat(path) is { IsDirectory: false } stat) _updates[path] = new FileRecord(stat, hash);
+        if (fileSystem.Stat(path) is not { IsDirectory: false } stat) return;
+        _updates[path] = new FileRecord(stat, hash);
+        lock (_learned)
+        {
+            // The producer's new content supersedes what its own check saw; not what a consumer read before it.
+            var read = _learned.TryGetValue(path, out var earlier) && earlier.Read;
+            _learned[path] = (new Learned(stat, hash, read && (earlier.Learned.Conflicting || earlier.Learned.Hash != hash)), read);
+        }
+    }
+
+    /// <summary>
+    /// What this hasher gave for <paramref name="path"/> so far, or null when it gave nothing: every verdict of the
+    /// build that rests on the file's content rests on this hash, unless it is <see cref="Learned.Conflicting"/>.
+    /// </summary>
+    public Learned? LearnedOf(string path)
+    {
+        lock (_learned) return _learned.TryGetValue(path, out var learned) ? learned.Learned : null;
+    }
+
+    private Hash128 Learn(string path, FileStat stat, Hash128 hash, bool input)
+    {
+        lock (_learned)
+        {
+            var known = _learned.TryGetValue(path, out var earlier);
+            _learned[path] = (new Learned(stat, hash, known && (earlier.Learned.Conflicting || earlier.Learned.Hash != hash)), input || (known && earlier.Read));
+        }
+        return hash;
     }
 
     /// <summary>Cache entries learned since the last call, to persist.</summary>
@@ -59,21 +98,21 @@ public sealed class FileHasher(IFileSystem fileSystem, Task<Dictionary<string, F
         return list;
     }
 
-    private Hash128 HashFile(string path, FileStat stat)
+    private Hash128 HashFile(string path, FileStat stat, bool input)
     {
-        if (_updates.TryGetValue(path, out var fresh) && fresh.Stat.SameContentAs(stat)) return fresh.Hash;
-        if (Cached(path) is { } cached && cached.Stat.SameContentAs(stat)) return cached.Hash;
+        if (_updates.TryGetValue(path, out var fresh) && fresh.Stat.SameContentAs(stat)) return Learn(path, stat, fresh.Hash, input);
+        if (Cached(path) is { } cached && cached.Stat.SameContentAs(stat)) return Learn(path, stat, cached.Hash, input);
         Hash128 hash;
         using (var stream = fileSystem.OpenRead(path)) hash = ContentHasher.Hash(stream);
         Interlocked.Add(ref _bytesRead, stat.Size);
         // Stat again: a file rewritten while we read it must not be cached under the old stat.
         var after = fileSystem.Stat(path);
         if (after is { } a && a.SameContentAs(stat)) _updates[path] = new FileRecord(stat, hash);
-        return hash;
+        return Learn(path, stat, hash, input);
     }
 
-    private Hash128 HashDirectory(string path) =>
-        TreeHash(fileSystem.ListFiles(path).Select(relative => (relative, Hash(path.TrimEnd('/') + "/" + relative) ?? Hash128.Empty)));
+    private Hash128 HashDirectory(string path, bool input) =>
+        TreeHash(fileSystem.ListFiles(path).Select(relative => (relative, Hash(path.TrimEnd('/') + "/" + relative, input) ?? Hash128.Empty)));
 
     /// <summary>A directory's hash from its files' (relative path, hash), in ordinal path order.</summary>
     public static Hash128 TreeHash(IEnumerable<(string RelativePath, Hash128 Hash)> files)

@@ -76,7 +76,7 @@ public sealed class UpToDateChecker
             var signature = Signatures.Build(node, _nodes);
             var paths = node.OutputPaths();
             var outputs = new (string Path, Hash128? Hash)[paths.Count];
-            for (var i = 0; i < outputs.Length; i++) outputs[i] = (paths[i].Path, Hasher.Hash(paths[i].Path));
+            for (var i = 0; i < outputs.Length; i++) outputs[i] = (paths[i].Path, Hasher.Hash(paths[i].Path, input: false));
             return new Probe(null, signature, outputs);
         }
         catch (Exception e) when (e is MissingInputException or DeclarationException or InvalidOperationException or IOException or IO.ProcessStartException)

@@ -1,5 +1,6 @@
 using System.Text;
 using DataBuild.Hashing;
+using DataBuild.IO;
 using DataBuild.Model;
 
 namespace DataBuild.UpToDate;
@@ -25,6 +26,8 @@ public sealed partial class UpToDateSnapshot
         private volatile bool _changed;
         // The witnesses that changed, up to a limit past which a full check costs less than sorting out what changed.
         private readonly HashSet<int> _changes = [];
+        // Files that hold by their content, with their stat now.
+        private readonly List<(int Index, FileStat Stat)> _moved = [];
         private int _changeLimit;
         private volatile bool _tooMany;
 
@@ -79,7 +82,9 @@ public sealed partial class UpToDateSnapshot
             // exit: collecting it would only cost time (at 100k partitions, several gen2 collections triggered by large arrays).
             try { _noGc = GC.TryStartNoGCRegion(Math.Min(4 * file.Size + (64L << 20), 512L << 20)); }
             catch (Exception e) when (e is ArgumentOutOfRangeException or InvalidOperationException) { }
-            using var r = new BinaryReader(new MemoryStream(fs.ReadAllBytes(path), writable: false), Encoding.UTF8);
+            var bytes = fs.ReadAllBytes(path);
+            if (!IsSealed(bytes)) throw new FormatException("its checksum does not match: the file is damaged");
+            using var r = new BinaryReader(new MemoryStream(bytes, writable: false), Encoding.UTF8);
             if (r.ReadString() != Magic || r.ReadInt32() != FormatVersion || r.ReadString() != ProgramStamp.Compute().ToString()) return null;
             var count = r.ReadInt32();
             if (count != _arguments.Count) return null;
@@ -117,7 +122,7 @@ public sealed partial class UpToDateSnapshot
             _chunks = (witnesses.Count + Chunk - 1) / Chunk;
             Diagnostics.Timings.Mark("snapshot read");
             _changeLimit = 64 + witnesses.Count / 16;
-            return new Contents(digest, runId, rows, dynamicKeys, verdicts, allUpToDate, lines, witnesses);
+            return new Contents(digest, runId, rows, dynamicKeys, verdicts, allUpToDate, lines, witnesses, bytes);
         }
 
         private static Hash128[] ReadHashes(BinaryReader r, int count)
@@ -136,9 +141,15 @@ public sealed partial class UpToDateSnapshot
                 var table = _contents!.Witnesses;
                 int chunk;
                 var found = new List<int>();
+                var moved = new List<(int, FileStat)>();
                 while (!_stop && (chunk = Interlocked.Increment(ref _nextChunk) - 1) < _chunks)
                 {
-                    table.Changed(_workspace.FileSystem, chunk * Chunk, Math.Min(table.Count, (chunk + 1) * Chunk), found);
+                    table.Changed(_workspace.FileSystem, chunk * Chunk, Math.Min(table.Count, (chunk + 1) * Chunk), found, moved);
+                    if (moved.Count > 0)
+                    {
+                        lock (_moved) _moved.AddRange(moved);
+                        moved.Clear();
+                    }
                     if (found.Count == 0) continue;
                     _changed = true;
                     lock (_changes)
@@ -177,6 +188,20 @@ public sealed partial class UpToDateSnapshot
         }
 
         internal void Cancel() => _stop = true;
+
+        /// <summary>
+        /// After <see cref="WaitWitnesses"/>: writes the stats of the files that held by their content into the
+        /// table, so that the next check trusts them by their stat again; returns whether that changed the table.
+        /// </summary>
+        internal bool RefreshMoved()
+        {
+            // The clock read after every stat was taken: judged by an earlier time, a racy stat could pass for old.
+            var nowNs = _workspace.Clock.UtcNow.ToUnixTimeMilliseconds() * 1_000_000;
+            var changed = false;
+            foreach (var (index, stat) in _moved) changed |= _contents!.Witnesses.Refresh(index, stat, nowNs);
+            _moved.Clear();
+            return changed;
+        }
 
         /// <summary>After <see cref="WaitWitnesses"/>: the indices of the witnesses that changed, or null when there were too many to say (or the check stopped).</summary>
         internal HashSet<int>? Changes => _tooMany || _stop ? null : _changes;

@@ -29,7 +29,7 @@ public sealed partial class UpToDateSnapshot
     public sealed record TargetCount(string Target, int Nodes);
 
     internal const string Magic = "databuild-uptodate";
-    private const int FormatVersion = 4;
+    private const int FormatVersion = 5;
 
     /// <summary>How recent a witnessed timestamp may be, relative to the build's start, and still be trusted.</summary>
     /// <remarks>
@@ -66,16 +66,18 @@ public sealed partial class UpToDateSnapshot
     public static string DirectoryOf(string statePath) => StateStore.SnapshotDirectoryOf(statePath);
 
     /// <summary>
-    /// Saves the snapshot of a build whose every node is now up to date or built. Nodes that were built, or that rest
-    /// on a path that changed during the build or too recently to trust, are marked to be re-checked: the same command
-    /// then re-checks only those (and what they change), not everything (<see cref="PriorVerdicts"/>). Returns why not
-    /// when it cannot be trusted (a node failed, a path nothing declares changed during the build, most nodes would be
+    /// Saves the snapshot of a build whose every node is now up to date or built. Nodes that rest on a path that
+    /// changed during the build or too recently to trust its stat, unless the build knows the one content its
+    /// verdicts rest on (<paramref name="learned"/>, the build's <see cref="FileHasher.LearnedOf"/>), and built nodes
+    /// with an output known otherwise (a directory), are marked to be re-checked: the same command then re-checks
+    /// only those (and what they change), not everything (<see cref="PriorVerdicts"/>). Returns why not when it
+    /// cannot be trusted (a node failed, a path nothing declares changed during the build, most nodes would be
     /// re-checked anyway). <paramref name="prior"/>: the verdicts this build kept, whose witnesses carry over.
     /// Call it after the state is closed, holding the build lock.
     /// </summary>
     public static string? Save(Workspace workspace, IReadOnlyList<string> arguments, bool succeeded, IReadOnlyList<Node> nodes,
         IReadOnlyList<TargetRun> targets, IReadOnlyList<Witness> observed, DateTimeOffset buildStarted, long runId, IReadOnlyList<string> outputLines,
-        PriorVerdicts? prior = null)
+        PriorVerdicts? prior = null, Func<string, FileHasher.Learned?>? learned = null)
     {
         if (!succeeded || nodes.Any(n => !n.IsDone))
             return "not every node was up to date or built";
@@ -98,12 +100,13 @@ public sealed partial class UpToDateSnapshot
         foreach (var w in witnesses.Values)
             if (w.Stat is { IsDirectory: false } s && (s.MtimeNs >= trustedBefore || s.CtimeNs >= trustedBefore) && !IsState(workspace, w.Path))
                 untrusted.Add(w.Path);
+        var contents = learned is null ? null : KnownContents(workspace, witnesses, untrusted, learned);
 
         var recheck = new bool[nodes.Count];
         var rechecked = 0;
         var changed = untrusted.Count > 0 ? new ChangedPaths(untrusted) : null;
         foreach (var node in nodes)
-            if (node.State == NodeState.Built | (changed is not null && changed.Touches(node.Target, node.Partition)))
+            if ((node.State == NodeState.Built && !OutputsKnown(node, contents)) | (changed is not null && changed.Touches(node.Target, node.Partition)))
             {
                 recheck[node.Index] = true;
                 rechecked++;
@@ -116,7 +119,8 @@ public sealed partial class UpToDateSnapshot
                 : $"{rechecked} of {nodes.Count} nodes were built: the next build checks in full";
         // Their nodes are re-checked whatever the file system says then.
         foreach (var key in witnesses.Keys.Where(k => untrusted.Contains(k.Item2)).ToList()) witnesses.Remove(key);
-        var table = prior is null ? WitnessTable.From(witnesses.Values) : prior.Witnesses.Merge(prior.ChangedWitnesses, witnesses, untrusted);
+        Func<string, WitnessTable.Content?>? contentOf = contents is null ? null : path => contents.TryGetValue(path, out var c) ? c : null;
+        var table = prior is null ? WitnessTable.From(witnesses.Values, contentOf) : prior.Witnesses.Merge(prior.ChangedWitnesses, witnesses, untrusted, contentOf);
 
         var buffer = new MemoryStream();
         using (var o = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
@@ -145,17 +149,75 @@ public sealed partial class UpToDateSnapshot
             foreach (var line in outputLines) o.Write(line);
             table.Write(o);
         }
+        var bytes = new byte[buffer.Length + 8];
+        buffer.GetBuffer().AsSpan(0, (int)buffer.Length).CopyTo(bytes);
+        Seal(bytes);
+        return Write(workspace, arguments, bytes);
+    }
+
+    // The last 8 bytes of a snapshot are a checksum of the rest: a damaged file is declined whichever byte it is
+    // (a flipped content hash would otherwise pass unseen until the file's stat moved).
+    internal static void Seal(byte[] bytes) =>
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(bytes.Length - 8), System.IO.Hashing.XxHash3.HashToUInt64(bytes.AsSpan(0, bytes.Length - 8)));
+
+    internal static bool IsSealed(byte[] bytes) =>
+        bytes.Length >= 8 && System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(bytes.Length - 8)) == System.IO.Hashing.XxHash3.HashToUInt64(bytes.AsSpan(0, bytes.Length - 8));
+
+    /// <summary>
+    /// The files whose content the build's verdicts rest on, with that content's hash: those the build's hasher gave
+    /// one hash for and whose stat is still the one hashed. A path untrusted by its stat (changed during the build, or
+    /// too recently) that qualifies is trusted by its content instead: it leaves <paramref name="untrusted"/>, and
+    /// its witness becomes its stat now, marked racy when that is still within a tick of now (its content is then
+    /// read at every check until it is old enough).
+    /// </summary>
+    private static Dictionary<string, WitnessTable.Content> KnownContents(Workspace workspace, Dictionary<(WitnessKind, string), Witness> witnesses,
+        HashSet<string> untrusted, Func<string, FileHasher.Learned?> learned)
+    {
+        var contents = new Dictionary<string, WitnessTable.Content>(StringComparer.Ordinal);
+        foreach (var w in witnesses.Values.ToList())
+        {
+            if (w.Kind != WitnessKind.Stat || IsState(workspace, w.Path) || learned(w.Path) is not { Conflicting: false } known) continue;
+            var untrustedStat = untrusted.Contains(w.Path);
+            if ((untrustedStat ? workspace.FileSystem.Stat(w.Path) : w.Stat) is not { IsDirectory: false } now || !now.SameContentAs(known.Stat)) continue;
+            var racy = false;
+            if (untrustedStat)
+            {
+                // The clock read after the stat: a stat taken earlier than the time it is judged by could be repeated.
+                racy = WitnessTable.Racy(now, workspace.Clock.UtcNow.ToUnixTimeMilliseconds() * 1_000_000);
+                witnesses[(WitnessKind.Stat, w.Path)] = w with { Stat = now };
+                untrusted.Remove(w.Path);
+            }
+            contents[w.Path] = new WitnessTable.Content(known.Hash, racy);
+        }
+        return contents;
+    }
+
+    // A built node's verdict rests on its outputs as it wrote them: known when each is a file whose content is known.
+    private static bool OutputsKnown(Node node, Dictionary<string, WitnessTable.Content>? contents)
+    {
+        if (contents is null) return false;
+        foreach (var (_, path, isDirectory) in node.OutputPaths())
+            if (isDirectory || !contents.ContainsKey(path)) return false;
+        return true;
+    }
+
+    /// <summary>
+    /// Writes a snapshot (whole, atomically) for this command line; returns why not. A full disk or a read-only state
+    /// directory costs the next no-op its shortcut, never a build its result.
+    /// </summary>
+    public static string? Write(Workspace workspace, IReadOnlyList<string> arguments, byte[] bytes)
+    {
+        var fs = workspace.FileSystem;
         var path = PathFor(workspace, arguments);
         var temporary = $"{path}.{Environment.ProcessId}.tmp";
         try
         {
-            using (var file = fs.Create(temporary)) buffer.WriteTo(file);
+            using (var file = fs.Create(temporary)) file.Write(bytes);
             fs.Replace(temporary, path);
             return null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // A full disk or a read-only state directory costs the next no-op its shortcut, never this build its result.
             // A partial temporary file is removed with the directory by the next run that writes the state.
             return $"cannot write {path}: {e.Message}";
         }
@@ -183,8 +245,12 @@ public sealed partial class UpToDateSnapshot
     public static UpToDateSnapshot? TryLoad(PipelineModel model, Workspace workspace, Pending pending, IReadOnlyList<NodeSelector> requested) =>
         Check(model, workspace, pending, requested).UpToDate;
 
-    /// <summary>What the snapshot says: nothing to do, or which nodes keep their verdicts, or nothing (a full check).</summary>
-    public readonly record struct Answer(UpToDateSnapshot? UpToDate, PriorVerdicts? Prior);
+    /// <summary>
+    /// What the snapshot says: nothing to do, or which nodes keep their verdicts, or nothing (a full check).
+    /// <see cref="Refreshed"/>: with nothing to do, the snapshot with the new stats of files that held by their
+    /// content (touched, or no longer too recent to trust by their stat), to write with <see cref="Write"/>.
+    /// </summary>
+    public readonly record struct Answer(UpToDateSnapshot? UpToDate, PriorVerdicts? Prior, byte[]? Refreshed = null);
 
     /// <summary>
     /// The snapshot of this command line, checked: when the declarations are the same and every witness holds,
@@ -216,10 +282,12 @@ public sealed partial class UpToDateSnapshot
                 Diagnostics.Timings.Mark("snapshot declined: the declarations changed");
                 return default;
             }
+            var refreshed = pending.RefreshMoved();
             if (unchanged && read.AllUpToDate)
             {
                 Diagnostics.Timings.Mark("declarations and witnesses checked");
-                return new(new UpToDateSnapshot { RunId = read.RunId, Rows = read.Rows, OutputLines = read.OutputLines, Witnesses = read.Witnesses.Count }, null);
+                return new(new UpToDateSnapshot { RunId = read.RunId, Rows = read.Rows, OutputLines = read.OutputLines, Witnesses = read.Witnesses.Count }, null,
+                    refreshed ? read.Witnesses.Patch(read.Bytes) : null);
             }
             if (pending.Changes is not { } changes)
             {
@@ -266,7 +334,7 @@ public sealed partial class UpToDateSnapshot
 
     /// <summary>What a snapshot file holds, read.</summary>
     internal sealed record Contents(string Digest, long RunId, List<TargetCount> Rows, Dictionary<string, List<PartitionKey>> DynamicKeys,
-        Dictionary<string, PriorVerdicts.TargetVerdicts> Verdicts, bool AllUpToDate, string[] OutputLines, WitnessTable Witnesses);
+        Dictionary<string, PriorVerdicts.TargetVerdicts> Verdicts, bool AllUpToDate, string[] OutputLines, WitnessTable Witnesses, byte[] Bytes);
 
     private static void WriteHash(BinaryWriter o, Hash128 hash)
     {

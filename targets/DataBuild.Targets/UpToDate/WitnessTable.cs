@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using DataBuild.Hashing;
 using DataBuild.IO;
 using DataBuild.State;
 
@@ -7,26 +8,42 @@ namespace DataBuild.UpToDate;
 
 /// <summary>
 /// The witnesses of an up-to-date snapshot as flat arrays: a kind byte and four numbers each (size, mtime, ctime,
-/// inode; or a listing hash), and one block of NUL-terminated UTF-8 paths. The up-to-date check re-stats every path
-/// from it (200k at 100k partitions) without a string or an object per path.
+/// inode; or a listing hash), one block of NUL-terminated UTF-8 paths, and for files the content hash the build's
+/// verdicts rest on, where it knows one. The up-to-date check re-stats every path from it (200k at 100k partitions)
+/// without a string or an object per path.
 /// </summary>
+/// <remarks>
+/// A file whose stat moved but whose content hash is the recorded one (touched, copied back) still holds, as it does
+/// for a full check. A racy file, one whose timestamps were within a tick of the moment it was observed, could be
+/// rewritten later without its stat changing (git's "racy clean"): it holds only while its content is the recorded
+/// one, read every time, until a check finds it old enough to trust its stat again (<see cref="Refresh"/>).
+/// </remarks>
 internal sealed class WitnessTable
 {
-    private const byte Absent = 0, File = 1, Directory = 2, Listing = 3, Glob = 4;
+    private const byte Absent = 0, File = 1, Directory = 2, Listing = 3, Glob = 4, RacyFile = 5;
 
     private readonly byte[] _kinds;
     private readonly long[] _numbers;
     private readonly byte[] _paths;
     private readonly int[] _starts;
+    private readonly Hash128[] _hashes;
+    // Where the kinds start in the snapshot file this table was read from (-1: not read), so a refresh can patch it.
+    private long _offset = -1;
 
-    private WitnessTable(byte[] kinds, long[] numbers, byte[] paths, int[] starts) => (_kinds, _numbers, _paths, _starts) = (kinds, numbers, paths, starts);
+    private WitnessTable(byte[] kinds, long[] numbers, byte[] paths, int[] starts, Hash128[] hashes) =>
+        (_kinds, _numbers, _paths, _starts, _hashes) = (kinds, numbers, paths, starts, hashes);
 
     public int Count => _kinds.Length;
 
-    public static WitnessTable From(ICollection<Witness> witnesses)
+    /// <summary>A file's content as a build's verdicts rest on it: its hash, and whether its stat was too recent to trust.</summary>
+    public readonly record struct Content(Hash128 Hash, bool Racy);
+
+    /// <summary>The table of <paramref name="witnesses"/>; <paramref name="contentOf"/> gives a file's content where known.</summary>
+    public static WitnessTable From(ICollection<Witness> witnesses, Func<string, Content?>? contentOf = null)
     {
         var kinds = new byte[witnesses.Count];
         var numbers = new long[4 * witnesses.Count];
+        var hashes = new Hash128[witnesses.Count];
         var paths = new MemoryStream();
         var starts = new int[witnesses.Count];
         var i = 0;
@@ -41,6 +58,11 @@ internal sealed class WitnessTable
                 case WitnessKind.Stat when w.Stat is { } s:
                     kinds[i] = s.IsDirectory ? Directory : File;
                     (n[0], n[1], n[2], n[3]) = (s.Size, s.MtimeNs, s.CtimeNs, s.Inode);
+                    if (!s.IsDirectory && contentOf?.Invoke(w.Path) is { } content)
+                    {
+                        hashes[i] = content.Hash;
+                        if (content.Racy) kinds[i] = RacyFile;
+                    }
                     break;
                 case WitnessKind.Stat:
                     kinds[i] = Absent;
@@ -52,7 +74,7 @@ internal sealed class WitnessTable
             }
             i++;
         }
-        return new WitnessTable(kinds, numbers, paths.ToArray(), starts);
+        return new WitnessTable(kinds, numbers, paths.ToArray(), starts, hashes);
     }
 
     public void Write(BinaryWriter o)
@@ -62,14 +84,18 @@ internal sealed class WitnessTable
         o.Write(MemoryMarshal.AsBytes(_numbers.AsSpan()));
         o.Write(_paths.Length);
         o.Write(_paths);
+        o.Write(MemoryMarshal.AsBytes(_hashes.AsSpan()));
     }
 
     public static WitnessTable Read(BinaryReader r)
     {
         var count = r.ReadInt32();
-        // Each witness takes 33 bytes or more: a damaged count must not allocate gigabytes before the read fails.
-        if (count < 0 || 33L * count > r.BaseStream.Length) throw new FormatException("impossible witness count");
+        // Each witness takes 49 bytes or more: a damaged count must not allocate gigabytes before the read fails.
+        if (count < 0 || 49L * count > r.BaseStream.Length) throw new FormatException("impossible witness count");
+        var offset = r.BaseStream.Position;
         var kinds = ReadExactly(r, count);
+        foreach (var kind in kinds)
+            if (kind > RacyFile) throw new FormatException("unknown witness kind");
         var numbers = new long[4 * count];
         ReadNumbers(r.BaseStream, numbers);
         var paths = ReadExactly(r, r.ReadInt32());
@@ -82,22 +108,59 @@ internal sealed class WitnessTable
             if (end < 0) throw new FormatException("truncated witness paths");
             at += end + 1;
         }
-        return new WitnessTable(kinds, numbers, paths, starts);
+        var hashes = new Hash128[count];
+        ReadHashes(r.BaseStream, hashes);
+        return new WitnessTable(kinds, numbers, paths, starts, hashes) { _offset = offset };
     }
 
-    /// <summary>Whether witnesses <paramref name="from"/> to <paramref name="to"/> (exclusive) still hold; stops at the first that does not.</summary>
-    public bool Unchanged(IFileSystem fs, int from, int to)
+    /// <summary>
+    /// Adds to <paramref name="changed"/> the witnesses from <paramref name="from"/> to <paramref name="to"/> (exclusive)
+    /// that no longer hold, and to <paramref name="moved"/> the files that hold by their content: their stat now.
+    /// </summary>
+    public void Changed(IFileSystem fs, int from, int to, List<int> changed, List<(int Index, FileStat Stat)> moved)
     {
         for (var i = from; i < to; i++)
-            if (!Holds(i, fs)) return false;
+        {
+            var verdict = Holds(i, fs, out var now);
+            if (verdict == Observed.Changed) changed.Add(i);
+            else if (verdict == Observed.SameContent) moved.Add((i, now));
+        }
+    }
+
+    /// <summary>
+    /// Witness <paramref name="i"/>, a file that held by its content, re-observed with <paramref name="stat"/> at
+    /// <paramref name="nowNs"/>: its stat is trusted from now on unless it is still within a tick of now. Returns
+    /// whether that changed the table.
+    /// </summary>
+    public bool Refresh(int i, FileStat stat, long nowNs)
+    {
+        var kind = Racy(stat, nowNs) ? RacyFile : File;
+        var n = _numbers.AsSpan(4 * i, 4);
+        if (kind == _kinds[i] && n[0] == stat.Size && n[1] == stat.MtimeNs && n[2] == stat.CtimeNs && n[3] == stat.Inode) return false;
+        _kinds[i] = kind;
+        (n[0], n[1], n[2], n[3]) = (stat.Size, stat.MtimeNs, stat.CtimeNs, stat.Inode);
         return true;
     }
 
-    /// <summary>Adds to <paramref name="changed"/> the witnesses from <paramref name="from"/> to <paramref name="to"/> (exclusive) that no longer hold.</summary>
-    public void Changed(IFileSystem fs, int from, int to, List<int> changed)
+    /// <summary>
+    /// The snapshot file this table was read from (<paramref name="bytes"/>) with the table's refreshed kinds and
+    /// stats written over the old ones; null when the table was not read from a file.
+    /// </summary>
+    public byte[]? Patch(byte[] bytes)
     {
-        for (var i = from; i < to; i++)
-            if (!Holds(i, fs)) changed.Add(i);
+        if (_offset < 0) return null;
+        var patched = (byte[])bytes.Clone();
+        _kinds.CopyTo(patched, _offset);
+        MemoryMarshal.AsBytes(_numbers.AsSpan()).CopyTo(patched.AsSpan((int)_offset + _kinds.Length));
+        UpToDateSnapshot.Seal(patched);
+        return patched;
+    }
+
+    /// <summary>Whether a file's timestamps are within a tick of <paramref name="observedNs"/> (two seconds where they have whole seconds).</summary>
+    public static bool Racy(FileStat stat, long observedNs)
+    {
+        var tick = stat.MtimeNs % 1_000_000_000 == 0 && stat.CtimeNs % 1_000_000_000 == 0 ? 2_000_000_000L : 100_000_000L;
+        return stat.MtimeNs >= observedNs - tick || stat.CtimeNs >= observedNs - tick;
     }
 
     /// <summary>The path (or pattern) of witness <paramref name="i"/>.</summary>
@@ -112,7 +175,7 @@ internal sealed class WitnessTable
     /// which replace them) and those on <paramref name="untrusted"/> paths, then the fresh ones: the witnesses of a
     /// build that kept most verdicts, without a string per carried path.
     /// </summary>
-    public WitnessTable Merge(HashSet<int> except, Dictionary<(WitnessKind, string), Witness> fresh, HashSet<string> untrusted)
+    public WitnessTable Merge(HashSet<int> except, Dictionary<(WitnessKind, string), Witness> fresh, HashSet<string> untrusted, Func<string, Content?>? contentOf = null)
     {
         var replaced = new HashSet<string>[3];
         for (var k = 0; k < replaced.Length; k++) replaced[k] = new HashSet<string>(untrusted, StringComparer.Ordinal);
@@ -120,6 +183,7 @@ internal sealed class WitnessTable
         var lookups = replaced.Select(r => r.GetAlternateLookup<ReadOnlySpan<char>>()).ToArray();
         var kinds = new List<byte>(Count + fresh.Count);
         var numbers = new List<long>(4 * (Count + fresh.Count));
+        var hashes = new List<Hash128>(Count + fresh.Count);
         var paths = new MemoryStream(_paths.Length + 64 * fresh.Count);
         var starts = new List<int>(Count + fresh.Count);
         var chars = new char[256];
@@ -134,18 +198,20 @@ internal sealed class WitnessTable
             if (lookups[(int)kind].Contains(path)) continue;
             kinds.Add(_kinds[i]);
             for (var n = 0; n < 4; n++) numbers.Add(_numbers[4 * i + n]);
+            hashes.Add(_hashes[i]);
             starts.Add((int)paths.Length);
             paths.Write(_paths, _starts[i], end - _starts[i]);
         }
-        var added = From(fresh.Values);
+        var added = From(fresh.Values, contentOf);
         for (var i = 0; i < added.Count; i++)
         {
             kinds.Add(added._kinds[i]);
             for (var n = 0; n < 4; n++) numbers.Add(added._numbers[4 * i + n]);
+            hashes.Add(added._hashes[i]);
             starts.Add((int)paths.Length + added._starts[i]);
         }
         paths.Write(added._paths);
-        return new WitnessTable([.. kinds], [.. numbers], paths.ToArray(), [.. starts]);
+        return new WitnessTable([.. kinds], [.. numbers], paths.ToArray(), [.. starts], [.. hashes]);
     }
 
     /// <summary>Whether every file witness but those in <paramref name="except"/> has whole-second timestamps (null: there is none).</summary>
@@ -154,37 +220,56 @@ internal sealed class WitnessTable
         bool? all = null;
         for (var i = 0; i < Count; i++)
         {
-            if (_kinds[i] != File || except.Contains(i)) continue;
+            if (_kinds[i] is not (File or RacyFile) || except.Contains(i)) continue;
             if (_numbers[4 * i + 1] % 1_000_000_000 != 0 || _numbers[4 * i + 2] % 1_000_000_000 != 0) return false;
             all = true;
         }
         return all;
     }
 
-    private bool Holds(int i, IFileSystem fs)
+    private enum Observed : byte { Holds, Changed, SameContent }
+
+    private Observed Holds(int i, IFileSystem fs, out FileStat now)
     {
+        now = default;
         var end = i + 1 < Count ? _starts[i + 1] : _paths.Length;
         var path = _paths.AsSpan(_starts[i], end - _starts[i]);
         var n = new ReadOnlySpan<long>(_numbers, 4 * i, 4); // not AsSpan<long>: a generic method, compiled at run time
         switch (_kinds[i])
         {
             case Absent:
-                return fs.Stat(path) is null;
+                return fs.Stat(path) is null ? Observed.Holds : Observed.Changed;
             case File:
             case Directory:
-                return fs.Stat(path) is { } s && s.IsDirectory == (_kinds[i] == Directory)
-                    && s.Size == n[0] && s.MtimeNs == n[1] && s.CtimeNs == n[2] && s.Inode == n[3];
-            default:
+            case RacyFile:
+                if (fs.Stat(path) is not { } s || s.IsDirectory != (_kinds[i] == Directory)) return Observed.Changed;
+                var same = s.Size == n[0] && s.MtimeNs == n[1] && s.CtimeNs == n[2] && s.Inode == n[3];
+                if (same && _kinds[i] != RacyFile) return Observed.Holds;
+                if (_hashes[i] == default || s.IsDirectory) return Observed.Changed;
+                now = s;
                 var text = Encoding.UTF8.GetString(path[..^1]);
-                var listed = _kinds[i] == Listing ? fs.ListFiles(text) : fs.Glob(text);
+                Hash128 content;
+                using (var stream = fs.OpenRead(text)) content = ContentHasher.Hash(stream);
+                // Read between two equal stats, or what was read may be neither the old file nor the new.
+                if (content != _hashes[i] || fs.Stat(text) is not { } after || !after.SameContentAs(s)) return Observed.Changed;
+                return Observed.SameContent;
+            default:
+                var pattern = Encoding.UTF8.GetString(path[..^1]);
+                var listed = _kinds[i] == Listing ? fs.ListFiles(pattern) : fs.Glob(pattern);
                 var hash = Witness.HashOf(listed);
-                return (long)hash.High == n[0] && (long)hash.Low == n[1];
+                return (long)hash.High == n[0] && (long)hash.Low == n[1] ? Observed.Holds : Observed.Changed;
         }
     }
 
+    // Pointers rather than MemoryMarshal's generic methods, which the no-op path would compile at run time.
     private static unsafe void ReadNumbers(Stream stream, long[] numbers)
     {
         fixed (long* p = numbers) stream.ReadExactly(new Span<byte>(p, 8 * numbers.Length));
+    }
+
+    private static unsafe void ReadHashes(Stream stream, Hash128[] hashes)
+    {
+        fixed (Hash128* p = hashes) stream.ReadExactly(new Span<byte>(p, sizeof(Hash128) * hashes.Length));
     }
 
     private static byte[] ReadExactly(BinaryReader r, int count)

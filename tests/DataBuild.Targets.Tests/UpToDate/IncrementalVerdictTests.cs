@@ -187,12 +187,40 @@ public sealed class IncrementalVerdictTests
     }
 
     [Fact]
-    public async Task A_touched_input_re_checks_its_node_alone_and_the_unchanged_hash_stops_there()
+    public async Task After_a_build_that_ran_tasks_the_next_run_is_answered_by_the_snapshot()
     {
         using var w = new TestWorkspace();
         for (var q = 0; q < 40; q++) w.Files.WriteAllText($"raw/q{q}", $"{q}\n");
         await BuildAndSnapshot(w, new Fanout(40), "All", null);
-        await BuildAndSnapshot(w, new Fanout(40), "All", Check(w, new Fanout(40)).Prior);
+        w.Files.WriteAllText("raw/q7", "edited\n");
+        var (outcome, whyNot) = await BuildAndSnapshot(w, new Fanout(40), "All", Check(w, new Fanout(40)).Prior);
+
+        Assert.Equal(["All", "Features[group=0,quad=7]", "Groups[group=0]"], outcome.BuiltNodes());
+        Assert.Null(whyNot);
+        Assert.NotNull(Check(w, new Fanout(40)).UpToDate);
+    }
+
+    [Fact]
+    public async Task A_touched_input_holds_by_its_content_and_the_snapshot_answers_at_once()
+    {
+        using var w = new TestWorkspace();
+        for (var q = 0; q < 40; q++) w.Files.WriteAllText($"raw/q{q}", $"{q}\n");
+        await BuildAndSnapshot(w, new Fanout(40), "All", null);
+
+        w.Files.Touch("raw/q7");
+        var answer = Check(w, new Fanout(40));
+
+        Assert.NotNull(answer.UpToDate);
+        Assert.NotNull(answer.Refreshed);
+    }
+
+    [Fact]
+    public async Task Without_content_hashes_a_touched_input_re_checks_its_node_alone_and_the_unchanged_hash_stops_there()
+    {
+        using var w = new TestWorkspace();
+        for (var q = 0; q < 40; q++) w.Files.WriteAllText($"raw/q{q}", $"{q}\n");
+        await BuildAndSnapshot(w, new Fanout(40), "All", null, contents: false);
+        await BuildAndSnapshot(w, new Fanout(40), "All", Check(w, new Fanout(40)).Prior, contents: false);
 
         w.Files.Touch("raw/q7");
         var prior = Check(w, new Fanout(40)).Prior;
@@ -255,7 +283,15 @@ public sealed class IncrementalVerdictTests
             var full = await Plan(w, pipeline(), target, null);
             var answer = Check(w, pipeline(), target);
             if (answer.UpToDate is not null)
+            {
                 Assert.True(full.Nodes.All(n => n.State == NodeState.UpToDate), $"{context}: the snapshot said nothing to do, the full check did not");
+                // As ./build.sh does: files that held by their content (touched) get their new stats, and still hold.
+                if (answer.Refreshed is { } refreshed)
+                {
+                    Assert.Null(UpToDateSnapshot.Write(w.Workspace, [target], refreshed));
+                    Assert.NotNull(Check(w, pipeline(), target).UpToDate);
+                }
+            }
             else if (answer.Prior is { } prior)
             {
                 incremental++;
@@ -287,14 +323,17 @@ public sealed class IncrementalVerdictTests
         w.Build(PipelineModel.Load(pipeline), new BuildOptions { Selectors = [NodeSelector.Parse(target)], Plan = true, Prior = prior });
 
     /// <summary>What <c>./build.sh</c> does: a build that records its observations, then its snapshot.</summary>
-    private static async Task<(BuildOutcome Outcome, string? WhyNot)> BuildAndSnapshot(TestWorkspace w, Pipeline pipeline, string target, PriorVerdicts? prior)
+    private static async Task<(BuildOutcome Outcome, string? WhyNot)> BuildAndSnapshot(TestWorkspace w, Pipeline pipeline, string target, PriorVerdicts? prior,
+        bool contents = true)
     {
         var witnessing = new WitnessingFileSystem(w.Files);
         var started = w.Clock.UtcNow;
         using var executor = new LocalExecutor(new NodeRunner(w.Files, w.Processes, w.Clock), 4, 1 << 20, 0);
         var options = new BuildOptions { Selectors = [NodeSelector.Parse(target)], Prior = prior };
-        var outcome = await new BuildSession(PipelineModel.Load(pipeline), w.Workspace with { FileSystem = witnessing }, w.State, executor,
-            SilentReporter.Instance, options).RunAsync(CancellationToken.None);
-        return (outcome, UpToDateSnapshot.Save(w.Workspace, [target], outcome.Succeeded, outcome.Nodes, outcome.Targets, witnessing.Witnesses(), started, outcome.RunId, [], prior));
+        var session = new BuildSession(PipelineModel.Load(pipeline), w.Workspace with { FileSystem = witnessing }, w.State, executor,
+            SilentReporter.Instance, options);
+        var outcome = await session.RunAsync(CancellationToken.None);
+        return (outcome, UpToDateSnapshot.Save(w.Workspace, [target], outcome.Succeeded, outcome.Nodes, outcome.Targets, witnessing.Witnesses(), started, outcome.RunId, [], prior,
+            contents ? session.Hasher.LearnedOf : null));
     }
 }

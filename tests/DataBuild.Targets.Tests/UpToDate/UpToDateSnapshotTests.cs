@@ -5,6 +5,7 @@ using DataBuild.Model;
 using DataBuild.Scheduling;
 using DataBuild.State;
 using DataBuild.Targets.Tests.Support;
+using DataBuild.Testing;
 using DataBuild.UpToDate;
 
 namespace DataBuild.Targets.Tests.UpToDate;
@@ -58,29 +59,54 @@ public sealed class UpToDateSnapshotTests
 
     /// <summary>What <c>./build.sh</c> does: a build that records its observations, then the snapshot if it was a no-op.</summary>
     private static async Task<(BuildOutcome Outcome, string? WhyNot)> BuildAndSnapshot(TestWorkspace w, Pipeline pipeline,
-        string[]? arguments = null, DateTimeOffset? startedAt = null)
+        string[]? arguments = null, DateTimeOffset? startedAt = null, Func<string, FileHasher.Learned?, FileHasher.Learned?>? learned = null)
     {
         var witnessing = new WitnessingFileSystem(w.Files);
         var started = startedAt ?? w.Clock.UtcNow;
         using var executor = new LocalExecutor(new NodeRunner(w.Files, w.Processes, w.Clock), 4, 1 << 20, 0);
         var options = new BuildOptions { Selectors = [NodeSelector.Parse("Release")] };
-        var outcome = await new BuildSession(PipelineModel.Load(pipeline), w.Workspace with { FileSystem = witnessing }, w.State, executor,
-            SilentReporter.Instance, options).RunAsync(CancellationToken.None);
-        return (outcome, UpToDateSnapshot.Save(w.Workspace, arguments ?? Arguments, outcome.Succeeded, outcome.Nodes, outcome.Targets, witnessing.Witnesses(), started, outcome.RunId, ["Release outputs (1): catalog.txt"]));
+        var session = new BuildSession(PipelineModel.Load(pipeline), w.Workspace with { FileSystem = witnessing }, w.State, executor,
+            SilentReporter.Instance, options);
+        var outcome = await session.RunAsync(CancellationToken.None);
+        // A build started at a given moment is saved at that moment too (on disk, milliseconds after its last write).
+        var saving = startedAt is { } at ? w.Workspace with { Clock = new FakeClock(at) } : w.Workspace;
+        return (outcome, UpToDateSnapshot.Save(saving, arguments ?? Arguments, outcome.Succeeded, outcome.Nodes, outcome.Targets, witnessing.Witnesses(), started, outcome.RunId,
+            ["Release outputs (1): catalog.txt"], learned: learned is null ? session.Hasher.LearnedOf : path => learned(path, session.Hasher.LearnedOf(path))));
     }
 
     private static UpToDateSnapshot? Answer(TestWorkspace w, Pipeline pipeline, string[]? arguments = null) =>
-        UpToDateSnapshot.TryLoad(PipelineModel.Load(pipeline), w.Workspace, arguments ?? Arguments, [NodeSelector.Parse("Release")]);
+        Check(w, pipeline, arguments).UpToDate;
+
+    private static UpToDateSnapshot.Answer Check(TestWorkspace w, Pipeline pipeline, string[]? arguments = null)
+    {
+        using var pending = UpToDateSnapshot.Prefetch(w.Workspace, arguments ?? Arguments);
+        return UpToDateSnapshot.Check(PipelineModel.Load(pipeline), w.Workspace, pending, [NodeSelector.Parse("Release")]);
+    }
+
+    /// <summary>
+    /// An answer and the bytes it read beyond the snapshot: the files the Survey's pipeline code reads to declare its
+    /// partitions (every check reads those), and the files read to check their content.
+    /// </summary>
+    private static (UpToDateSnapshot.Answer Answer, long BytesRead) CheckCountingReads(TestWorkspace w, Pipeline pipeline)
+    {
+        var snapshotBytes = w.Files.Stat(UpToDateSnapshot.PathFor(w.Workspace, Arguments))!.Value.Size;
+        var before = w.Files.BytesRead;
+        var answer = Check(w, pipeline);
+        return (answer, w.Files.BytesRead - before - snapshotBytes);
+    }
 
     [Fact]
-    public async Task A_no_op_build_saves_a_snapshot_that_answers_the_same_command_with_the_same_counts()
+    public async Task A_build_saves_a_snapshot_that_answers_the_same_command_with_the_same_counts()
     {
         using var w = Workspace();
         var (first, firstWhyNot) = await BuildAndSnapshot(w, new Survey(w.Files));
         Assert.True(first.Succeeded);
         Assert.Equal(["Catalog", "Fields[field=296]", "Fields[field=297]", "Items[item=296]", "Items[item=297]"], first.BuiltNodes());
-        Assert.StartsWith("5 of 6 nodes were built", firstWhyNot);
-        Assert.Null(Answer(w, new Survey(w.Files)));
+        // The build knows the one content each file it read or wrote had: its verdicts hold as they are.
+        Assert.Null(firstWhyNot);
+        var afterBuild = Answer(w, new Survey(w.Files));
+        Assert.NotNull(afterBuild);
+        Assert.Equal(first.RunId, afterBuild.RunId);
 
         var (noOp, whyNot) = await BuildAndSnapshot(w, new Survey(w.Files));
         Assert.Empty(noOp.BuiltNodes());
@@ -94,8 +120,39 @@ public sealed class UpToDateSnapshotTests
         Assert.Equal(noOp.RunId, snapshot.RunId);
     }
 
+    [Fact]
+    public async Task Without_the_builds_content_hashes_built_nodes_are_re_checked_first()
+    {
+        using var w = Workspace();
+        var (_, whyNot) = await BuildAndSnapshot(w, new Survey(w.Files), learned: (_, _) => null);
+
+        Assert.StartsWith("5 of 6 nodes were built", whyNot);
+        Assert.Null(Answer(w, new Survey(w.Files)));
+    }
+
+    [Fact]
+    public async Task A_touched_input_holds_by_its_content_and_the_refreshed_snapshot_trusts_its_new_stat()
+    {
+        using var w = Workspace();
+        await BuildAndSnapshot(w, new Survey(w.Files));
+        var declaring = CheckCountingReads(w, new Survey(w.Files)).BytesRead;
+        w.Files.Touch("raw/296.txt");
+
+        var (touched, read) = CheckCountingReads(w, new Survey(w.Files));
+        Assert.NotNull(touched.UpToDate); // as a full check: the same bytes make the same task key
+        Assert.Equal(declaring + 4, read); // the touched file ("296\n"), and only it, was read
+        Assert.NotNull(touched.Refreshed);
+        Assert.Null(UpToDateSnapshot.Write(w.Workspace, Arguments, touched.Refreshed));
+
+        var (again, readAgain) = CheckCountingReads(w, new Survey(w.Files));
+        Assert.NotNull(again.UpToDate);
+        Assert.Null(again.Refreshed);
+        Assert.Equal(declaring, readAgain);
+    }
+
     [Theory]
-    [InlineData("an input touched")]
+    [InlineData("an input rewritten")]
+    [InlineData("an input rewritten at the same size")]
     [InlineData("an output deleted")]
     [InlineData("an output edited")]
     [InlineData("a partition listed by pipeline code")]
@@ -113,7 +170,8 @@ public sealed class UpToDateSnapshotTests
         var arguments = Arguments;
         switch (change)
         {
-            case "an input touched": w.Files.Touch("raw/296.txt"); break;
+            case "an input rewritten": w.Files.WriteAllText("raw/296.txt", "296 recalibrated\n"); break;
+            case "an input rewritten at the same size": w.Files.WriteAllText("raw/296.txt", "29x\n"); break;
             case "an output deleted": w.Files.Delete("items/297.txt"); break;
             case "an output edited": w.Files.WriteAllText("fields/296.txt", "hand edit\n"); break;
             case "a partition listed by pipeline code": w.Files.WriteAllText("fields.txt", "296 297 298"); break;
@@ -142,7 +200,7 @@ public sealed class UpToDateSnapshotTests
         Assert.Null((await BuildAndSnapshot(w, new Survey(w.Files))).WhyNot);
         Assert.NotNull(Answer(w, new Survey(w.Files)));
 
-        w.Files.Touch($"raw/f{touched}.txt");
+        w.Files.WriteAllText($"raw/f{touched}.txt", "edited\n");
 
         Assert.Null(Answer(w, new Survey(w.Files)));
     }
@@ -158,9 +216,7 @@ public sealed class UpToDateSnapshotTests
 
         var (rebuilt, whyNot) = await BuildAndSnapshot(w, new Survey(w.Files));
         Assert.Equal(["Fields[field=297]"], rebuilt.BuiltNodes()); // same bytes out: early cutoff stops it there
-        Assert.Null(whyNot); // saved, with the rebuilt node to re-check: not a no-op answer yet
-        Assert.Null(Answer(w, new Survey(w.Files)));
-        Assert.Null((await BuildAndSnapshot(w, new Survey(w.Files))).WhyNot);
+        Assert.Null(whyNot);
         Assert.NotNull(Answer(w, new Survey(w.Files)));
     }
 
@@ -213,17 +269,49 @@ public sealed class UpToDateSnapshotTests
     }
 
     [Fact]
-    public async Task Files_changed_within_a_timestamp_tick_of_the_build_are_not_trusted()
+    public async Task Files_changed_within_a_timestamp_tick_of_the_build_are_trusted_by_their_content_only()
     {
         using var w = Workspace();
         await BuildAndSnapshot(w, new Survey(w.Files));
         // The build starts at the very time the outputs were written: a rewrite in the same tick could look unchanged.
         var newest = w.Files.Stat("items/297.txt")!.Value.CtimeNs;
+        var startedAt = DateTimeOffset.FromUnixTimeMilliseconds(newest / 1_000_000);
+        Assert.Null((await BuildAndSnapshot(w, new Survey(w.Files), startedAt: startedAt)).WhyNot);
+        var saved = ((IFileSystem)w.Files).ReadAllBytes(UpToDateSnapshot.PathFor(w.Workspace, Arguments));
 
-        var (_, whyNot) = await BuildAndSnapshot(w, new Survey(w.Files), startedAt: DateTimeOffset.FromUnixTimeMilliseconds(newest / 1_000_000));
+        // Read while racy: the content is what the verdicts rest on. This check runs long after (the workspace's clock):
+        // the refreshed snapshot trusts the stats again, and the next check reads only what pipeline code reads.
+        var (first, read) = CheckCountingReads(w, new Survey(w.Files));
+        Assert.NotNull(first.UpToDate);
+        Assert.NotNull(first.Refreshed);
+        Assert.Null(UpToDateSnapshot.Write(w.Workspace, Arguments, first.Refreshed));
+        var declaring = CheckCountingReads(w, new Survey(w.Files)).BytesRead;
+        Assert.True(read > declaring + 8, $"{read} bytes read with racy witnesses, {declaring} without"); // raw/, fields/, items/, catalog.txt
 
-        Assert.Matches("less than 0.1 s before it started", whyNot);
+        // The racy snapshot again, and a rewrite its stats cannot see: the content can.
+        w.Files.WriteAllBytes(UpToDateSnapshot.PathFor(w.Workspace, Arguments), saved);
+        var rewritten = ((IFileSystem)w.Files).ReadAllBytes("items/297.txt");
+        rewritten[0] ^= 1;
+        w.Files.RewriteKeepingStat("items/297.txt", rewritten);
         Assert.Null(Answer(w, new Survey(w.Files)));
+    }
+
+    [Fact]
+    public async Task A_file_the_build_saw_with_two_contents_is_not_trusted_by_content()
+    {
+        using var w = Workspace();
+        await BuildAndSnapshot(w, new Survey(w.Files));
+        var newest = w.Files.Stat("items/297.txt")!.Value.CtimeNs;
+        var startedAt = DateTimeOffset.FromUnixTimeMilliseconds(newest / 1_000_000);
+
+        // As if items/297.txt changed while the build ran: its nodes are re-checked, not trusted by either content.
+        var (_, whyNot) = await BuildAndSnapshot(w, new Survey(w.Files), startedAt: startedAt,
+            learned: (path, known) => path == "items/297.txt" && known is { } k ? k with { Conflicting = true } : known);
+
+        Assert.Null(whyNot);
+        var answer = Check(w, new Survey(w.Files));
+        Assert.Null(answer.UpToDate);
+        Assert.NotNull(answer.Prior);
     }
 
     [Fact]

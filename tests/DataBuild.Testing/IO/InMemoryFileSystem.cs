@@ -47,6 +47,21 @@ public sealed class InMemoryFileSystem : IFileSystem
         }
     }
 
+    /// <summary>
+    /// Replaces the bytes and keeps the stat: a rewrite at the same size within one timestamp tick, which on disk
+    /// leaves size, mtime, ctime and inode as they were (git's "racy clean" case).
+    /// </summary>
+    public void RewriteKeepingStat(string path, byte[] bytes)
+    {
+        path = Normalize(path);
+        lock (_lock)
+        {
+            var (old, stat) = _files[path];
+            if (old.Length != bytes.Length) throw new ArgumentException("a rewrite that keeps the stat keeps the size", nameof(bytes));
+            _files[path] = (bytes, stat);
+        }
+    }
+
     public bool Exists(string path)
     {
         path = Normalize(path);
