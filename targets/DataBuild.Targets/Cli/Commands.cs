@@ -157,6 +157,9 @@ internal static partial class Commands
             BuildOutcome outcome = fancy
                 ? ProgressReporter.Run(model, reporter => (session = new BuildSession(model, observed, sessionStore, executor, reporter, options)).RunAsync(cancel.Token))
                 : (session = new BuildSession(model, observed, store, executor, new LineReporter(o), options)).RunAsync(cancel.Token).GetAwaiter().GetResult();
+            // The session (its graph, caches and records) is not kept alive for the snapshot: only what its hasher learned.
+            var learned = session?.Hasher.LearnedLookup();
+            session = null;
             var outputLines = Report.Summary(o, outcome, selectors, workspace, line.Has("verbose"));
             Diagnostics.Timings.Mark("reported");
             if (snapshots)
@@ -164,8 +167,8 @@ internal static partial class Commands
                 // The state's stat is a witness: take it with the state closed, and nothing left to write to it.
                 executor.Dispose();
                 store.Dispose();
-                var whyNot = UpToDateSnapshot.Save(workspace, line.Arguments, outcome.Succeeded, outcome.Nodes, outcome.Targets, witnessing.Witnesses(), started, outcome.RunId, outputLines,
-                    options.Prior, session is null ? null : session.Hasher.LearnedOf);
+                var whyNot = UpToDateSnapshot.Save(workspace, line.Arguments, outcome.Succeeded, outcome.Nodes, outcome.Targets, witnessing.Observed(), started, outcome.RunId, outputLines,
+                    options.Prior, learned);
                 Diagnostics.Timings.Mark(whyNot is null ? "snapshot saved" : $"no snapshot: {whyNot}");
             }
             var code = outcome.Cancelled ? DataBuildHost.Interrupted : outcome.Succeeded ? DataBuildHost.Ok : DataBuildHost.BuildFailed;

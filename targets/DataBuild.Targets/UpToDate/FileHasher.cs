@@ -74,9 +74,21 @@ public sealed class FileHasher(IFileSystem fileSystem, Task<Dictionary<string, F
     /// What this hasher gave for <paramref name="path"/> so far, or null when it gave nothing: every verdict of the
     /// build that rests on the file's content rests on this hash, unless it is <see cref="Learned.Conflicting"/>.
     /// </summary>
-    public Learned? LearnedOf(string path)
+    public Learned? LearnedOf(string path) => Lookup(_learned, path);
+
+    /// <summary>
+    /// <see cref="LearnedOf"/> as a function that keeps only what was learned alive, not the hasher and its stat
+    /// cache: the up-to-date snapshot is saved at the end of a build, when its memory peaks.
+    /// </summary>
+    public Func<string, Learned?> LearnedLookup()
     {
-        lock (_learned) return _learned.TryGetValue(path, out var learned) ? learned.Learned : null;
+        var learned = _learned;
+        return path => Lookup(learned, path);
+    }
+
+    private static Learned? Lookup(Dictionary<string, (Learned Learned, bool Read)> learned, string path)
+    {
+        lock (learned) return learned.TryGetValue(path, out var known) ? known.Learned : null;
     }
 
     private Hash128 Learn(string path, FileStat stat, Hash128 hash, bool input)

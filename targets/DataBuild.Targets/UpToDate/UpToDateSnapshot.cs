@@ -9,19 +9,21 @@ using DataBuild.State;
 namespace DataBuild.UpToDate;
 
 /// <summary>
-/// What a build that found every node up to date rested on, so the same command can be answered again without
-/// reading the state or building the graph (the way Gradle's configuration cache answers for its task graph):
+/// What a build's verdicts rested on, so the same command can be answered again without reading the state or
+/// building the graph (the way Gradle's configuration cache answers for its task graph):
 /// <list type="bullet">
-/// <item>every stat, directory listing and glob the build made (its witnesses), and the stat of the state database;</item>
+/// <item>every stat, directory listing and glob the build made (its witnesses), with the content hash of each file
+///   whose content a verdict rests on, and the stat of the state database;</item>
 /// <item>a digest of the pipeline's declarations: targets, partitions, mapped dependencies, and each node's task
 ///   identity, parameters, configs, containers, environment variables and tools, as the build evaluated them;</item>
 /// <item>the program (the files next to it and the runtime) and the command line.</item>
 /// </list>
 /// A later run of the same command re-observes the witnesses and re-evaluates the declarations (pipeline code may
 /// read anything: a new file in a directory it lists changes a partition or a parameter, and the digest with it).
-/// When all of it is unchanged, every node's task key and outputs are what they were, so the build's verdict holds:
-/// nothing to do. Anything different, or any doubt, and the build runs in full. Any run that writes the state
-/// first deletes the snapshots (<see cref="StateStore.BeginRun"/>), and the state's own stat is a witness.
+/// When all of it is unchanged (a file whose stat moved counts as unchanged when its content hash is the recorded
+/// one), every node's task key and outputs are what they were, so the build's verdict holds: nothing to do. Anything
+/// different, or any doubt, and the build runs in full. Any run that writes the state first deletes the snapshots
+/// (<see cref="StateStore.BeginRun"/>), and the state's own stat is a witness.
 /// </summary>
 public sealed partial class UpToDateSnapshot
 {
@@ -37,7 +39,7 @@ public sealed partial class UpToDateSnapshot
     /// "racy clean"). Timestamps older than the build's start by more than a tick cannot be repeated later. A file
     /// system whose timestamps all have whole seconds (some NFS and Lustre set-ups) gets a two-second margin.
     /// </remarks>
-    private static readonly TimeSpan FineTick = TimeSpan.FromMilliseconds(100), CoarseTick = TimeSpan.FromSeconds(2);
+    internal static readonly TimeSpan FineTick = TimeSpan.FromMilliseconds(100), CoarseTick = TimeSpan.FromSeconds(2);
 
     public required long RunId { get; init; }
 
@@ -76,12 +78,19 @@ public sealed partial class UpToDateSnapshot
     /// Call it after the state is closed, holding the build lock.
     /// </summary>
     public static string? Save(Workspace workspace, IReadOnlyList<string> arguments, bool succeeded, IReadOnlyList<Node> nodes,
-        IReadOnlyList<TargetRun> targets, IReadOnlyList<Witness> observed, DateTimeOffset buildStarted, long runId, IReadOnlyList<string> outputLines,
+        IReadOnlyList<TargetRun> targets, IEnumerable<Witness> observed, DateTimeOffset buildStarted, long runId, IReadOnlyList<string> outputLines,
         PriorVerdicts? prior = null, Func<string, FileHasher.Learned?>? learned = null)
     {
+        // An older snapshot of this command never outlives the build (the state's own run does the same for all of them).
+        var fs = workspace.FileSystem;
+        if (fs.Stat(PathFor(workspace, arguments)) is not null) fs.Delete(PathFor(workspace, arguments));
         if (!succeeded || nodes.Any(n => !n.IsDone))
             return "not every node was up to date or built";
-        var fs = workspace.FileSystem;
+        // After a cold build the next one checks in full and saves the snapshot then: saving it here would add to the
+        // build's memory at its peak, for one faster no-op.
+        var built = nodes.Count(n => n.State == NodeState.Built);
+        if (built > nodes.Count / 2)
+            return $"{built} of {nodes.Count} nodes were built: the next build checks in full";
         var witnesses = new Dictionary<(WitnessKind, string), Witness>();
         var untrusted = new HashSet<string>(StringComparer.Ordinal);
         foreach (var w in observed)
@@ -91,11 +100,16 @@ public sealed partial class UpToDateSnapshot
         }
         foreach (var state in new[] { workspace.StatePath, workspace.StatePath + "-wal" })
             witnesses[(WitnessKind.Stat, state)] = new Witness(WitnessKind.Stat, state, fs.Stat(state), default);
-        var stats = witnesses.Values.Where(w => w.Stat is { IsDirectory: false }).Select(w => w.Stat!.Value).ToList();
+        var (files, wholeSeconds) = (0, 0);
+        foreach (var w in witnesses.Values)
+            if (w.Stat is { IsDirectory: false } s)
+            {
+                files++;
+                if (s.MtimeNs % 1_000_000_000 == 0 && s.CtimeNs % 1_000_000_000 == 0) wholeSeconds++;
+            }
         // The witnesses carried over from the prior snapshot were trusted when it was saved, before this build started.
         var carriedCoarse = prior?.Witnesses.AllWholeSeconds(prior.ChangedWitnesses);
-        var tick = (stats.Count > 0 || carriedCoarse is not null) && (carriedCoarse ?? true)
-            && stats.All(s => s.MtimeNs % 1_000_000_000 == 0 && s.CtimeNs % 1_000_000_000 == 0) ? CoarseTick : FineTick;
+        var tick = (files > 0 || carriedCoarse is not null) && (carriedCoarse ?? true) && wholeSeconds == files ? CoarseTick : FineTick;
         var trustedBefore = (buildStarted - tick).ToUnixTimeMilliseconds() * 1_000_000;
         foreach (var w in witnesses.Values)
             if (w.Stat is { IsDirectory: false } s && (s.MtimeNs >= trustedBefore || s.CtimeNs >= trustedBefore) && !IsState(workspace, w.Path))
@@ -122,7 +136,8 @@ public sealed partial class UpToDateSnapshot
         Func<string, WitnessTable.Content?>? contentOf = contents is null ? null : path => contents.TryGetValue(path, out var c) ? c : null;
         var table = prior is null ? WitnessTable.From(witnesses.Values, contentOf) : prior.Witnesses.Merge(prior.ChangedWitnesses, witnesses, untrusted, contentOf);
 
-        var buffer = new MemoryStream();
+        // Sized to hold it all: at the end of a cold build this is the process's peak memory.
+        var buffer = new MemoryStream(table.SerializedSize + 40 * nodes.Count + 64 * targets.Count + 4096);
         using (var o = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
         {
             o.Write(Magic);
@@ -149,10 +164,10 @@ public sealed partial class UpToDateSnapshot
             foreach (var line in outputLines) o.Write(line);
             table.Write(o);
         }
-        var bytes = new byte[buffer.Length + 8];
-        buffer.GetBuffer().AsSpan(0, (int)buffer.Length).CopyTo(bytes);
-        Seal(bytes);
-        return Write(workspace, arguments, bytes);
+        Span<byte> checksum = stackalloc byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(checksum, System.IO.Hashing.XxHash3.HashToUInt64(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
+        buffer.Write(checksum);
+        return Write(workspace, arguments, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
     }
 
     // The last 8 bytes of a snapshot are a checksum of the rest: a damaged file is declined whichever byte it is
@@ -173,8 +188,8 @@ public sealed partial class UpToDateSnapshot
     private static Dictionary<string, WitnessTable.Content> KnownContents(Workspace workspace, Dictionary<(WitnessKind, string), Witness> witnesses,
         HashSet<string> untrusted, Func<string, FileHasher.Learned?> learned)
     {
-        var contents = new Dictionary<string, WitnessTable.Content>(StringComparer.Ordinal);
-        foreach (var w in witnesses.Values.ToList())
+        var contents = new Dictionary<string, WitnessTable.Content>(witnesses.Count, StringComparer.Ordinal);
+        foreach (var w in witnesses.Values)
         {
             if (w.Kind != WitnessKind.Stat || IsState(workspace, w.Path) || learned(w.Path) is not { Conflicting: false } known) continue;
             var untrustedStat = untrusted.Contains(w.Path);
@@ -184,7 +199,8 @@ public sealed partial class UpToDateSnapshot
             {
                 // The clock read after the stat: a stat taken earlier than the time it is judged by could be repeated.
                 racy = WitnessTable.Racy(now, workspace.Clock.UtcNow.ToUnixTimeMilliseconds() * 1_000_000);
-                witnesses[(WitnessKind.Stat, w.Path)] = w with { Stat = now };
+                // In place: a value replaced through its reference leaves the enumeration valid.
+                CollectionsMarshal.GetValueRefOrNullRef(witnesses, (WitnessKind.Stat, w.Path)) = w with { Stat = now };
                 untrusted.Remove(w.Path);
             }
             contents[w.Path] = new WitnessTable.Content(known.Hash, racy);
@@ -205,7 +221,7 @@ public sealed partial class UpToDateSnapshot
     /// Writes a snapshot (whole, atomically) for this command line; returns why not. A full disk or a read-only state
     /// directory costs the next no-op its shortcut, never a build its result.
     /// </summary>
-    public static string? Write(Workspace workspace, IReadOnlyList<string> arguments, byte[] bytes)
+    public static string? Write(Workspace workspace, IReadOnlyList<string> arguments, ReadOnlySpan<byte> bytes)
     {
         var fs = workspace.FileSystem;
         var path = PathFor(workspace, arguments);

@@ -35,6 +35,9 @@ internal sealed class WitnessTable
 
     public int Count => _kinds.Length;
 
+    /// <summary>The bytes <see cref="Write"/> writes.</summary>
+    public int SerializedSize => 8 + 49 * Count + _paths.Length;
+
     /// <summary>A file's content as a build's verdicts rest on it: its hash, and whether its stat was too recent to trust.</summary>
     public readonly record struct Content(Hash128 Hash, bool Racy);
 
@@ -159,7 +162,7 @@ internal sealed class WitnessTable
     /// <summary>Whether a file's timestamps are within a tick of <paramref name="observedNs"/> (two seconds where they have whole seconds).</summary>
     public static bool Racy(FileStat stat, long observedNs)
     {
-        var tick = stat.MtimeNs % 1_000_000_000 == 0 && stat.CtimeNs % 1_000_000_000 == 0 ? 2_000_000_000L : 100_000_000L;
+        var tick = (stat.MtimeNs % 1_000_000_000 == 0 && stat.CtimeNs % 1_000_000_000 == 0 ? UpToDateSnapshot.CoarseTick : UpToDateSnapshot.FineTick).Ticks * 100;
         return stat.MtimeNs >= observedNs - tick || stat.CtimeNs >= observedNs - tick;
     }
 

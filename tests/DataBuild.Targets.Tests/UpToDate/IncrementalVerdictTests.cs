@@ -192,6 +192,7 @@ public sealed class IncrementalVerdictTests
         using var w = new TestWorkspace();
         for (var q = 0; q < 40; q++) w.Files.WriteAllText($"raw/q{q}", $"{q}\n");
         await BuildAndSnapshot(w, new Fanout(40), "All", null);
+        await BuildAndSnapshot(w, new Fanout(40), "All", null);
         w.Files.WriteAllText("raw/q7", "edited\n");
         var (outcome, whyNot) = await BuildAndSnapshot(w, new Fanout(40), "All", Check(w, new Fanout(40)).Prior);
 
@@ -205,6 +206,7 @@ public sealed class IncrementalVerdictTests
     {
         using var w = new TestWorkspace();
         for (var q = 0; q < 40; q++) w.Files.WriteAllText($"raw/q{q}", $"{q}\n");
+        await BuildAndSnapshot(w, new Fanout(40), "All", null);
         await BuildAndSnapshot(w, new Fanout(40), "All", null);
 
         w.Files.Touch("raw/q7");
