@@ -125,7 +125,7 @@ for n in sizes:
     full = value(f"databuild-full.noop.{n}")
     if full is not None:
         full_rss = value(f"databuild-full.noop.{n}", "rss_mb")
-        extra.append(f"| no-op checked in full (`DATABUILD_SNAPSHOT=0`: state, graph, every stat; what the first no-op after a build does), "
+        extra.append(f"| no-op checked in full (`DATABUILD_SNAPSHOT=0`: state, graph, every stat; what the first no-op after a cold build does), "
                      f"{size(n)} quads | {full:.3f} s, {full_rss:.0f} MB | | |")
     p = value(f"databuild-plan.noop.{n}")
     if p is not None:
