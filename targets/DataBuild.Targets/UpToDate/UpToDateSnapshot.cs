@@ -136,8 +136,8 @@ public sealed partial class UpToDateSnapshot
         Func<string, WitnessTable.Content?>? contentOf = contents is null ? null : path => contents.TryGetValue(path, out var c) ? c : null;
         var table = prior is null ? WitnessTable.From(witnesses.Values, contentOf) : prior.Witnesses.Merge(prior.ChangedWitnesses, witnesses, untrusted, contentOf);
 
-        // Sized to hold it all: at the end of a cold build this is the process's peak memory.
-        var buffer = new MemoryStream(table.SerializedSize + 40 * nodes.Count + 64 * targets.Count + 4096);
+        // Sized once to hold it all (up to 1 GB; past that it grows): this is written at the build's memory peak.
+        var buffer = new MemoryStream((int)Math.Min(1L << 30, table.SerializedSize + 40L * nodes.Count + 64L * targets.Count + 4096));
         using (var o = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
         {
             o.Write(Magic);

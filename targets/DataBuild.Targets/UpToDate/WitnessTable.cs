@@ -36,7 +36,7 @@ internal sealed class WitnessTable
     public int Count => _kinds.Length;
 
     /// <summary>The bytes <see cref="Write"/> writes.</summary>
-    public int SerializedSize => 8 + 49 * Count + _paths.Length;
+    public long SerializedSize => 8 + 49L * Count + _paths.Length;
 
     /// <summary>A file's content as a build's verdicts rest on it: its hash, and whether its stat was too recent to trust.</summary>
     public readonly record struct Content(Hash128 Hash, bool Racy);
