@@ -83,7 +83,8 @@ public sealed partial class UpToDateSnapshot
     {
         // An older snapshot of this command never outlives the build (the state's own run does the same for all of them).
         var fs = workspace.FileSystem;
-        if (fs.Stat(PathFor(workspace, arguments)) is not null) fs.Delete(PathFor(workspace, arguments));
+        var older = PathFor(workspace, arguments);
+        if (fs.Stat(older) is not null) fs.Delete(older);
         if (!succeeded || nodes.Any(n => !n.IsDone))
             return "not every node was up to date or built";
         // After a cold build the next one checks in full and saves the snapshot then: saving it here would add to the
@@ -165,7 +166,7 @@ public sealed partial class UpToDateSnapshot
             table.Write(o);
         }
         Span<byte> checksum = stackalloc byte[8];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(checksum, System.IO.Hashing.XxHash3.HashToUInt64(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(checksum, Checksum(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
         buffer.Write(checksum);
         return Write(workspace, arguments, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
     }
@@ -173,10 +174,12 @@ public sealed partial class UpToDateSnapshot
     // The last 8 bytes of a snapshot are a checksum of the rest: a damaged file is declined whichever byte it is
     // (a flipped content hash would otherwise pass unseen until the file's stat moved).
     internal static void Seal(byte[] bytes) =>
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(bytes.Length - 8), System.IO.Hashing.XxHash3.HashToUInt64(bytes.AsSpan(0, bytes.Length - 8)));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(bytes.Length - 8), Checksum(bytes.AsSpan(0, bytes.Length - 8)));
 
     internal static bool IsSealed(byte[] bytes) =>
-        bytes.Length >= 8 && System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(bytes.Length - 8)) == System.IO.Hashing.XxHash3.HashToUInt64(bytes.AsSpan(0, bytes.Length - 8));
+        bytes.Length >= 8 && System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(bytes.Length - 8)) == Checksum(bytes.AsSpan(0, bytes.Length - 8));
+
+    private static ulong Checksum(ReadOnlySpan<byte> body) => System.IO.Hashing.XxHash3.HashToUInt64(body);
 
     /// <summary>
     /// The files whose content the build's verdicts rest on, with that content's hash: those the build's hasher gave

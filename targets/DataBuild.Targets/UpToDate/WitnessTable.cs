@@ -138,10 +138,9 @@ internal sealed class WitnessTable
     public bool Refresh(int i, FileStat stat, long nowNs)
     {
         var kind = Racy(stat, nowNs) ? RacyFile : File;
-        var n = _numbers.AsSpan(4 * i, 4);
-        if (kind == _kinds[i] && n[0] == stat.Size && n[1] == stat.MtimeNs && n[2] == stat.CtimeNs && n[3] == stat.Inode) return false;
+        if (kind == _kinds[i] && StatIs(i, stat)) return false;
         _kinds[i] = kind;
-        (n[0], n[1], n[2], n[3]) = (stat.Size, stat.MtimeNs, stat.CtimeNs, stat.Inode);
+        (_numbers[4 * i], _numbers[4 * i + 1], _numbers[4 * i + 2], _numbers[4 * i + 3]) = (stat.Size, stat.MtimeNs, stat.CtimeNs, stat.Inode);
         return true;
     }
 
@@ -246,7 +245,7 @@ internal sealed class WitnessTable
             case Directory:
             case RacyFile:
                 if (fs.Stat(path) is not { } s || s.IsDirectory != (_kinds[i] == Directory)) return Observed.Changed;
-                var same = s.Size == n[0] && s.MtimeNs == n[1] && s.CtimeNs == n[2] && s.Inode == n[3];
+                var same = StatIs(i, s);
                 if (same && _kinds[i] != RacyFile) return Observed.Holds;
                 if (_hashes[i] == default || s.IsDirectory) return Observed.Changed;
                 now = s;
@@ -265,6 +264,10 @@ internal sealed class WitnessTable
     }
 
     // Pointers rather than MemoryMarshal's generic methods, which the no-op path would compile at run time.
+    // Whether witness i records exactly this stat (size, mtime, ctime, inode).
+    private bool StatIs(int i, FileStat s) =>
+        s.Size == _numbers[4 * i] && s.MtimeNs == _numbers[4 * i + 1] && s.CtimeNs == _numbers[4 * i + 2] && s.Inode == _numbers[4 * i + 3];
+
     private static unsafe void ReadNumbers(Stream stream, long[] numbers)
     {
         fixed (long* p = numbers) stream.ReadExactly(new Span<byte>(p, 8 * numbers.Length));
