@@ -9,7 +9,6 @@ namespace DataBuild.Graph;
 public sealed class BuildGraph
 {
     private readonly List<Node> _nodes = [];
-    private readonly Dictionary<string, int> _nodeIndex = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TargetRun> _targets = new(StringComparer.Ordinal);
     private readonly List<TargetRun> _targetOrder = [];
 
@@ -19,11 +18,11 @@ public sealed class BuildGraph
     /// <summary>The target runs, upstream before downstream.</summary>
     public IReadOnlyList<TargetRun> Targets => _targetOrder;
 
+    /// <summary>A static target's partitions when already evaluated for this build (by the up-to-date snapshot's check); null to evaluate them.</summary>
+    public Func<TargetSpec, List<PartitionKey>?>? KnownPartitions { get; init; }
+
     /// <summary>Nodes whose upstream nodes have all finished, for the scheduler to take.</summary>
     public List<int> Ready { get; } = [];
-
-    /// <summary>The node of that name.</summary>
-    public Node NodeNamed(string name) => _nodes[_nodeIndex[name]];
 
     /// <summary>
     /// Marks a node finished for its dependents (those with nothing else to wait for become ready) and its target;
@@ -117,7 +116,7 @@ public sealed class BuildGraph
         }
         else
         {
-            keys = TargetSelection.StaticPartitions(t.Spec, t.Filters);
+            keys = KnownPartitions?.Invoke(t.Spec) ?? TargetSelection.StaticPartitions(t.Spec, t.Filters);
         }
         if (t.Spec.DynamicSource is not null && t.Filters is { Count: > 0 } filters) keys = keys.Where(k => filters.Any(k.Matches));
         foreach (var key in keys)
@@ -129,7 +128,6 @@ public sealed class BuildGraph
                     $"Target {t.Name} has partitions with different dimensions: [{string.Join(",", t.Dimensions)}] and [{string.Join(",", key.Names)}]. All partitions of a target must have the same dimensions.");
             var node = new Node(_nodes.Count, t.Spec, key);
             _nodes.Add(node);
-            _nodeIndex[node.Name] = node.Index;
             t.ByKey[key] = node.Index;
             t.Nodes.Add(node.Index);
         }

@@ -21,7 +21,10 @@ public sealed class Node(int index, TargetSpec target, PartitionKey partition)
     public int Index { get; } = index;
     public TargetSpec Target { get; } = target;
     public PartitionKey Partition { get; } = partition;
-    public string Name { get; } = partition.Count == 0 ? target.Name : $"{target.Name}[{partition}]";
+    /// <summary>The node's name, <c>Target[dim=value,...]</c> (made when first asked: most nodes of a large build never are).</summary>
+    public string Name => _name ??= Partition.Count == 0 ? Target.Name : $"{Target.Name}[{Partition}]";
+
+    private string? _name;
 
     /// <summary>Upstream node indices, one array per declared dependency of the target (same order).</summary>
     public int[][] Dependencies

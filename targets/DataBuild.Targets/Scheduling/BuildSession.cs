@@ -24,7 +24,7 @@ public sealed partial class BuildSession
     private readonly IBuildReporter _reporter;
     private readonly BuildOptions _options;
     private readonly UpToDateChecker _check;
-    private readonly BuildGraph _graph = new();
+    private readonly BuildGraph _graph;
     private readonly IReadOnlyList<Node> _nodes;
     // By node index: the reasons of stale (or, in a plan, would-run) nodes, and the signatures of those still to run
     // and record; null for the others, so that a million up-to-date nodes keep neither.
@@ -32,7 +32,7 @@ public sealed partial class BuildSession
     private readonly NodeTable<Signature> _staleSignatures = new();
     private readonly Dictionary<string, Queue<int>> _queued = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _groupRunning = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Invocation> _running = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (Invocation Invocation, int Node)> _running = new(StringComparer.Ordinal);
     // Retries waiting out their backoff (due time, node index), and the limits on task starts per second or minute.
     private readonly List<(TimeSpan Due, int Node)> _delayed = [];
     private readonly RateLimits _rateLimits = new();
@@ -53,6 +53,7 @@ public sealed partial class BuildSession
         _reporter = reporter;
         _options = options;
         if (!options.Plan && executor is null) throw new ArgumentException("A build needs an executor; only a plan runs without one.");
+        _graph = new BuildGraph { KnownPartitions = options.Prior is { } prior ? prior.TakePartitions : null };
         _nodes = _graph.Nodes;
         _check = new UpToDateChecker(state, workspace, _nodes, fewNodes: options.Prior is not null);
     }
@@ -229,7 +230,7 @@ public sealed partial class BuildSession
                 queue.Dequeue();
                 node.State = NodeState.Running;
                 if (group.Length > 0) _groupRunning[group] = _groupRunning.GetValueOrDefault(group) + GroupWeight(node);
-                _running[node.Name] = invocation;
+                _running[node.Name] = (invocation, node.Index);
                 _reporter.Started(node);
                 if (!adopted)
                 {
@@ -252,8 +253,8 @@ public sealed partial class BuildSession
         var finished = new List<(Node Node, RunResult Result)>();
         foreach (var result in results)
         {
-            if (!_running.Remove(result.Node, out var invocation)) continue;
-            var node = _graph.NodeNamed(result.Node);
+            if (!_running.Remove(result.Node, out var running)) continue;
+            var (invocation, node) = (running.Invocation, _nodes[running.Node]);
             if (node.Target.Resources.Group is { } group) _groupRunning[group] -= GroupWeight(node);
             if (result.Succeeded)
                 foreach (var f in result.Files) Hasher.Remember(f.Path, f.Hash);

@@ -1,5 +1,6 @@
 using DataBuild.Graph;
 using DataBuild.Hashing;
+using DataBuild.Model;
 
 namespace DataBuild.UpToDate;
 
@@ -18,10 +19,13 @@ public sealed class PriorVerdicts
     // By node index: the target's verdicts and the node's position there, or null where it has none.
     private readonly List<(TargetVerdicts Verdicts, int Position)?> _byNode = [];
     private readonly List<bool> _dirty = [];
+    private readonly Dictionary<string, List<PartitionKey>> _partitions;
 
-    internal PriorVerdicts(Dictionary<string, TargetVerdicts> targets, long runId, int changed, WitnessTable witnesses, HashSet<int> changedWitnesses)
+    internal PriorVerdicts(Dictionary<string, TargetVerdicts> targets, long runId, int changed, WitnessTable witnesses, HashSet<int> changedWitnesses,
+        Dictionary<string, List<PartitionKey>>? partitions = null)
     {
         _targets = targets;
+        _partitions = partitions ?? [];
         RunId = runId;
         ChangedPaths = changed;
         Witnesses = witnesses;
@@ -44,6 +48,12 @@ public sealed class PriorVerdicts
     internal WitnessTable Witnesses { get; }
 
     internal HashSet<int> ChangedWitnesses { get; }
+
+    /// <summary>
+    /// The partitions of a static target as the check that made these verdicts evaluated them (the same declarations,
+    /// whose digest it compared), once: the build's graph takes them instead of evaluating them again. Null when not known.
+    /// </summary>
+    public List<PartitionKey>? TakePartitions(TargetSpec target) => _partitions.Remove(target.Name, out var keys) ? keys : null;
 
     /// <summary>
     /// Joins a materialized target's nodes to their verdicts by position; a dynamic target whose partitions are no

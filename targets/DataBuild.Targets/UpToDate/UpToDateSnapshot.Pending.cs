@@ -112,7 +112,8 @@ public sealed partial class UpToDateSnapshot
                 var outputs = ReadHashes(r, nodes);
                 var declared = ReadHashes(r, nodes);
                 var dirty = new bool[nodes];
-                for (var i = 0; i < nodes; i++) dirty[i] = r.ReadBoolean();
+                var flags = WitnessTable.ReadExactly(r, nodes);
+                for (var i = 0; i < nodes; i++) dirty[i] = flags[i] != 0;
                 verdicts[name] = new PriorVerdicts.TargetVerdicts(outputs, declared, dirty, partitions);
             }
             var allUpToDate = r.ReadBoolean();
@@ -128,7 +129,7 @@ public sealed partial class UpToDateSnapshot
         private static Hash128[] ReadHashes(BinaryReader r, int count)
         {
             var hashes = new Hash128[count];
-            for (var i = 0; i < count; i++) hashes[i] = new Hash128(r.ReadUInt64(), r.ReadUInt64());
+            WitnessTable.ReadHashes(r.BaseStream, hashes);
             return hashes;
         }
 

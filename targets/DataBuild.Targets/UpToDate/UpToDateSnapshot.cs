@@ -137,38 +137,41 @@ public sealed partial class UpToDateSnapshot
         Func<string, WitnessTable.Content?>? contentOf = contents is null ? null : path => contents.TryGetValue(path, out var c) ? c : null;
         var table = prior is null ? WitnessTable.From(witnesses.Values, contentOf) : prior.Witnesses.Merge(prior.ChangedWitnesses, witnesses, untrusted, contentOf);
 
-        // Sized once to hold it all (up to 1 GB; past that it grows): this is written at the build's memory peak.
-        var buffer = new MemoryStream((int)Math.Min(1L << 30, table.SerializedSize + 40L * nodes.Count + 64L * targets.Count + 4096));
-        using (var o = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        // Streamed to the file with its checksum taken on the way: this is written at the build's memory peak, where a
+        // buffer the size of the snapshot would cost a full collection.
+        return Write(workspace, arguments, file =>
         {
-            o.Write(Magic);
-            o.Write(FormatVersion);
-            o.Write(ProgramStamp.Compute().ToString());
-            o.Write(arguments.Count);
-            foreach (var a in arguments) o.Write(a);
-            o.Write(DeclarationsDigest.Of(nodes, targets).ToString());
-            o.Write(runId);
-            o.Write(targets.Count);
-            foreach (var t in targets)
+            var summed = new ChecksumStream(file);
+            using (var o = new BinaryWriter(new BufferedStream(summed, 1 << 16), Encoding.UTF8))
             {
-                o.Write(t.Name);
-                o.Write(t.Nodes.Count);
-                o.Write(t.Spec.IsDynamic);
-                if (t.Spec.IsDynamic)
-                    foreach (var i in t.Nodes) o.Write(nodes[i].Partition.ToString());
-                foreach (var i in t.Nodes) WriteHash(o, nodes[i].OutputHash);
-                foreach (var i in t.Nodes) WriteHash(o, nodes[i].Declared);
-                foreach (var i in t.Nodes) o.Write(recheck[i]);
+                o.Write(Magic);
+                o.Write(FormatVersion);
+                o.Write(ProgramStamp.Compute().ToString());
+                o.Write(arguments.Count);
+                foreach (var a in arguments) o.Write(a);
+                o.Write(DeclarationsDigest.Of(nodes, targets).ToString());
+                o.Write(runId);
+                o.Write(targets.Count);
+                foreach (var t in targets)
+                {
+                    o.Write(t.Name);
+                    o.Write(t.Nodes.Count);
+                    o.Write(t.Spec.IsDynamic);
+                    if (t.Spec.IsDynamic)
+                        foreach (var i in t.Nodes) o.Write(nodes[i].Partition.ToString());
+                    WriteEach(o, t.Nodes, nodes, n => n.OutputHash);
+                    WriteEach(o, t.Nodes, nodes, n => n.Declared);
+                    WriteFlags(o, t.Nodes, recheck);
+                }
+                o.Write(rechecked == 0);
+                o.Write(outputLines.Count);
+                foreach (var line in outputLines) o.Write(line);
+                table.Write(o);
             }
-            o.Write(rechecked == 0);
-            o.Write(outputLines.Count);
-            foreach (var line in outputLines) o.Write(line);
-            table.Write(o);
-        }
-        Span<byte> checksum = stackalloc byte[8];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(checksum, Checksum(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
-        buffer.Write(checksum);
-        return Write(workspace, arguments, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+            Span<byte> checksum = stackalloc byte[8];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(checksum, summed.Checksum);
+            file.Write(checksum);
+        });
     }
 
     // The last 8 bytes of a snapshot are a checksum of the rest: a damaged file is declined whichever byte it is
@@ -180,6 +183,31 @@ public sealed partial class UpToDateSnapshot
         bytes.Length >= 8 && System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(bytes.Length - 8)) == Checksum(bytes.AsSpan(0, bytes.Length - 8));
 
     private static ulong Checksum(ReadOnlySpan<byte> body) => System.IO.Hashing.XxHash3.HashToUInt64(body);
+
+    /// <summary>Writes through to a stream and takes the checksum of what passed (<see cref="Checksum"/>'s, incrementally); leaves the stream open.</summary>
+    private sealed class ChecksumStream(Stream inner) : Stream
+    {
+        private readonly System.IO.Hashing.XxHash3 _hash = new();
+
+        public ulong Checksum => _hash.GetCurrentHashAsUInt64();
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            _hash.Append(buffer);
+            inner.Write(buffer);
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+        public override void Flush() => inner.Flush();
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
 
     /// <summary>
     /// The files whose content the build's verdicts rest on, with that content's hash: those the build's hasher gave
@@ -224,14 +252,16 @@ public sealed partial class UpToDateSnapshot
     /// Writes a snapshot (whole, atomically) for this command line; returns why not. A full disk or a read-only state
     /// directory costs the next no-op its shortcut, never a build its result.
     /// </summary>
-    public static string? Write(Workspace workspace, IReadOnlyList<string> arguments, ReadOnlySpan<byte> bytes)
+    public static string? Write(Workspace workspace, IReadOnlyList<string> arguments, byte[] bytes) => Write(workspace, arguments, file => file.Write(bytes));
+
+    private static string? Write(Workspace workspace, IReadOnlyList<string> arguments, Action<Stream> write)
     {
         var fs = workspace.FileSystem;
         var path = PathFor(workspace, arguments);
         var temporary = $"{path}.{Environment.ProcessId}.tmp";
         try
         {
-            using (var file = fs.Create(temporary)) file.Write(bytes);
+            using (var file = fs.Create(temporary)) write(file);
             fs.Replace(temporary, path);
             return null;
         }
@@ -338,8 +368,10 @@ public sealed partial class UpToDateSnapshot
     {
         var changed = new ChangedPaths(changes.Select(read.Witnesses.PathAt));
         var targets = new Dictionary<string, PriorVerdicts.TargetVerdicts>(StringComparer.Ordinal);
+        var partitions = new Dictionary<string, List<PartitionKey>>(StringComparer.Ordinal);
         foreach (var (spec, keys) in evaluated)
         {
+            if (!spec.IsDynamic) partitions[spec.Name] = keys;
             var verdicts = read.Verdicts[spec.Name];
             if (verdicts.Outputs.Length != keys.Count) return null;
             if (changed.Count > 0)
@@ -348,17 +380,38 @@ public sealed partial class UpToDateSnapshot
             targets[spec.Name] = verdicts;
         }
         if (changed.Unattributed.Any()) return null;
-        return new PriorVerdicts(targets, read.RunId, changed.Count, read.Witnesses, changes);
+        return new PriorVerdicts(targets, read.RunId, changed.Count, read.Witnesses, changes, partitions);
     }
 
     /// <summary>What a snapshot file holds, read.</summary>
     internal sealed record Contents(string Digest, long RunId, List<TargetCount> Rows, Dictionary<string, List<PartitionKey>> DynamicKeys,
         Dictionary<string, PriorVerdicts.TargetVerdicts> Verdicts, bool AllUpToDate, string[] OutputLines, WitnessTable Witnesses, byte[] Bytes);
 
-    private static void WriteHash(BinaryWriter o, Hash128 hash)
+    private static void WriteFlags(BinaryWriter o, List<int> indices, bool[] flags)
     {
-        o.Write(hash.High);
-        o.Write(hash.Low);
+        Span<byte> chunk = stackalloc byte[4096];
+        for (var start = 0; start < indices.Count; start += chunk.Length)
+        {
+            var part = chunk[..Math.Min(chunk.Length, indices.Count - start)];
+            for (var i = 0; i < part.Length; i++) part[i] = flags[indices[start + i]] ? (byte)1 : (byte)0;
+            o.Write(part);
+        }
+    }
+
+    // Each node's hash, as the witness table writes its hashes, a chunk at a time (a write per value costs more than the
+    // rest of the save at 100k nodes).
+    private static void WriteEach(BinaryWriter o, List<int> indices, IReadOnlyList<Node> nodes, Func<Node, Hash128> of)
+    {
+        Span<Hash128> chunk = stackalloc Hash128[256];
+        var n = 0;
+        foreach (var i in indices)
+        {
+            chunk[n++] = of(nodes[i]);
+            if (n < chunk.Length) continue;
+            WitnessTable.WriteHashes(o, chunk);
+            n = 0;
+        }
+        WitnessTable.WriteHashes(o, chunk[..n]);
     }
 
     private static bool IsState(Workspace workspace, string path) => path.StartsWith(workspace.StatePath, StringComparison.Ordinal);

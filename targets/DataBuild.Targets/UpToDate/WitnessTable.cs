@@ -182,38 +182,54 @@ internal sealed class WitnessTable
         var replaced = new HashSet<string>[3];
         for (var k = 0; k < replaced.Length; k++) replaced[k] = new HashSet<string>(untrusted, StringComparer.Ordinal);
         foreach (var (kind, path) in fresh.Keys) replaced[(int)kind].Add(path);
+        // A carried path is decoded and looked up only when the hash of its bytes is a replaced path's: the few
+        // replaced paths are hashed, not the many carried ones decoded.
+        var hashed = new HashSet<ulong>();
+        foreach (var set in replaced)
+            foreach (var path in set) hashed.Add(System.IO.Hashing.XxHash3.HashToUInt64(Encoding.UTF8.GetBytes(path)));
         var lookups = replaced.Select(r => r.GetAlternateLookup<ReadOnlySpan<char>>()).ToArray();
-        var kinds = new List<byte>(Count + fresh.Count);
-        var numbers = new List<long>(4 * (Count + fresh.Count));
-        var hashes = new List<Hash128>(Count + fresh.Count);
-        var paths = new MemoryStream(_paths.Length + 64 * fresh.Count);
-        var starts = new List<int>(Count + fresh.Count);
-        var chars = new char[256];
+        var dropped = new List<int>();
+        var droppedBytes = 0;
         for (var i = 0; i < Count; i++)
         {
-            if (except.Contains(i)) continue;
             var end = i + 1 < Count ? _starts[i + 1] : _paths.Length;
             var bytes = _paths.AsSpan(_starts[i], end - _starts[i] - 1);
-            if (chars.Length < bytes.Length) chars = new char[2 * bytes.Length];
-            var path = chars.AsSpan(0, Encoding.UTF8.GetChars(bytes, chars));
-            var kind = _kinds[i] switch { Listing => WitnessKind.Listing, Glob => WitnessKind.Glob, _ => WitnessKind.Stat };
-            if (lookups[(int)kind].Contains(path)) continue;
-            kinds.Add(_kinds[i]);
-            for (var n = 0; n < 4; n++) numbers.Add(_numbers[4 * i + n]);
-            hashes.Add(_hashes[i]);
-            starts.Add((int)paths.Length);
-            paths.Write(_paths, _starts[i], end - _starts[i]);
+            if (!except.Contains(i))
+            {
+                if (!hashed.Contains(System.IO.Hashing.XxHash3.HashToUInt64(bytes))) continue;
+                var kind = _kinds[i] switch { Listing => WitnessKind.Listing, Glob => WitnessKind.Glob, _ => WitnessKind.Stat };
+                if (!lookups[(int)kind].Contains(Encoding.UTF8.GetString(bytes))) continue;
+            }
+            dropped.Add(i);
+            droppedBytes += end - _starts[i];
         }
         var added = From(fresh.Values, contentOf);
-        for (var i = 0; i < added.Count; i++)
+        var count = Count - dropped.Count + added.Count;
+        var (kinds, numbers, hashes, starts) = (new byte[count], new long[4 * count], new Hash128[count], new int[count]);
+        var paths = new byte[_paths.Length - droppedBytes + added._paths.Length];
+        var (to, toByte) = (0, 0);
+        // The runs between dropped witnesses, copied whole.
+        void Copy(WitnessTable from, int first, int end)
         {
-            kinds.Add(added._kinds[i]);
-            for (var n = 0; n < 4; n++) numbers.Add(added._numbers[4 * i + n]);
-            hashes.Add(added._hashes[i]);
-            starts.Add((int)paths.Length + added._starts[i]);
+            if (end <= first) return;
+            var n = end - first;
+            Array.Copy(from._kinds, first, kinds, to, n);
+            Array.Copy(from._numbers, 4 * first, numbers, 4 * to, 4 * n);
+            Array.Copy(from._hashes, first, hashes, to, n);
+            var (byteStart, byteEnd) = (from._starts[first], end < from.Count ? from._starts[end] : from._paths.Length);
+            Array.Copy(from._paths, byteStart, paths, toByte, byteEnd - byteStart);
+            for (var i = 0; i < n; i++) starts[to + i] = from._starts[first + i] - byteStart + toByte;
+            (to, toByte) = (to + n, toByte + byteEnd - byteStart);
         }
-        paths.Write(added._paths);
-        return new WitnessTable([.. kinds], [.. numbers], paths.ToArray(), [.. starts], [.. hashes]);
+        var next = 0;
+        foreach (var d in dropped)
+        {
+            Copy(this, next, d);
+            next = d + 1;
+        }
+        Copy(this, next, Count);
+        Copy(added, 0, added.Count);
+        return new WitnessTable(kinds, numbers, paths, starts, hashes);
     }
 
     /// <summary>Whether every file witness but those in <paramref name="except"/> has whole-second timestamps (null: there is none).</summary>
@@ -273,12 +289,17 @@ internal sealed class WitnessTable
         fixed (long* p = numbers) stream.ReadExactly(new Span<byte>(p, 8 * numbers.Length));
     }
 
-    private static unsafe void ReadHashes(Stream stream, Hash128[] hashes)
+    internal static unsafe void ReadHashes(Stream stream, Hash128[] hashes)
     {
         fixed (Hash128* p = hashes) stream.ReadExactly(new Span<byte>(p, sizeof(Hash128) * hashes.Length));
     }
 
-    private static byte[] ReadExactly(BinaryReader r, int count)
+    internal static unsafe void WriteHashes(BinaryWriter o, ReadOnlySpan<Hash128> hashes)
+    {
+        fixed (Hash128* p = hashes) o.Write(new ReadOnlySpan<byte>(p, sizeof(Hash128) * hashes.Length));
+    }
+
+    internal static byte[] ReadExactly(BinaryReader r, int count)
     {
         if (count < 0 || count > r.BaseStream.Length) throw new FormatException("impossible length");
         var bytes = new byte[count];
