@@ -238,12 +238,18 @@ internal static partial class Commands
     }
 
     /// <summary>The GPUs local tasks share: the first <c>--gpus N</c> of those found (or 0..N-1), else all found.</summary>
-    private static IReadOnlyList<string> GpuBudget(CommandLine line, Workspace workspace)
+    /// <summary>The local GPU budget, listed when a task first asks for GPUs; --gpus is checked now.</summary>
+    private static Func<IReadOnlyList<string>> GpuBudget(CommandLine line, Workspace workspace)
     {
-        var found = workspace.Gpus.Devices();
-        if (line.Value("gpus") is not { } text) return found;
-        if (!int.TryParse(text, out var n) || n < 0) throw new UsageException($"--gpus needs a number of GPUs (0 or more), got '{text}'.");
-        return found.Count >= n ? found.Take(n).ToArray() : Enumerable.Range(0, n).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        int? n = null;
+        if (line.Value("gpus") is { } text)
+            n = int.TryParse(text, out var count) && count >= 0 ? count : throw new UsageException($"--gpus needs a number of GPUs (0 or more), got '{text}'.");
+        return () =>
+        {
+            var found = workspace.Gpus.Devices();
+            if (n is not { } wanted) return found;
+            return found.Count >= wanted ? found.Take(wanted).ToArray() : Enumerable.Range(0, wanted).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        };
     }
 
     /// <summary>Every secret the build's targets declare must be set before any task runs (its value is never read here).</summary>

@@ -6,16 +6,20 @@ namespace DataBuild.Execution;
 /// <summary>
 /// Runs tasks on this machine, in parallel within the core (<c>-j</c>), memory and GPU budgets. A task asking for
 /// more than the whole budget runs alone rather than never. Each task asking for GPUs gets its own from the budget
-/// (<see cref="Invocation.GpuIds"/>, CUDA_VISIBLE_DEVICES): no two tasks running at once share one.
+/// (<see cref="Invocation.GpuIds"/>, CUDA_VISIBLE_DEVICES): no two tasks running at once share one. The GPU budget
+/// is asked for when the first task asking for GPUs comes (listing GPUs runs nvidia-smi, which a build without GPU
+/// tasks need not wait for).
 /// </summary>
-public sealed class LocalExecutor(NodeRunner runner, int cores, long memoryMb, IReadOnlyList<string> gpuIds) : IExecutor
+public sealed class LocalExecutor(NodeRunner runner, int cores, long memoryMb, Func<IReadOnlyList<string>> gpuBudget) : IExecutor
 {
+    public LocalExecutor(NodeRunner runner, int cores, long memoryMb, IReadOnlyList<string> gpuIds) : this(runner, cores, memoryMb, () => gpuIds) { }
+
     /// <summary>A budget of <paramref name="gpus"/> GPUs numbered 0..gpus-1.</summary>
     public LocalExecutor(NodeRunner runner, int cores, long memoryMb, int gpus)
         : this(runner, cores, memoryMb, Enumerable.Range(0, Math.Max(0, gpus)).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray()) { }
 
-    private readonly int gpus = gpuIds.Count;
-    private readonly List<string> _freeGpus = [.. gpuIds];
+    private IReadOnlyList<string>? _gpuIds;
+    private List<string> _freeGpus = [];
     private readonly RunnerThreads _threads = new("DataBuild runner");
     private readonly IDisposable _spareStaging = runner.ReuseStagingDirectories();
     private readonly CancellationTokenSource _cancel = new();
@@ -39,7 +43,7 @@ public sealed class LocalExecutor(NodeRunner runner, int cores, long memoryMb, I
         if (Running == 0) return true;
         return _coresInUse + Cores(invocation) <= cores
             && _memoryInUse + Memory(invocation) <= memoryMb
-            && _gpusInUse + Math.Min(invocation.Gpus, gpus) <= gpus;
+            && (invocation.Gpus == 0 || _gpusInUse + Math.Min(invocation.Gpus, Gpus) <= Gpus);
     }
 
     public void Start(Invocation invocation, TaskSpec task)
@@ -47,11 +51,11 @@ public sealed class LocalExecutor(NodeRunner runner, int cores, long memoryMb, I
         Running++;
         _coresInUse += Cores(invocation);
         _memoryInUse += Memory(invocation);
-        _gpusInUse += Math.Min(invocation.Gpus, gpus);
         // Always set for a task asking for GPUs: none (an empty list) on a machine without any, so it runs on the CPU.
         if (invocation.Gpus > 0)
         {
-            var take = Math.Min(invocation.Gpus, gpus);
+            var take = Math.Min(invocation.Gpus, Gpus);
+            _gpusInUse += take;
             invocation = invocation with { GpuIds = _freeGpus.Take(take).ToArray() };
             _freeGpus.RemoveRange(0, take);
         }
@@ -132,8 +136,11 @@ public sealed class LocalExecutor(NodeRunner runner, int cores, long memoryMb, I
             Running--;
             _coresInUse -= Cores(invocation!);
             _memoryInUse -= Memory(invocation!);
-            _gpusInUse -= Math.Min(invocation!.Gpus, gpus);
-            if (invocation.GpuIds is { } ids) ReturnGpus(ids);
+            if (invocation!.GpuIds is { } ids)
+            {
+                _gpusInUse -= ids.Count;
+                ReturnGpus(ids);
+            }
         }
         return list;
     }
@@ -145,9 +152,22 @@ public sealed class LocalExecutor(NodeRunner runner, int cores, long memoryMb, I
         _freeGpus.Sort((a, b) => Order(a).CompareTo(Order(b)));
         int Order(string id)
         {
-            for (var i = 0; i < gpuIds.Count; i++)
-                if (gpuIds[i] == id) return i;
+            for (var i = 0; i < _gpuIds!.Count; i++)
+                if (_gpuIds[i] == id) return i;
             return int.MaxValue;
+        }
+    }
+
+    private int Gpus
+    {
+        get
+        {
+            if (_gpuIds is null)
+            {
+                _gpuIds = gpuBudget();
+                _freeGpus = [.. _gpuIds];
+            }
+            return _gpuIds.Count;
         }
     }
 

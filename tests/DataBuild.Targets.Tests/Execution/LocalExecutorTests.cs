@@ -59,6 +59,29 @@ public sealed class LocalExecutorTests
     }
 
     [Fact]
+    public async Task The_GPU_budget_is_listed_only_once_a_task_asks_for_GPUs()
+    {
+        for (var i = 0; i < 4; i++) _files.WriteAllText($"raw/{i}", $"quad {i}");
+        var processes = new FakeProcessRunner(_files);
+        var listed = 0;
+        using var executor = new LocalExecutor(new NodeRunner(_files, processes, _clock), cores: 2, memoryMb: 1 << 20, () =>
+        {
+            listed++;
+            return ["3", "5"];
+        });
+
+        await RunAll(executor, [CopyOf(0), CopyOf(1)]);
+        Assert.Equal(0, listed);
+
+        var results = await RunAll(executor, [CopyOf(2) with { Gpus = 1 }, CopyOf(3) with { Gpus = 1 }]);
+
+        Assert.All(results, r => Assert.True(r.Succeeded));
+        Assert.Equal(1, listed);
+        var devices = processes.Specs.Skip(2).Select(s => s.Environment![Gpu.VisibleDevices]).Order().ToList();
+        Assert.Equal(["3", "5"], devices);
+    }
+
+    [Fact]
     public async Task Cancelling_ends_every_running_task_as_cancelled()
     {
         var processes = new UntilCancelled();
