@@ -121,14 +121,13 @@ public sealed class BuildGraph
         if (t.Spec.DynamicSource is not null && t.Filters is { Count: > 0 } filters) keys = keys.Where(k => filters.Any(k.Matches));
         foreach (var key in keys)
         {
-            if (t.ByKey.ContainsKey(key)) continue;
+            if (!t.ByKey.TryAdd(key, _nodes.Count)) continue;
             if (t.Nodes.Count == 0) t.Dimensions = key.Names.ToArray();
             else if (!key.HasNames(t.Dimensions))
                 throw new InvalidOperationException(
                     $"Target {t.Name} has partitions with different dimensions: [{string.Join(",", t.Dimensions)}] and [{string.Join(",", key.Names)}]. All partitions of a target must have the same dimensions.");
             var node = new Node(_nodes.Count, t.Spec, key);
             _nodes.Add(node);
-            t.ByKey[key] = node.Index;
             t.Nodes.Add(node.Index);
         }
         t.Unfinished = t.Nodes.Count;
@@ -140,7 +139,7 @@ public sealed class BuildGraph
 
     private void ResolveDependencies(Node node)
     {
-        var deps = new int[node.Target.Dependencies.Count][];
+        var deps = node.Target.Dependencies.Count == 0 ? [] : new int[node.Target.Dependencies.Count][];
         for (var d = 0; d < deps.Length; d++)
         {
             var spec = node.Target.Dependencies[d];
@@ -185,8 +184,9 @@ public sealed class BuildGraph
         node.Dependencies = deps;
         var all = node.AllDependencies;
         var waiting = 0;
-        foreach (var i in all)
+        for (var d = 0; d < all.Count; d++)
         {
+            var i = all[d];
             (_nodes[i].Dependents ??= []).Add(node.Index);
             if (!_nodes[i].IsFinished) waiting++;
         }

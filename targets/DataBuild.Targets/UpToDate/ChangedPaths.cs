@@ -16,6 +16,7 @@ public sealed class ChangedPaths
     private readonly HashSet<string> _attributed = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<string>> _byPrefix = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Regex> _globs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Shortcut?> _shortcuts = new(StringComparer.Ordinal);
 
     public ChangedPaths(IEnumerable<string> paths)
     {
@@ -35,16 +36,54 @@ public sealed class ChangedPaths
     public bool Touches(TargetSpec target, PartitionKey partition)
     {
         var touched = false;
-        foreach (var input in target.Inputs)
+        // Indexed, not foreach: an enumerator per call is an allocation per node of a large target.
+        var (inputs, outputs) = (target.Inputs, target.Outputs);
+        for (var i = 0; i < inputs.Count; i++)
         {
+            var input = inputs[i];
             if (input.Kind is not (InputKind.File or InputKind.Glob)) continue;
+            if (input.Kind == InputKind.File && Misses(input.Template!, partition)) continue;
             var path = PathTemplate.Expand(input.Template!, partition, target.Name);
             touched |= Covers(path);
             if (input.Kind == InputKind.Glob) touched |= Matches(path);
         }
-        foreach (var output in target.Outputs)
-            touched |= Covers(PathTemplate.Expand(output.Template, partition, target.Name));
+        for (var i = 0; i < outputs.Count; i++)
+            if (!Misses(outputs[i].Template, partition)) touched |= Covers(PathTemplate.Expand(outputs[i].Template, partition, target.Name));
         return touched;
+    }
+
+    /// <summary>
+    /// Whether a template's path at this partition is certainly neither a changed path nor a directory above one,
+    /// told from the partition's value without expanding the path (every node of a large target is asked).
+    /// </summary>
+    private bool Misses(string template, PartitionKey partition)
+    {
+        if (!_shortcuts.TryGetValue(template, out var shortcut)) _shortcuts[template] = shortcut = Shortcut.Of(template, _paths.Concat(_byPrefix.Keys));
+        if (shortcut is null || !partition.TryGet(shortcut.Dimension, out var value)) return false;
+        // A path ending in '/' is compared without it (Covers): such values are left to the expansion.
+        if (value.Length == 0 || (shortcut.EndsWithValue && value[^1] == '/')) return false;
+        return !shortcut.Values.Contains(value);
+    }
+
+    /// <summary>
+    /// A template "prefix{dimension}suffix": the values of its dimension whose path is a changed path or a directory
+    /// above one. Null for any other template (no placeholder, several, a suffix ending in '/').
+    /// </summary>
+    private sealed record Shortcut(string Dimension, HashSet<string> Values, bool EndsWithValue)
+    {
+        public static Shortcut? Of(string template, IEnumerable<string> changedAndAbove)
+        {
+            var open = template.IndexOf('{');
+            var close = open < 0 ? -1 : template.IndexOf('}', open);
+            if (close < 0 || template.IndexOf('{', close) >= 0) return null;
+            var (prefix, suffix) = (template[..open], template[(close + 1)..]);
+            if (suffix.EndsWith('/')) return null;
+            var values = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var path in changedAndAbove)
+                if (path.Length >= prefix.Length + suffix.Length && path.StartsWith(prefix, StringComparison.Ordinal) && path.EndsWith(suffix, StringComparison.Ordinal))
+                    values.Add(path[prefix.Length..^suffix.Length]);
+            return new Shortcut(template[(open + 1)..close], values, suffix.Length == 0);
+        }
     }
 
     /// <summary>The changed paths no node has claimed so far.</summary>
