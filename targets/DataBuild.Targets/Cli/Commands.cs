@@ -237,8 +237,10 @@ internal static partial class Commands
         if (problems.Count > 0) throw new UsageException(string.Join("\n", problems) + "\nNothing was run.");
     }
 
-    /// <summary>The GPUs local tasks share: the first <c>--gpus N</c> of those found (or 0..N-1), else all found.</summary>
-    /// <summary>The local GPU budget, listed when a task first asks for GPUs; --gpus is checked now.</summary>
+    /// <summary>
+    /// The GPUs local tasks share: the first <c>--gpus N</c> of those found (or 0..N-1), else all found; listed when a
+    /// task first asks for GPUs, while --gpus is checked now.
+    /// </summary>
     private static Func<IReadOnlyList<string>> GpuBudget(CommandLine line, Workspace workspace)
     {
         int? n = null;

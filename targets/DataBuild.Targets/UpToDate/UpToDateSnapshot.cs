@@ -408,10 +408,10 @@ public sealed partial class UpToDateSnapshot
         {
             chunk[n++] = of(nodes[i]);
             if (n < chunk.Length) continue;
-            WitnessTable.WriteHashes(o, chunk);
+            o.Write(MemoryMarshal.AsBytes(chunk));
             n = 0;
         }
-        WitnessTable.WriteHashes(o, chunk[..n]);
+        o.Write(MemoryMarshal.AsBytes(chunk[..n]));
     }
 
     private static bool IsState(Workspace workspace, string path) => path.StartsWith(workspace.StatePath, StringComparison.Ordinal);

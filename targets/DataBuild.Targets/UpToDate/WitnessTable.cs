@@ -294,11 +294,6 @@ internal sealed class WitnessTable
         fixed (Hash128* p = hashes) stream.ReadExactly(new Span<byte>(p, sizeof(Hash128) * hashes.Length));
     }
 
-    internal static unsafe void WriteHashes(BinaryWriter o, ReadOnlySpan<Hash128> hashes)
-    {
-        fixed (Hash128* p = hashes) o.Write(new ReadOnlySpan<byte>(p, sizeof(Hash128) * hashes.Length));
-    }
-
     internal static byte[] ReadExactly(BinaryReader r, int count)
     {
         if (count < 0 || count > r.BaseStream.Length) throw new FormatException("impossible length");
