@@ -43,6 +43,12 @@ public sealed class FileHasher(IFileSystem fileSystem, Task<Dictionary<string, F
 
     public IFileSystem FileSystem => fileSystem;
 
+    /// <summary>
+    /// The time files are hashed at, against which a file is racy (its timestamps within a tick of it, see
+    /// <see cref="WitnessTable.Racy"/>): a racy file is hashed but not entered in the stat cache.
+    /// </summary>
+    public IClock Clock { get; init; } = SystemClock.Instance;
+
     /// <summary>Bytes read to hash files whose stat changed (a no-op build reads none).</summary>
     public long BytesRead => Interlocked.Read(ref _bytesRead);
 
@@ -114,12 +120,16 @@ public sealed class FileHasher(IFileSystem fileSystem, Task<Dictionary<string, F
     {
         if (_updates.TryGetValue(path, out var fresh) && fresh.Stat.SameContentAs(stat)) return Learn(path, stat, fresh.Hash, input);
         if (Cached(path) is { } cached && cached.Stat.SameContentAs(stat)) return Learn(path, stat, cached.Hash, input);
+        var observedNs = (Clock.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100;
         Hash128 hash;
         using (var stream = fileSystem.OpenRead(path)) hash = ContentHasher.Hash(stream);
         Interlocked.Add(ref _bytesRead, stat.Size);
-        // Stat again: a file rewritten while we read it must not be cached under the old stat.
+        // Stat again: a file rewritten while we read it must not be cached under the old stat. Nor one written within
+        // a timestamp tick of now: rewritten again in that tick at the same size, its stat would not move (git's "racy
+        // clean"), so the next build reads it once more and caches it then. Outputs this build staged (Remember) are
+        // cached as they are: only a process racing the build itself could rewrite them in that tick.
         var after = fileSystem.Stat(path);
-        if (after is { } a && a.SameContentAs(stat)) _updates[path] = new FileRecord(stat, hash);
+        if (after is { } a && a.SameContentAs(stat) && !WitnessTable.Racy(stat, observedNs)) _updates[path] = new FileRecord(stat, hash);
         return Learn(path, stat, hash, input);
     }
 

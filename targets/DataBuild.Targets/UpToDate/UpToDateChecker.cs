@@ -38,13 +38,13 @@ public sealed class UpToDateChecker
         if (fewNodes)
         {
             _looked = new(StringComparer.Ordinal);
-            Hasher = new FileHasher(workspace.FileSystem, state.LoadFile);
+            Hasher = new FileHasher(workspace.FileSystem, state.LoadFile) { Clock = workspace.Clock };
         }
         else
         {
             var (records, files) = state.LoadInBackground();
             _recordsLoad = records;
-            Hasher = new FileHasher(workspace.FileSystem, files);
+            Hasher = new FileHasher(workspace.FileSystem, files) { Clock = workspace.Clock };
         }
         Signatures = new SignatureBuilder(Hasher, new ToolIdentity(workspace.Processes, Hasher, workspace.FileSystem.FullPath(".")), workspace.Environment, workspace.Containers);
     }

@@ -100,7 +100,7 @@ public sealed class RealFileSystemTests : IDisposable
     public void A_file_rewritten_with_the_same_size_gets_a_new_hash_through_the_stat_cache()
     {
         Write("a.txt", "abc");
-        var first = new FileHasher(_fs, new Dictionary<string, FileRecord>());
+        var first = new FileHasher(_fs, new Dictionary<string, FileRecord>()) { Clock = AMinuteFromNow };
         var before = first.Hash("a.txt");
         var cache = first.TakeUpdates().ToDictionary(kv => kv.Key, kv => kv.Value);
         Write("a.txt", "xyz");
@@ -115,13 +115,26 @@ public sealed class RealFileSystemTests : IDisposable
     public void An_unchanged_file_is_not_read_again()
     {
         Write("a.txt", "abc");
-        var first = new FileHasher(_fs, new Dictionary<string, FileRecord>());
+        var first = new FileHasher(_fs, new Dictionary<string, FileRecord>()) { Clock = AMinuteFromNow };
         var hash = first.Hash("a.txt");
         var second = new FileHasher(_fs, first.TakeUpdates().ToDictionary(kv => kv.Key, kv => kv.Value));
 
         Assert.Equal(hash, second.Hash("a.txt"));
         Assert.Equal(0, second.BytesRead);
     }
+
+    [Fact]
+    public void A_file_hashed_just_after_it_was_written_is_not_cached_under_its_stat()
+    {
+        Write("a.txt", "abc");
+        var hasher = new FileHasher(_fs, new Dictionary<string, FileRecord>()); // the real clock: a few ms after the write
+
+        Assert.NotNull(hasher.Hash("a.txt"));
+        Assert.Empty(hasher.TakeUpdates());
+    }
+
+    // Hashing as if a minute after the files were written: their stats are past the racy tick, so they are cached.
+    private static FakeClock AMinuteFromNow => new(DateTimeOffset.UtcNow.AddMinutes(1));
 
     [Fact]
     public void A_directory_hashes_as_its_tree_so_renames_and_edits_change_it()

@@ -18,11 +18,18 @@ internal sealed class TestWorkspace : IDisposable
     }
 
     public InMemoryFileSystem Files { get; } = new();
-    public FakeClock Clock { get; } = new(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    public FakeClock Clock { get; private set; } = new(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
     public FakeProcessRunner Processes { get; }
     public FakeContainerEngine Container { get; } = new();
     public StateStore State { get; } = StateStore.Open(":memory:");
-    public Workspace Workspace { get; }
+    public Workspace Workspace { get; private set; }
+
+    /// <summary>Sets the clock of the builds from now on (the in-memory files keep their own timestamps).</summary>
+    public void SetClock(DateTimeOffset at)
+    {
+        Clock = new FakeClock(at);
+        Workspace = Workspace with { Clock = Clock };
+    }
 
     public Task<BuildOutcome> Build(Pipeline pipeline, params string[] selectors) =>
         Build(PipelineModel.Load(pipeline), new BuildOptions { Selectors = selectors.Select(NodeSelector.Parse).ToList() });
