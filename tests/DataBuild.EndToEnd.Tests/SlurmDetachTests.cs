@@ -68,7 +68,9 @@ public sealed partial class SlurmDetachTests
         var first = Launched().Match(launched.Output).Groups[1].Value;
         var summary = await WaitForFile(ws.File("summary.json"), TimeSpan.FromMinutes(9));
         var root = JsonDocument.Parse(summary).RootElement;
-        var logs = Directory.GetFiles(ws.File(".databuild/detached"), "driver-*.log").Order().ToList();
+        // In job order: by name, driver-101.log would come before driver-99.log.
+        var logs = Directory.GetFiles(ws.File(".databuild/detached"), "driver-*.log")
+            .OrderBy(p => long.Parse(Path.GetFileNameWithoutExtension(p)["driver-".Length..])).ToList();
         var firstLog = File.ReadAllText(ws.File($".databuild/detached/driver-{first}.log"));
         Assert.True(root.GetProperty("result").GetString() == "succeeded", summary + "\n" + string.Join("\n----\n", logs.Select(File.ReadAllText)));
         Assert.Matches($@"Driver job {first} is near its time limit: submitted driver job \d+ \(link 2 of at most 6\)", firstLog);
