@@ -120,7 +120,7 @@ public sealed class FileHasher(IFileSystem fileSystem, Task<Dictionary<string, F
     {
         if (_updates.TryGetValue(path, out var fresh) && fresh.Stat.SameContentAs(stat)) return Learn(path, stat, fresh.Hash, input);
         if (Cached(path) is { } cached && cached.Stat.SameContentAs(stat)) return Learn(path, stat, cached.Hash, input);
-        var observedNs = (Clock.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100;
+        var observedNs = Clock.UtcNow.ToUnixTimeMilliseconds() * 1_000_000;
         Hash128 hash;
         using (var stream = fileSystem.OpenRead(path)) hash = ContentHasher.Hash(stream);
         Interlocked.Add(ref _bytesRead, stat.Size);
