@@ -32,14 +32,30 @@ public sealed partial class BuildSession
                 Diagnostics.Timings.Mark("kept their verdicts", batch.Length - rest.Count);
                 batch = rest.ToArray();
             }
-            var probes = new Probe[batch.Length];
-            if (batch.Length >= ParallelThreshold)
-                Parallel.For(0, batch.Length, i => probes[i] = ProbeNode(_nodes[batch[i]]));
-            else
-                for (var i = 0; i < batch.Length; i++) probes[i] = ProbeNode(_nodes[batch[i]]);
-            Diagnostics.Timings.Mark("probed", batch.Length);
-            for (var i = 0; i < batch.Length; i++) Decide(_nodes[batch[i]], probes[i]);
-            Diagnostics.Timings.Mark("decided", batch.Length);
+            // In chunks: a probe (signature, argv, output hashes) lives only until its node is decided, so a million
+            // ready nodes do not hold a million probes at once. Nodes of one batch do not depend on each other.
+            var probes = new Probe[Math.Min(batch.Length, ChunkSize)];
+            for (var start = 0; start < batch.Length; start += ChunkSize)
+                EvaluateChunk(batch.AsSpan(start, Math.Min(ChunkSize, batch.Length - start)), probes);
+            Diagnostics.Timings.Mark("probed and decided", batch.Length);
+        }
+    }
+
+    private const int ChunkSize = 8192;
+
+    private void EvaluateChunk(ReadOnlySpan<int> chunk, Probe[] probes)
+    {
+        if (chunk.Length >= ParallelThreshold)
+        {
+            var indices = chunk.ToArray();
+            Parallel.For(0, indices.Length, i => probes[i] = ProbeNode(_nodes[indices[i]]));
+        }
+        else
+            for (var i = 0; i < chunk.Length; i++) probes[i] = ProbeNode(_nodes[chunk[i]]);
+        for (var i = 0; i < chunk.Length; i++)
+        {
+            Decide(_nodes[chunk[i]], probes[i]);
+            probes[i] = default;
         }
     }
 
