@@ -170,11 +170,20 @@ public sealed class BuildGraph
                 if (!up.JoinIndexes.TryGetValue(indexKey, out var index))
                 {
                     index = [];
+                    // Neighbouring partitions mostly share the joined dimensions (the quads of one ccd): a key is
+                    // projected only when they change, not once per upstream node.
+                    PartitionKey? last = null;
+                    List<int>? bucket = null;
                     foreach (var i in up.Nodes)
                     {
-                        var projected = _nodes[i].Partition.Project(common);
-                        if (!index.TryGetValue(projected, out var bucket)) index[projected] = bucket = [];
-                        bucket.Add(i);
+                        var partition = _nodes[i].Partition;
+                        if (last is null || !partition.AgreesOn(common, last))
+                        {
+                            var projected = partition.Project(common);
+                            if (!index.TryGetValue(projected, out bucket)) index[projected] = bucket = [];
+                            last = partition;
+                        }
+                        bucket!.Add(i);
                     }
                     up.JoinIndexes[indexKey] = index;
                 }

@@ -92,8 +92,9 @@ public sealed class Node(int index, TargetSpec target, PartitionKey partition)
     /// <summary>The path of output <paramref name="name"/>, or null when the target has no such output.</summary>
     public string? OutputPath(string name)
     {
-        foreach (var o in OutputPaths())
-            if (o.Name == name) return o.Path;
+        var outputs = OutputPaths();
+        for (var i = 0; i < outputs.Count; i++)
+            if (outputs[i].Name == name) return outputs[i].Path;
         return null;
     }
 

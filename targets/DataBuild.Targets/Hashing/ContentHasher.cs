@@ -8,9 +8,14 @@ public static class ContentHasher
 {
     private const int ChunkSize = 1 << 20;
 
+    // One hasher per thread, reset per stream: its ~600-byte state, allocated per file, was a seventh of what planning
+    // a million partitions allocated.
+    [ThreadStatic] private static XxHash128? t_hasher;
+
     public static Hash128 Hash(Stream stream)
     {
-        var hasher = new XxHash128();
+        var hasher = t_hasher ??= new XxHash128();
+        hasher.Reset();
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
         try
         {

@@ -48,7 +48,7 @@ public sealed class HashBuilder
     {
         ReadOnlySpan<char> sep = [separator];
         var count = Math.Max(0, parts.Count - 1) * Encoding.UTF8.GetByteCount(sep);
-        foreach (var p in parts) count += Encoding.UTF8.GetByteCount(p);
+        for (var i = 0; i < parts.Count; i++) count += Encoding.UTF8.GetByteCount(parts[i]); // no boxed enumerator per argv
         var span = Reserve(4 + count);
         BinaryPrimitives.WriteInt32LittleEndian(span, count);
         var at = 4;

@@ -10,23 +10,32 @@ namespace DataBuild.Model;
 /// </summary>
 public static class ArgvTemplate
 {
-    public delegate IReadOnlyList<string> Resolver(string placeholder);
+    /// <summary>What a node's placeholders stand for.</summary>
+    public interface IPlaceholders
+    {
+        /// <summary>Appends the values of <paramref name="placeholder"/> (without braces) to <paramref name="into"/>.</summary>
+        void Resolve(string placeholder, List<string> into);
+    }
 
     // A template is parsed once per target, not once per node: a million nodes share a handful of templates.
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IReadOnlyList<string>, Element[]> Parsed = new();
 
+    // The argv under construction, one per thread: expanding it allocates only the strings and the final array.
+    [ThreadStatic] private static List<string>? t_argv;
+
     /// <summary>One argument of a template: a lone placeholder (may expand to several arguments) or literal text with placeholders in it.</summary>
     private sealed record Element(string Text, string? Alone, (string Literal, string? Placeholder)[] Parts);
 
-    public static string[] Expand(IReadOnlyList<string> template, Resolver resolve, string owner)
+    public static string[] Expand<T>(IReadOnlyList<string> template, ref T placeholders, string owner) where T : struct, IPlaceholders
     {
-        var elements = Parsed.GetValue(template, t => Parse(t, owner));
-        var result = new List<string>(elements.Length);
+        if (!Parsed.TryGetValue(template, out var elements)) elements = ParseOnce(template, owner);
+        var result = t_argv ??= [];
+        result.Clear();
         foreach (var element in elements)
         {
             if (element.Alone is { } placeholder)
             {
-                result.AddRange(resolve(placeholder));
+                placeholders.Resolve(placeholder, result);
                 continue;
             }
             if (element.Parts.Length == 0)
@@ -39,20 +48,28 @@ public static class ArgvTemplate
             {
                 sb.Append(literal);
                 if (inner is null) continue;
-                var values = resolve(inner);
-                if (values.Count != 1)
+                var at = result.Count;
+                placeholders.Resolve(inner, result);
+                var count = result.Count - at;
+                if (count != 1)
                     throw new InvalidOperationException(
-                        $"{owner}: {{{inner}}} has {values.Count} values, so it must be an argument of its own, not part of '{element.Text}'.");
-                sb.Append(values[0]);
+                        $"{owner}: {{{inner}}} has {count} values, so it must be an argument of its own, not part of '{element.Text}'.");
+                sb.Append(result[at]);
+                result.RemoveAt(at);
             }
             result.Add(sb.ToString());
         }
-        return result.ToArray();
+        var argv = result.ToArray();
+        result.Clear();
+        return argv;
     }
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Kind, string Arg)> Splits = new(StringComparer.Ordinal);
 
     /// <summary><c>in:raw</c> -> (<c>in</c>, <c>raw</c>); <c>out</c> -> (<c>out</c>, ""). Cached: templates repeat the same few.</summary>
+    // Apart from Expand, whose every call would otherwise allocate this lambda's closure.
+    private static Element[] ParseOnce(IReadOnlyList<string> template, string owner) => Parsed.GetValue(template, t => Parse(t, owner));
+
     private static (string Kind, string Arg) Split(string placeholder) =>
         Splits.GetOrAdd(placeholder, p => p.IndexOf(':') is var colon and >= 0 ? (p[..colon], p[(colon + 1)..]) : (p, ""));
 
@@ -92,39 +109,50 @@ public static class ArgvTemplate
     public const string CheckpointPlaceholder = "{checkpoint}";
 
     /// <summary>
-    /// Resolves the standard placeholders of a node. <paramref name="resources"/> gives <c>{mem}</c>, <c>{gpus}</c> and
-    /// <c>{tmp}</c> of a run; without it (the task key's view) they stay as written, so neither more memory nor a
-    /// run's scratch path changes the key.
+    /// Resolves the standard placeholders of a node into <paramref name="into"/>. <paramref name="resources"/> gives
+    /// <c>{mem}</c>, <c>{gpus}</c> and <c>{tmp}</c> of a run; without it (the task key's view) they stay as written, so
+    /// neither more memory nor a run's scratch path changes the key. <c>{out...}</c> and <c>{deps:...}</c> are the
+    /// caller's: this returns false for them.
     /// </summary>
-    public static Resolver For(PartitionKey partition, Func<string, string> outputPath, IReadOnlyDictionary<string, string[]> inputs,
-        Func<string, string, IReadOnlyList<string>> upstreamOutputs, IReadOnlyDictionary<string, string> parameters, int cores, string owner,
-        Func<string, string>? resources = null, string checkpoint = CheckpointPlaceholder) =>
-        placeholder =>
+    public static bool TryResolveStandard(string placeholder, List<string> into, PartitionKey partition, IReadOnlyDictionary<string, string[]> inputs,
+        IReadOnlyDictionary<string, string> parameters, int cores, string owner, Func<string, string>? resources, string checkpoint)
+    {
+        var (kind, arg) = Split(placeholder);
+        switch (kind)
         {
-            var (kind, arg) = Split(placeholder);
-            switch (kind)
-            {
-                case "out":
-                    return [outputPath(arg.Length == 0 ? OutputSpec.DefaultName : arg)];
-                case "in":
-                    return inputs.TryGetValue(arg, out var paths) ? paths
-                        : throw new InvalidOperationException($"{owner}: {{in:{arg}}} names no input. Inputs: {string.Join(", ", inputs.Keys)}.");
-                case "deps":
-                    var parts = arg.Split(':');
-                    return upstreamOutputs(parts[0], parts.Length > 1 ? parts[1] : OutputSpec.DefaultName);
-                case "param":
-                    return parameters.TryGetValue(arg, out var value) ? [value]
-                        : throw new InvalidOperationException($"{owner}: {{param:{arg}}} names no parameter. Parameters: {string.Join(", ", parameters.Keys)}.");
-                case "cores":
-                    return [cores.ToString(System.Globalization.CultureInfo.InvariantCulture)];
-                case "checkpoint":
-                    return [checkpoint];
-                case "mem" or "gpus" or "tmp" when arg.Length == 0:
-                    return [resources is null ? "{" + kind + "}" : resources(kind)];
-                default:
-                    return partition.TryGet(placeholder, out var dim) ? [dim]
-                        : throw new InvalidOperationException(
-                            $"{owner}: unknown placeholder {{{placeholder}}}. Use {{out}}, {{out:name}}, {{in:name}}, {{deps:Target}}, {{param:name}}, {{cores}}, {{mem}}, {{gpus}}, {{tmp}}, {{checkpoint}} or a dimension ({string.Join(", ", partition.Names)}).");
-            }
-        };
+            case "out" or "deps":
+                return false;
+            case "in":
+                into.AddRange(inputs.TryGetValue(arg, out var paths) ? paths
+                    : throw new InvalidOperationException($"{owner}: {{in:{arg}}} names no input. Inputs: {string.Join(", ", inputs.Keys)}."));
+                return true;
+            case "param":
+                into.Add(parameters.TryGetValue(arg, out var value) ? value
+                    : throw new InvalidOperationException($"{owner}: {{param:{arg}}} names no parameter. Parameters: {string.Join(", ", parameters.Keys)}."));
+                return true;
+            case "cores":
+                into.Add(cores.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                return true;
+            case "checkpoint":
+                into.Add(checkpoint);
+                return true;
+            case "mem" or "gpus" or "tmp" when arg.Length == 0:
+                into.Add(resources is null ? "{" + kind + "}" : resources(kind));
+                return true;
+            default:
+                into.Add(partition.TryGet(placeholder, out var dim) ? dim
+                    : throw new InvalidOperationException(
+                        $"{owner}: unknown placeholder {{{placeholder}}}. Use {{out}}, {{out:name}}, {{in:name}}, {{deps:Target}}, {{param:name}}, {{cores}}, {{mem}}, {{gpus}}, {{tmp}}, {{checkpoint}} or a dimension ({string.Join(", ", partition.Names)})."));
+                return true;
+        }
+    }
+
+    /// <summary>(<c>out</c>, output name) or (<c>deps</c>, target name, output name) of a placeholder the caller resolves.</summary>
+    public static (string Kind, string Name, string Output) CallerPart(string placeholder)
+    {
+        var (kind, arg) = Split(placeholder);
+        if (kind == "out") return (kind, arg.Length == 0 ? OutputSpec.DefaultName : arg, "");
+        var colon = arg.IndexOf(':');
+        return colon < 0 ? (kind, arg, OutputSpec.DefaultName) : (kind, arg[..colon], arg[(colon + 1)..]);
+    }
 }

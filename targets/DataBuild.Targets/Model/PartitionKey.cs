@@ -166,6 +166,14 @@ public sealed class PartitionKey : IEquatable<PartitionKey>
         return new PartitionKey(dims);
     }
 
+    /// <summary>True when this key and <paramref name="other"/> have the same values of <paramref name="names"/>.</summary>
+    public bool AgreesOn(IReadOnlyList<string> names, PartitionKey other)
+    {
+        for (var i = 0; i < names.Count; i++)
+            if (this[names[i]] != other[names[i]]) return false;
+        return true;
+    }
+
     /// <summary>This key followed by the dimensions of <paramref name="other"/> it does not already have.</summary>
     public PartitionKey With(PartitionKey other)
     {

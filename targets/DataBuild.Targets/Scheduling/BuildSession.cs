@@ -55,7 +55,7 @@ public sealed partial class BuildSession
         if (!options.Plan && executor is null) throw new ArgumentException("A build needs an executor; only a plan runs without one.");
         _graph = new BuildGraph { KnownPartitions = options.Prior is { } prior ? prior.TakePartitions : null };
         _nodes = _graph.Nodes;
-        _check = new UpToDateChecker(state, workspace, _nodes, fewNodes: options.Prior is not null);
+        _check = new UpToDateChecker(state, workspace, _nodes, fewNodes: options.Prior is not null, plan: options.Plan);
     }
 
     public IReadOnlyList<Node> Nodes => _nodes;

@@ -49,6 +49,12 @@ public sealed class FileHasher(IFileSystem fileSystem, Task<Dictionary<string, F
     /// </summary>
     public IClock Clock { get; init; } = SystemClock.Instance;
 
+    /// <summary>
+    /// Whether <see cref="LearnedOf"/> keeps what each file hashed to (default true). False for a plan, which saves no
+    /// up-to-date snapshot: a million-file account nobody reads would be most of what it allocates.
+    /// </summary>
+    public bool Learns { get; init; } = true;
+
     /// <summary>Bytes read to hash files whose stat changed (a no-op build reads none).</summary>
     public long BytesRead => Interlocked.Read(ref _bytesRead);
 
@@ -99,6 +105,7 @@ public sealed class FileHasher(IFileSystem fileSystem, Task<Dictionary<string, F
 
     private Hash128 Learn(string path, FileStat stat, Hash128 hash, bool input)
     {
+        if (!Learns) return hash;
         lock (_learned)
         {
             var known = _learned.TryGetValue(path, out var earlier);

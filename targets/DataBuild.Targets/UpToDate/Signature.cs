@@ -20,7 +20,7 @@ public sealed class Signature
         Parameters = parameters;
         Argv = argv;
         var builder = new HashBuilder().Add("databuild-key-v1");
-        foreach (var e in Entries) builder.Add(e.Name).Add(e.Hash);
+        foreach (var e in sorted) builder.Add(e.Name).Add(e.Hash);
         Key = builder.Build();
     }
 

@@ -17,12 +17,16 @@ public sealed class SignatureBuilder(FileHasher hasher, ToolIdentity tools, IRea
     {
         var target = node.Target;
         var task = TaskEntry(target);
+        var layout = LayoutOf(target);
         var entries = new List<InputEntry>(target.Inputs.Count + target.Dependencies.Count + 2) { task };
-        var declared = new HashBuilder().Add(task.Name).Add(task.Hash);
-        var inputPaths = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var input in target.Inputs)
+        // A target whose declarations do not vary by partition evaluates them once, not once per node.
+        var shared = DeclaredPerTarget(target) ? SharedDeclared(target) : null;
+        var declared = shared is null ? new HashBuilder().Add(task.Name).Add(task.Hash) : null;
+        var inputPaths = layout.PathNames.Length == 0 ? NamedValues<string[]>.Empty : new NamedValues<string[]>(layout.PathNames, new string[layout.PathNames.Length][]);
+        var parameters = layout.TextNames.Length == 0 ? NamedValues<string>.Empty : new NamedValues<string>(layout.TextNames, new string[layout.TextNames.Length]);
+        for (var i = 0; i < target.Inputs.Count; i++)
         {
+            var input = target.Inputs[i];
             switch (input.Kind)
             {
                 case InputKind.File:
@@ -31,7 +35,7 @@ public sealed class SignatureBuilder(FileHasher hasher, ToolIdentity tools, IRea
                     var hash = hasher.Hash(path) ?? throw new MissingInputException(
                         $"{node.Name}: input '{input.Name}' does not exist: {path}. If another target makes it, declare it as that target's output and add DependsOn.");
                     entries.Add(new($"file:{path}", hash, ""));
-                    inputPaths[input.Name] = [path];
+                    inputPaths.Set(layout.Slots[i], [path]);
                     break;
                 }
                 case InputKind.Glob:
@@ -40,15 +44,15 @@ public sealed class SignatureBuilder(FileHasher hasher, ToolIdentity tools, IRea
                     var paths = hasher.FileSystem.Glob(pattern).ToArray();
                     entries.Add(new($"glob:{pattern}", Hash128.Of(string.Join("\n", paths)), $"{paths.Length} files"));
                     foreach (var p in paths) entries.Add(new($"file:{p}", hasher.Hash(p) ?? Hash128.Empty, ""));
-                    inputPaths[input.Name] = paths;
+                    inputPaths.Set(layout.Slots[i], paths);
                     break;
                 }
                 default:
                 {
-                    var (entry, text) = DeclaredEntry(input, node.Partition);
+                    var (entry, text) = shared is not null ? (shared.Entries[i]!, shared.Texts[i]) : DeclaredEntry(input, node.Partition);
                     entries.Add(entry);
-                    declared.Add(entry.Name).Add(entry.Hash);
-                    if (text is not null) parameters[input.Name] = text;
+                    declared?.Add(entry.Name).Add(entry.Hash);
+                    if (text is not null) parameters.Set(layout.Slots[i], text);
                     break;
                 }
             }
@@ -63,12 +67,49 @@ public sealed class SignatureBuilder(FileHasher hasher, ToolIdentity tools, IRea
         string[]? argv = null;
         if (target.Task is ArgvTaskSpec)
         {
-            argv = ExpandArgv(node, allNodes, inputPaths, parameters,
-                name => node.OutputPath(name) ?? throw new InvalidOperationException($"{target.Name}: {{out:{name}}} names no output."));
+            argv = ExpandArgv(node, allNodes, inputPaths, parameters, outputPath: null);
             entries.Add(new("command", Hash128.OfParts(argv, '\0'), Shorten(string.Join(' ', argv), 200)));
         }
-        return new Signature(entries, inputPaths, parameters, argv) { Declared = declared.Build() };
+        return new Signature(entries, inputPaths, parameters, argv) { Declared = shared?.Hash ?? declared!.Build() };
     }
+
+    /// <summary>
+    /// Where each input of a target puts its value: the names of its path inputs and of its parameters and configs (the
+    /// texts a task sees), in declaration order, and each input's slot among them. A later input of the same name
+    /// replaces an earlier one's value, as it always has.
+    /// </summary>
+    private sealed record Layout(string[] PathNames, string[] TextNames, int[] Slots);
+
+    private readonly ConcurrentDictionary<TargetSpec, Layout> _layouts = new();
+
+    private Layout LayoutOf(TargetSpec target) => _layouts.GetOrAdd(target, static t =>
+    {
+        var paths = new List<string>();
+        var texts = new List<string>();
+        var slots = new int[t.Inputs.Count];
+        for (var i = 0; i < slots.Length; i++)
+        {
+            var input = t.Inputs[i];
+            var names = input.Kind switch
+            {
+                InputKind.File or InputKind.Glob => paths,
+                InputKind.Parameter or InputKind.Config => texts,
+                _ => null,
+            };
+            if (names is null)
+            {
+                slots[i] = -1;
+                continue;
+            }
+            slots[i] = names.IndexOf(input.Name);
+            if (slots[i] < 0)
+            {
+                slots[i] = names.Count;
+                names.Add(input.Name);
+            }
+        }
+        return new Layout([.. paths], [.. texts], slots);
+    });
 
     /// <summary>
     /// The hash of what a node's declaration alone says (task identity, parameters, configs, containers, environment
@@ -77,25 +118,46 @@ public sealed class SignatureBuilder(FileHasher hasher, ToolIdentity tools, IRea
     /// </summary>
     public Hash128 DeclaredHash(TargetSpec target, PartitionKey partition)
     {
-        if (DeclaredPerTarget(target)) return _declaredOnce.GetOrAdd(target, t => new DeclaredOnce(ComputeDeclared(t, PartitionKey.None))).Hash;
+        if (DeclaredPerTarget(target)) return SharedDeclared(target).Hash;
         return ComputeDeclared(target, partition);
     }
 
     /// <summary>Whether <see cref="DeclaredHash"/> is the same for every partition of <paramref name="target"/>.</summary>
     public static bool DeclaredPerTarget(TargetSpec target)
     {
-        foreach (var i in target.Inputs)
-            if (i.PerPartition) return false;
+        for (var i = 0; i < target.Inputs.Count; i++)
+            if (target.Inputs[i].PerPartition) return false;
         return true;
     }
 
-    // Targets whose declared inputs do not depend on the partition: one hash for all their nodes. Boxed: a dictionary
-    // over Hash128, a value type of ours, would be compiled at run time at every start.
+    // Targets whose declared inputs do not depend on the partition: their entries (null for file and glob inputs), the
+    // texts a task sees, and the declared hash, once for all their nodes. A class: a dictionary over Hash128, a value
+    // type of ours, would be compiled at run time at every start.
+    private sealed class DeclaredOnce(InputEntry?[] entries, string?[] texts, Hash128 hash)
+    {
+        public InputEntry?[] Entries { get; } = entries;
+        public string?[] Texts { get; } = texts;
+        public Hash128 Hash { get; } = hash;
+    }
+
     private readonly ConcurrentDictionary<TargetSpec, DeclaredOnce> _declaredOnce = new();
 
-    private sealed class DeclaredOnce(Hash128 hash)
+    private DeclaredOnce SharedDeclared(TargetSpec target) =>
+        _declaredOnce.TryGetValue(target, out var known) ? known : _declaredOnce.GetOrAdd(target, EvaluateDeclared);
+
+    private DeclaredOnce EvaluateDeclared(TargetSpec t)
     {
-        public Hash128 Hash { get; } = hash;
+        var task = TaskEntry(t);
+        var declared = new HashBuilder().Add(task.Name).Add(task.Hash);
+        var entries = new InputEntry?[t.Inputs.Count];
+        var texts = new string?[t.Inputs.Count];
+        for (var i = 0; i < entries.Length; i++)
+        {
+            if (t.Inputs[i].Kind is InputKind.File or InputKind.Glob) continue;
+            (entries[i], texts[i]) = DeclaredEntry(t.Inputs[i], PartitionKey.None);
+            declared.Add(entries[i]!.Name).Add(entries[i]!.Hash);
+        }
+        return new DeclaredOnce(entries, texts, declared.Build());
     }
 
     private Hash128 ComputeDeclared(TargetSpec target, PartitionKey partition)
@@ -187,17 +249,34 @@ public sealed class SignatureBuilder(FileHasher hasher, ToolIdentity tools, IRea
         id.StartsWith("sha256:", StringComparison.Ordinal) && id.Length > 19 ? id[..19] : Shorten(id, 24);
 
     /// <summary>
-    /// The argv of an argv task, with outputs at <paramref name="outputPath"/>: final paths for the task key,
-    /// staging paths to run.
+    /// The argv of an argv task, with outputs at <paramref name="outputPath"/> (null: their final paths): final paths
+    /// for the task key, staging paths to run.
     /// </summary>
     public static string[] ExpandArgv(Node node, IReadOnlyList<Node> allNodes, IReadOnlyDictionary<string, string[]> inputPaths,
-        IReadOnlyDictionary<string, string> parameters, Func<string, string> outputPath, Func<string, string>? resources = null,
+        IReadOnlyDictionary<string, string> parameters, Func<string, string>? outputPath, Func<string, string>? resources = null,
         string checkpoint = ArgvTemplate.CheckpointPlaceholder)
     {
-        var target = node.Target;
-        var template = ((ArgvTaskSpec)target.Task!).Template;
-        return ArgvTemplate.Expand(template, ArgvTemplate.For(node.Partition, outputPath, inputPaths,
-            (t, o) => UpstreamOutputs(node, allNodes, t, o), parameters, target.Resources.Cores, target.Name, resources, checkpoint), target.Name);
+        var placeholders = new NodePlaceholders(node, allNodes, inputPaths, parameters, outputPath, resources, checkpoint);
+        return ArgvTemplate.Expand(((ArgvTaskSpec)node.Target.Task!).Template, ref placeholders, node.Target.Name);
+    }
+
+    // A struct, so that expanding a node's argv allocates no resolver, closure or delegate.
+    private readonly struct NodePlaceholders(Node node, IReadOnlyList<Node> allNodes, IReadOnlyDictionary<string, string[]> inputPaths,
+        IReadOnlyDictionary<string, string> parameters, Func<string, string>? outputPath, Func<string, string>? resources, string checkpoint)
+        : ArgvTemplate.IPlaceholders
+    {
+        public void Resolve(string placeholder, List<string> into)
+        {
+            var target = node.Target;
+            if (ArgvTemplate.TryResolveStandard(placeholder, into, node.Partition, inputPaths, parameters, target.Resources.Cores, target.Name, resources, checkpoint))
+                return;
+            var (kind, name, output) = ArgvTemplate.CallerPart(placeholder);
+            if (kind == "out")
+                into.Add(outputPath is not null ? outputPath(name)
+                    : node.OutputPath(name) ?? throw new InvalidOperationException($"{target.Name}: {{out:{name}}} names no output."));
+            else
+                into.AddRange(UpstreamOutputs(node, allNodes, name, output));
+        }
     }
 
     public static IReadOnlyList<string> UpstreamOutputs(Node node, IReadOnlyList<Node> allNodes, string target, string output)

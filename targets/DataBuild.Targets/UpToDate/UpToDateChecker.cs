@@ -29,22 +29,23 @@ public sealed class UpToDateChecker
     /// <summary>
     /// A checker over the nodes of one build (<paramref name="nodes"/> may grow as targets materialize).
     /// <paramref name="fewNodes"/>: most nodes keep their verdicts, so records and the stat cache are read per node
-    /// and file when asked for, not loaded whole.
+    /// and file when asked for, not loaded whole. <paramref name="plan"/>: nothing is recorded, and no up-to-date
+    /// snapshot saved, so the hasher keeps no account of what it learned (<see cref="FileHasher.Learns"/>).
     /// </summary>
-    public UpToDateChecker(StateStore state, Workspace workspace, IReadOnlyList<Node> nodes, bool fewNodes = false)
+    public UpToDateChecker(StateStore state, Workspace workspace, IReadOnlyList<Node> nodes, bool fewNodes = false, bool plan = false)
     {
         _state = state;
         _nodes = nodes;
         if (fewNodes)
         {
             _looked = new(StringComparer.Ordinal);
-            Hasher = new FileHasher(workspace.FileSystem, state.LoadFile) { Clock = workspace.Clock };
+            Hasher = new FileHasher(workspace.FileSystem, state.LoadFile) { Clock = workspace.Clock, Learns = !plan };
         }
         else
         {
             var (records, files) = state.LoadInBackground();
             _recordsLoad = records;
-            Hasher = new FileHasher(workspace.FileSystem, files) { Clock = workspace.Clock };
+            Hasher = new FileHasher(workspace.FileSystem, files) { Clock = workspace.Clock, Learns = !plan };
         }
         Signatures = new SignatureBuilder(Hasher, new ToolIdentity(workspace.Processes, Hasher, workspace.FileSystem.FullPath(".")), workspace.Environment, workspace.Containers);
     }
@@ -89,23 +90,26 @@ public sealed class UpToDateChecker
     public List<Reason> Reasons(Node node, Probe probe, out Hash128 currentOutputHash)
     {
         var outputs = probe.Outputs!;
-        var reasons = new List<Reason>();
         var names = node.Target.Outputs;
         var combined = FileHasher.OutputsBuilder(); // FileHasher.CombineOutputs, without an enumerator per node
+        var missing = false;
         for (var i = 0; i < outputs.Length; i++)
         {
             FileHasher.AddOutput(combined, names[i].Name, outputs[i].Hash ?? Hash128.Empty);
-            if (outputs[i].Hash is null) reasons.Add(new OutputMissing(outputs[i].Path));
+            missing |= outputs[i].Hash is null;
         }
         currentOutputHash = combined.Build();
         var record = RecordOf(node.Name);
-        if (node.Target.BuildOnlyWhenMissing)
-        {
-            // Source data: present means current, and a hand edit is new data for dependents, not damage to undo.
-            if (reasons.Count == 0) return reasons;
-            return record?.GoodBuild is null ? NeverBuiltReasons : reasons;
-        }
-        if (record?.GoodBuild is not { } goodBuild) return NeverBuiltReasons;
+        var neverBuilt = record?.GoodBuild is null;
+        // A never-built node's one reason is that: its missing outputs are not listed, nor a list made for them.
+        if (neverBuilt && (missing || !node.Target.BuildOnlyWhenMissing)) return NeverBuiltReasons;
+        var reasons = new List<Reason>();
+        if (missing)
+            foreach (var (path, hash) in outputs)
+                if (hash is null) reasons.Add(new OutputMissing(path));
+        // Source data: present means current, and a hand edit is new data for dependents, not damage to undo.
+        if (node.Target.BuildOnlyWhenMissing) return reasons;
+        var goodBuild = record!.GoodBuild!.Value;
         BuildRecord? build = null;
         if (reasons.Count == 0 && currentOutputHash != record.OutputHash)
         {
@@ -121,11 +125,15 @@ public sealed class UpToDateChecker
         if (signature.Key != record.TaskKey)
         {
             build ??= LoadBuild(goodBuild);
-            var diff = build is null ? [] : Explainer.Diff(build.Inputs, signature.Entries, target => ChangedUpstream(node, target, goodBuild));
+            var diff = build is null ? [] : Explain(node, build, signature, goodBuild);
             reasons.AddRange(diff.Count > 0 ? diff : [new CommandChanged("(recorded task key)", "(a different task key)")]);
         }
         return reasons;
     }
+
+    // Apart from Reasons, which would otherwise allocate this lambda's closure for every node it checks.
+    private List<Reason> Explain(Node node, BuildRecord build, Signature signature, long goodBuild) =>
+        Explainer.Diff(build.Inputs, signature.Entries, target => ChangedUpstream(node, target, goodBuild));
 
     /// <summary>Upstream nodes of <paramref name="target"/> whose outputs changed after <paramref name="sinceBuild"/>.</summary>
     private IEnumerable<string> ChangedUpstream(Node node, string target, long sinceBuild)

@@ -43,6 +43,28 @@ public sealed class JoinAndDiscoveryTests : IDisposable
         Assert.Equal("calfield 1calfield 2", _ws.Files.ReadAllText("summary.txt"));
     }
 
+    /// <summary>Quads listed field by field, joined by ccd: the joined dimension changes from one upstream node to the next.</summary>
+    private sealed class InterleavedJoin : Pipeline
+    {
+        Target Quads => _ => _
+            .Partitions(() => [Key("field", 1, "ccd", 1), Key("field", 1, "ccd", 2), Key("field", 2, "ccd", 1), Key("field", 2, "ccd", 2), Key("field", 3, "ccd", 1)])
+            .Output("quads/f{field}c{ccd}")
+            .Executes("write", "{out}", "{field}.{ccd} ");
+
+        Target PerCcd => _ => _.DependsOn(Quads).PartitionedBy("ccd", new[] { 1, 2 }).Output("ccd/c{ccd}").Executes("cat", "{out}", "{deps:Quads}");
+    }
+
+    [Fact]
+    public async Task A_join_finds_every_match_when_upstream_partitions_are_not_grouped_by_the_joined_dimension()
+    {
+        var outcome = await _ws.Build(new InterleavedJoin());
+
+        Assert.True(outcome.Succeeded);
+        Assert.Equal(["Quads[field=1,ccd=1]", "Quads[field=2,ccd=1]", "Quads[field=3,ccd=1]"], UpstreamOf(outcome, "PerCcd[ccd=1]"));
+        Assert.Equal(["Quads[field=1,ccd=2]", "Quads[field=2,ccd=2]"], UpstreamOf(outcome, "PerCcd[ccd=2]"));
+        Assert.Equal("1.1 2.1 3.1 ", _ws.Files.ReadAllText("ccd/c1"));
+    }
+
     /// <summary>Fields lists its quads in a file; Quads is discovered from it.</summary>
     private sealed class DiscoveryPipeline(InMemoryFileSystem files) : Pipeline
     {
