@@ -69,5 +69,10 @@ public static class Timings
             }
             Entries!.Clear();
         }
+        // What the GC heap held after its last collection, against what it kept committed: the two halves of the
+        // process's anonymous memory.
+        var gc = GC.GetGCMemoryInfo(GCKind.Any);
+        error.WriteLine($"[timings] last GC (gen{gc.Generation}): {gc.HeapSizeBytes >> 20} MB heap after it ({gc.PromotedBytes >> 20} MB promoted, " +
+            $"{gc.FragmentedBytes >> 20} MB fragmented), {gc.TotalCommittedBytes >> 20} MB committed; {GC.GetGCMemoryInfo(GCKind.FullBlocking).HeapSizeBytes >> 20} MB after the last full one");
     }
 }
