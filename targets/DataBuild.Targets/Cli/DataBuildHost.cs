@@ -99,9 +99,9 @@ public static class DataBuildHost
             case StateException:
                 error.WriteLine($"error: {e.Message}");
                 return BuildFailed;
-            case Microsoft.Data.Sqlite.SqliteException s:
+            case State.StateDatabaseException s:
                 // Only the state is SQLite; the driver runs in the workspace, whose state directory is .databuild.
-                error.WriteLine($"error: the state database {Path.GetFullPath(Path.Combine(".databuild", "state.db"))}: {s.Message} " + s.SqliteErrorCode switch
+                error.WriteLine($"error: the state database {Path.GetFullPath(Path.Combine(".databuild", "state.db"))}: {s.Message} " + s.ErrorCode switch
                 {
                     5 or 6 => "Another process holds a lock on it (a sqlite3 shell, a backup?): close it and rerun.",
                     8 => "It cannot be written (a read-only filesystem?): build in a writable directory.",

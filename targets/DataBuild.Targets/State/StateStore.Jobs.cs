@@ -7,7 +7,7 @@ public sealed partial class StateStore
 {
     /// <summary>Records a submitted job at once (its own transaction): a crash right after sbatch must not forget it.</summary>
     public void RecordJob(string jobId, long runId, string manifest, DateTimeOffset submitted) =>
-        Execute("INSERT OR REPLACE INTO jobs(job_id, run_id, manifest, submitted, state) VALUES ($j, $r, $m, $s, 'submitted')", null,
+        Execute("INSERT OR REPLACE INTO jobs(job_id, run_id, manifest, submitted, state) VALUES ($j, $r, $m, $s, 'submitted')",
             ("$j", jobId), ("$r", runId), ("$m", manifest), ("$s", submitted.ToString("O")));
 
     /// <summary>
@@ -15,29 +15,29 @@ public sealed partial class StateStore
     /// and <see cref="ResolveJobIntent"/> leaves the name, by which the next driver finds the job instead of submitting it again.
     /// </summary>
     public void RecordJobIntent(string jobName, long runId, string manifest, DateTimeOffset at) =>
-        Execute("INSERT OR REPLACE INTO jobs(job_id, run_id, manifest, submitted, state) VALUES ($j, $r, $m, $s, 'intent')", null,
+        Execute("INSERT OR REPLACE INTO jobs(job_id, run_id, manifest, submitted, state) VALUES ($j, $r, $m, $s, 'intent')",
             ("$j", jobName), ("$r", runId), ("$m", manifest), ("$s", at.ToString("O")));
 
     /// <summary>The job of an intent got its id: it becomes an open job (one statement, so never both or neither).</summary>
     public void ResolveJobIntent(string jobName, string jobId) =>
-        Execute("UPDATE jobs SET job_id = $id, state = 'submitted' WHERE job_id = $j AND state = 'intent'", null, ("$j", jobName), ("$id", jobId));
+        Execute("UPDATE jobs SET job_id = $id, state = 'submitted' WHERE job_id = $j AND state = 'intent'", ("$j", jobName), ("$id", jobId));
 
     /// <summary>An intent whose job Slurm never had: nothing to adopt, its nodes are submitted again.</summary>
     public void DropJobIntent(string jobName) =>
-        Execute("DELETE FROM jobs WHERE job_id = $j AND state = 'intent'", null, ("$j", jobName));
+        Execute("DELETE FROM jobs WHERE job_id = $j AND state = 'intent'", ("$j", jobName));
 
     /// <summary>Submissions begun and not known to have got a job id (the job id column holds the job's name).</summary>
     public IReadOnlyList<JobRecord> JobIntents() =>
         Query("SELECT job_id, run_id, manifest, submitted, state FROM jobs WHERE state = 'intent' ORDER BY submitted",
-            r => new JobRecord(r.GetString(0), r.IsDBNull(1) ? 0 : r.GetInt64(1), r.GetString(2), DateTimeOffset.Parse(r.GetString(3)), r.GetString(4)));
+            r => new JobRecord(r.GetString(0), r.IsNull(1) ? 0 : r.GetInt64(1), r.GetString(2), DateTimeOffset.Parse(r.GetString(3)), r.GetString(4)));
 
     /// <summary>Jobs not yet known to be finished and fully ingested: what a rerun looks for in the queue.</summary>
     public IReadOnlyList<JobRecord> OpenJobs() =>
         Query("SELECT job_id, run_id, manifest, submitted, state FROM jobs WHERE state = 'submitted' ORDER BY submitted",
-            r => new JobRecord(r.GetString(0), r.IsDBNull(1) ? 0 : r.GetInt64(1), r.GetString(2), DateTimeOffset.Parse(r.GetString(3)), r.GetString(4)));
+            r => new JobRecord(r.GetString(0), r.IsNull(1) ? 0 : r.GetInt64(1), r.GetString(2), DateTimeOffset.Parse(r.GetString(3)), r.GetString(4)));
 
     public void MarkJobDone(string jobId) =>
-        Execute("UPDATE jobs SET state = 'done' WHERE job_id = $j", null, ("$j", jobId));
+        Execute("UPDATE jobs SET state = 'done' WHERE job_id = $j", ("$j", jobId));
 
     /// <summary>Wall times of the latest successful builds of a target, to size packs from history.</summary>
     public IReadOnlyList<double> RecentWallSeconds(string target, int limit = 200) =>

@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using DataBuild.IO;
 
 namespace DataBuild.State;
@@ -14,10 +13,9 @@ public sealed partial class StateStore
     {
         lock (_lookupLock)
         {
-            using var cmd = Lookups.Command("SELECT node, target, good_build, last_build, last_status, task_key, output_hash FROM nodes WHERE node = $n", ("$n", node));
-            using var r = cmd.ExecuteReader();
-            return r.Read()
-                ? new NodeRecord(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetInt64(2), r.GetInt64(3), ParseStatus(r.GetString(4)), ReadHash(r, 5), ReadHash(r, 6))
+            using var r = Lookups.Prepare("SELECT node, target, good_build, last_build, last_status, task_key, output_hash FROM nodes WHERE node = $n", [("$n", node)]);
+            return r.Step()
+                ? new NodeRecord(r.GetString(0), r.GetString(1), r.IsNull(2) ? null : r.GetInt64(2), r.GetInt64(3), ParseStatus(r.GetString(4)), ReadHash(r, 5), ReadHash(r, 6))
                 : null;
         }
     }
@@ -27,9 +25,8 @@ public sealed partial class StateStore
     {
         lock (_lookupLock)
         {
-            using var cmd = Lookups.Command("SELECT size, mtime_ns, ctime_ns, inode, hash FROM files WHERE path = $p", ("$p", path));
-            using var r = cmd.ExecuteReader();
-            return r.Read() ? new FileRecord(new FileStat(false, r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3)), ReadHash(r, 4)) : null;
+            using var r = Lookups.Prepare("SELECT size, mtime_ns, ctime_ns, inode, hash FROM files WHERE path = $p", [("$p", path)]);
+            return r.Step() ? new FileRecord(new FileStat(false, r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3)), ReadHash(r, 4)) : null;
         }
     }
 

@@ -21,7 +21,7 @@ public sealed partial class StateStore
         Query("SELECT job_id, run_id, manifest, submitted, state FROM jobs WHERE run_id = $r ORDER BY submitted",
             r => new JobRecord(r.GetString(0), r.GetInt64(1), r.GetString(2), DateTimeOffset.Parse(r.GetString(3)), r.GetString(4)), ("$r", runId));
 
-    private static RunRecord ReadRun(Microsoft.Data.Sqlite.SqliteDataReader r) => new(
-        r.GetInt64(0), DateTimeOffset.Parse(r.GetString(1)), r.IsDBNull(2) ? null : DateTimeOffset.Parse(r.GetString(2)),
-        r.IsDBNull(3) ? "" : r.GetString(3), r.IsDBNull(4) ? "" : r.GetString(4), r.IsDBNull(5) ? "" : r.GetString(5));
+    private static RunRecord ReadRun(SqliteStatement r) => new(
+        r.GetInt64(0), DateTimeOffset.Parse(r.GetString(1)), r.IsNull(2) ? null : DateTimeOffset.Parse(r.GetString(2)),
+        r.IsNull(3) ? "" : r.GetString(3), r.IsNull(4) ? "" : r.GetString(4), r.IsNull(5) ? "" : r.GetString(5));
 }

@@ -1,7 +1,6 @@
 using System.Text;
 using DataBuild.Hashing;
 using DataBuild.IO;
-using Microsoft.Data.Sqlite;
 
 namespace DataBuild.State;
 
@@ -23,7 +22,8 @@ public sealed partial class StateStore : IDisposable
         _path = path;
     }
 
-    static StateStore() => SQLitePCL.Batteries_V2.Init();
+    // How long a statement waits for a lock another process holds (a sqlite3 shell, a backup) before it fails.
+    private static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(10);
 
     private static bool IsInMemory(string path) => path == ":memory:";
 
@@ -31,16 +31,15 @@ public sealed partial class StateStore : IDisposable
     public static StateStore Open(string path)
     {
         if (!IsInMemory(path)) Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        var connection = SqliteConnection.Open(path, readOnly: false, BusyTimeout);
         try
         {
-            connection.Open();
             var store = new StateStore(connection, path);
-            store.Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA temp_store=MEMORY;");
+            store.Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;");
             store.Migrate();
             return store;
         }
-        catch (SqliteException e) when (e.SqliteErrorCode is 26 or 11) // SQLITE_NOTADB, SQLITE_CORRUPT
+        catch (StateDatabaseException e) when (e.ErrorCode is 26 or 11) // SQLITE_NOTADB, SQLITE_CORRUPT
         {
             connection.Dispose();
             throw new StateException(
@@ -59,10 +58,10 @@ public sealed partial class StateStore : IDisposable
         var tables = Query("SELECT name FROM sqlite_master WHERE type='table'", r => r.GetString(0)).ToHashSet();
         if (tables.Count == 0)
         {
-            InTransaction(tx =>
+            InTransaction(() =>
             {
-                Execute(Schema, tx);
-                Execute($"INSERT INTO meta(key, value) VALUES ('schema_version', '{SchemaVersion}')", tx);
+                Execute(Schema);
+                Execute($"INSERT INTO meta(key, value) VALUES ('schema_version', '{SchemaVersion}')");
                 return 0;
             });
             return;
@@ -103,14 +102,13 @@ public sealed partial class StateStore : IDisposable
     {
         var result = new Dictionary<string, NodeRecord>(Count("nodes"), StringComparer.Ordinal);
         var targets = new Dictionary<string, string>(StringComparer.Ordinal); // one string per target, not per row
-        using var cmd = Command("SELECT node, target, good_build, last_build, last_status, task_key, output_hash FROM nodes");
-        using var r = cmd.ExecuteReader();
-        while (r.Read())
+        using var r = _connection.Prepare("SELECT node, target, good_build, last_build, last_status, task_key, output_hash FROM nodes");
+        while (r.Step())
         {
             var target = r.GetString(1);
             if (!targets.TryGetValue(target, out var shared)) targets[target] = shared = target;
             var node = r.GetString(0);
-            result[node] = new NodeRecord(node, shared, r.IsDBNull(2) ? null : r.GetInt64(2), r.GetInt64(3),
+            result[node] = new NodeRecord(node, shared, r.IsNull(2) ? null : r.GetInt64(2), r.GetInt64(3),
                 ParseStatus(r.GetString(4)), ReadHash(r, 5), ReadHash(r, 6));
         }
         return result;
@@ -131,26 +129,19 @@ public sealed partial class StateStore : IDisposable
 
     private StateStore OpenReader()
     {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        connection.Open();
-        return new StateStore(connection, _path);
+        return new StateStore(SqliteConnection.Open(_path, readOnly: true, BusyTimeout), _path);
     }
 
     public Dictionary<string, FileRecord> LoadFiles()
     {
         var result = new Dictionary<string, FileRecord>(Count("files"), StringComparer.Ordinal);
-        using var cmd = Command("SELECT path, size, mtime_ns, ctime_ns, inode, hash FROM files");
-        using var r = cmd.ExecuteReader();
-        while (r.Read())
+        using var r = _connection.Prepare("SELECT path, size, mtime_ns, ctime_ns, inode, hash FROM files");
+        while (r.Step())
             result[r.GetString(0)] = new FileRecord(new FileStat(false, r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4)), ReadHash(r, 5));
         return result;
     }
 
-    private int Count(string table)
-    {
-        using var cmd = Command($"SELECT count(*) FROM {table}");
-        return (int)(long)cmd.ExecuteScalar()!;
-    }
+    private int Count(string table) => (int)Query($"SELECT count(*) FROM {table}", r => r.GetInt64(0))[0];
 
     private static BuildStatus ParseStatus(string text) => text switch
     {
@@ -183,64 +174,56 @@ public sealed partial class StateStore : IDisposable
     public long BeginRun(string command, DateTimeOffset started)
     {
         if (!IsInMemory(_path) && Directory.Exists(SnapshotDirectoryOf(_path))) Directory.Delete(SnapshotDirectoryOf(_path), recursive: true);
-        using var cmd = Command("INSERT INTO runs(started, pid, host, command, status) VALUES ($s, $p, $h, $c, 'running') RETURNING id",
-            ("$s", started.ToString("O")), ("$p", Environment.ProcessId), ("$h", $"{Environment.UserName}@{Environment.MachineName}"), ("$c", command));
-        return (long)cmd.ExecuteScalar()!;
+        using var insert = _connection.Prepare("INSERT INTO runs(started, pid, host, command, status) VALUES ($s, $p, $h, $c, 'running') RETURNING id");
+        return insert.Bind("$s", started.ToString("O")).Bind("$p", Environment.ProcessId).Bind("$h", $"{Environment.UserName}@{Environment.MachineName}")
+            .Bind("$c", command).RunReturningInt64();
     }
 
     public void EndRun(long runId, string status, DateTimeOffset ended) =>
-        Execute("UPDATE runs SET ended=$e, status=$s WHERE id=$id", null, ("$e", ended.ToString("O")), ("$s", status), ("$id", runId));
+        Execute("UPDATE runs SET ended=$e, status=$s WHERE id=$id", ("$e", ended.ToString("O")), ("$s", status), ("$id", runId));
 
     /// <summary>Records build attempts and stat-cache updates in one transaction, and returns the new build ids.</summary>
     public IReadOnlyList<long> Record(IReadOnlyList<BuildRecord> builds, IEnumerable<KeyValuePair<string, FileRecord>> files) =>
-        InTransaction(tx => Record(builds, files, tx));
+        InTransaction(() => RecordAll(builds, files));
 
-    private List<long> Record(IReadOnlyList<BuildRecord> builds, IEnumerable<KeyValuePair<string, FileRecord>> files, SqliteTransaction tx)
+    private List<long> RecordAll(IReadOnlyList<BuildRecord> builds, IEnumerable<KeyValuePair<string, FileRecord>> files)
     {
         var ids = new List<long>(builds.Count);
-        var (insert, upsertGood, upsertFailed) = (Statement(InsertBuild, tx), Statement(UpsertGoodNode, tx), Statement(UpsertFailedNode, tx));
+        var (insert, upsertGood, upsertFailed) = (Statement(InsertBuild), Statement(UpsertGoodNode), Statement(UpsertFailedNode));
         foreach (var b in builds)
         {
-            BindBuild(insert, b);
-            var id = (long)insert.ExecuteScalar()!;
+            var id = BindBuild(insert, b).RunReturningInt64();
             ids.Add(id);
-            var upsert = b.Status == BuildStatus.Succeeded ? upsertGood : upsertFailed;
-            upsert.Parameters.Clear();
-            upsert.Parameters.AddWithValue("$node", b.Node);
-            upsert.Parameters.AddWithValue("$target", b.Target);
-            upsert.Parameters.AddWithValue("$id", id);
-            upsert.Parameters.AddWithValue("$status", b.Status.ToString());
-            if (b.Status == BuildStatus.Succeeded)
-            {
-                upsert.Parameters.AddWithValue("$key", b.TaskKey.ToBytes());
-                upsert.Parameters.AddWithValue("$out", b.OutputHash.ToBytes());
-            }
-            upsert.ExecuteNonQuery();
+            var upsert = (b.Status == BuildStatus.Succeeded ? upsertGood : upsertFailed)
+                .Bind("$node", b.Node).Bind("$target", b.Target).Bind("$id", id).Bind("$status", b.Status.ToString());
+            if (b.Status == BuildStatus.Succeeded) upsert.Bind("$key", b.TaskKey.ToBytes()).Bind("$out", b.OutputHash.ToBytes());
+            upsert.Run();
         }
-        UpsertFiles(files, tx);
+        UpsertFiles(files);
         return ids;
     }
 
-    /// <summary>Runs <paramref name="work"/> in a transaction and commits it.</summary>
-    private T InTransaction<T>(Func<SqliteTransaction, T> work)
+    /// <summary>Runs <paramref name="work"/> in a transaction (taking the write lock at once) and commits it.</summary>
+    private T InTransaction<T>(Func<T> work)
     {
-        var tx = _connection.BeginTransaction();
+        Execute("BEGIN IMMEDIATE");
         try
         {
-            var result = work(tx);
-            tx.Commit();
+            var result = work();
+            Execute("COMMIT");
             return result;
         }
-        finally
+        catch
         {
             try
             {
-                tx.Dispose();
+                Execute("ROLLBACK");
             }
-            catch (SqliteException)
+            catch (StateDatabaseException)
             {
                 // A full disk makes SQLite roll back by itself; the rollback here then fails, and must not hide why.
             }
+            throw;
         }
     }
 
@@ -260,24 +243,23 @@ public sealed partial class StateStore : IDisposable
 
     // The writes of every result, prepared once per state: SQLite compiling four statements per recorded result
     // was a measurable part of a cold build's driver time.
-    private readonly Dictionary<string, SqliteCommand> _statements = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SqliteStatement> _statements = new(StringComparer.Ordinal);
 
-    private SqliteCommand Statement(string sql, SqliteTransaction tx)
+    private SqliteStatement Statement(string sql)
     {
-        if (!_statements.TryGetValue(sql, out var cmd)) _statements[sql] = cmd = Command(sql);
-        cmd.Transaction = tx;
-        return cmd;
+        if (!_statements.TryGetValue(sql, out var statement)) _statements[sql] = statement = _connection.Prepare(sql);
+        return statement;
     }
 
     public void SaveFiles(IEnumerable<KeyValuePair<string, FileRecord>> files) =>
-        InTransaction(tx =>
+        InTransaction(() =>
         {
-            UpsertFiles(files, tx);
+            UpsertFiles(files);
             return 0;
         });
 
     public void SavePartitions(string target, string sourceNode, Hash128 sourceHash, string keys) =>
-        Execute("INSERT OR REPLACE INTO partitions(target, source_node, source_hash, keys) VALUES ($t, $s, $h, $k)", null,
+        Execute("INSERT OR REPLACE INTO partitions(target, source_node, source_hash, keys) VALUES ($t, $s, $h, $k)",
             ("$t", target), ("$s", sourceNode), ("$h", sourceHash.ToBytes()), ("$k", keys));
 
     public void Dispose()
@@ -288,7 +270,7 @@ public sealed partial class StateStore : IDisposable
         {
             _connection.Dispose();
         }
-        catch (SqliteException)
+        catch (StateDatabaseException)
         {
             // SQLite already rolled back the failed transaction (a full disk): closing must not hide the error that did it.
         }
@@ -296,26 +278,12 @@ public sealed partial class StateStore : IDisposable
 
     // ---- helpers ----
 
-    private void UpsertFiles(IEnumerable<KeyValuePair<string, FileRecord>> files, SqliteTransaction tx)
+    private void UpsertFiles(IEnumerable<KeyValuePair<string, FileRecord>> files)
     {
-        var cmd = Statement(UpsertFile, tx);
-        cmd.Parameters.Clear();
-        var p = cmd.Parameters.Add("$p", SqliteType.Text);
-        var s = cmd.Parameters.Add("$s", SqliteType.Integer);
-        var m = cmd.Parameters.Add("$m", SqliteType.Integer);
-        var c = cmd.Parameters.Add("$c", SqliteType.Integer);
-        var i = cmd.Parameters.Add("$i", SqliteType.Integer);
-        var h = cmd.Parameters.Add("$h", SqliteType.Blob);
+        var upsert = Statement(UpsertFile);
         foreach (var (path, record) in files)
-        {
-            p.Value = path;
-            s.Value = record.Stat.Size;
-            m.Value = record.Stat.MtimeNs;
-            c.Value = record.Stat.CtimeNs;
-            i.Value = record.Stat.Inode;
-            h.Value = record.Hash.ToBytes();
-            cmd.ExecuteNonQuery();
-        }
+            upsert.Bind("$p", path).Bind("$s", record.Stat.Size).Bind("$m", record.Stat.MtimeNs).Bind("$c", record.Stat.CtimeNs)
+                .Bind("$i", record.Stat.Inode).Bind("$h", record.Hash.ToBytes()).Run();
     }
 
     private const string BuildColumns =
@@ -324,58 +292,41 @@ public sealed partial class StateStore : IDisposable
     private const string BuildParameters =
         "$run_id, $node, $target, $status, $task_key, $output_hash, $inputs, $outputs, $started, $ended, $exit_code, $wall_s, $cpu_s, $peak_rss_kb, $host, $executor, $job_id, $attempt, $log_path, $message";
 
-    private static void BindBuild(SqliteCommand cmd, BuildRecord b)
-    {
-        cmd.Parameters.Clear();
-        cmd.Parameters.AddWithValue("$run_id", b.RunId);
-        cmd.Parameters.AddWithValue("$node", b.Node);
-        cmd.Parameters.AddWithValue("$target", b.Target);
-        cmd.Parameters.AddWithValue("$status", b.Status.ToString());
-        cmd.Parameters.AddWithValue("$task_key", b.TaskKey.ToBytes());
-        cmd.Parameters.AddWithValue("$output_hash", b.OutputHash.ToBytes());
-        cmd.Parameters.AddWithValue("$inputs", FormatInputs(b.Inputs));
-        cmd.Parameters.AddWithValue("$outputs", FormatOutputs(b.Outputs));
-        cmd.Parameters.AddWithValue("$started", b.StartedAt.ToString("O"));
-        cmd.Parameters.AddWithValue("$ended", b.EndedAt.ToString("O"));
-        cmd.Parameters.AddWithValue("$exit_code", (object?)b.ExitCode ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("$wall_s", b.WallSeconds);
-        cmd.Parameters.AddWithValue("$cpu_s", (object?)b.CpuSeconds ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("$peak_rss_kb", (object?)b.PeakRssKb ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("$host", b.Host);
-        cmd.Parameters.AddWithValue("$executor", b.Executor);
-        cmd.Parameters.AddWithValue("$job_id", (object?)b.JobId ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("$attempt", b.Attempt);
-        cmd.Parameters.AddWithValue("$log_path", (object?)b.LogPath ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("$message", (object?)b.Message ?? DBNull.Value);
-    }
+    private static SqliteStatement BindBuild(SqliteStatement insert, BuildRecord b) => insert
+        .Bind("$run_id", b.RunId).Bind("$node", b.Node).Bind("$target", b.Target).Bind("$status", b.Status.ToString())
+        .Bind("$task_key", b.TaskKey.ToBytes()).Bind("$output_hash", b.OutputHash.ToBytes())
+        .Bind("$inputs", FormatInputs(b.Inputs)).Bind("$outputs", FormatOutputs(b.Outputs))
+        .Bind("$started", b.StartedAt.ToString("O")).Bind("$ended", b.EndedAt.ToString("O"))
+        .Bind("$exit_code", b.ExitCode).Bind("$wall_s", b.WallSeconds).Bind("$cpu_s", b.CpuSeconds).Bind("$peak_rss_kb", b.PeakRssKb)
+        .Bind("$host", b.Host).Bind("$executor", b.Executor).Bind("$job_id", b.JobId).Bind("$attempt", b.Attempt)
+        .Bind("$log_path", b.LogPath).Bind("$message", b.Message);
 
-    private static BuildRecord ReadBuild(SqliteDataReader r) => new()
+    private static BuildRecord ReadBuild(SqliteStatement r) => new()
     {
         Id = r.GetInt64(0),
-        RunId = r.IsDBNull(1) ? 0 : r.GetInt64(1),
+        RunId = r.IsNull(1) ? 0 : r.GetInt64(1),
         Node = r.GetString(2),
         Target = r.GetString(3),
         Status = ParseStatus(r.GetString(4)),
         TaskKey = ReadHash(r, 5),
         OutputHash = ReadHash(r, 6),
-        Inputs = ParseInputs(r.IsDBNull(7) ? "" : r.GetString(7)),
-        Outputs = ParseOutputs(r.IsDBNull(8) ? "" : r.GetString(8)),
+        Inputs = ParseInputs(r.IsNull(7) ? "" : r.GetString(7)),
+        Outputs = ParseOutputs(r.IsNull(8) ? "" : r.GetString(8)),
         StartedAt = DateTimeOffset.Parse(r.GetString(9)),
         EndedAt = DateTimeOffset.Parse(r.GetString(10)),
-        ExitCode = r.IsDBNull(11) ? null : r.GetInt32(11),
+        ExitCode = r.IsNull(11) ? null : r.GetInt32(11),
         WallSeconds = r.GetDouble(12),
-        CpuSeconds = r.IsDBNull(13) ? null : r.GetDouble(13),
-        PeakRssKb = r.IsDBNull(14) ? null : r.GetInt64(14),
+        CpuSeconds = r.IsNull(13) ? null : r.GetDouble(13),
+        PeakRssKb = r.IsNull(14) ? null : r.GetInt64(14),
         Host = r.GetString(15),
         Executor = r.GetString(16),
-        JobId = r.IsDBNull(17) ? null : r.GetString(17),
+        JobId = r.IsNull(17) ? null : r.GetString(17),
         Attempt = r.GetInt32(18),
-        LogPath = r.IsDBNull(19) ? null : r.GetString(19),
-        Message = r.IsDBNull(20) ? null : r.GetString(20),
+        LogPath = r.IsNull(19) ? null : r.GetString(19),
+        Message = r.IsNull(20) ? null : r.GetString(20),
     };
 
-    private static Hash128 ReadHash(SqliteDataReader r, int column) =>
-        r.IsDBNull(column) ? Hash128.Empty : Hash128.FromBytes(r.GetFieldValue<byte[]>(column));
+    private static Hash128 ReadHash(SqliteStatement r, int column) => r.IsNull(column) ? Hash128.Empty : Hash128.FromBytes(r.GetBlob(column));
 
     // Manifests are small line-oriented text: readable in the sqlite3 shell, cheap to write at 100k nodes.
     private static string FormatInputs(IReadOnlyList<InputEntry> inputs)
@@ -414,29 +365,50 @@ public sealed partial class StateStore : IDisposable
         return sb.ToString();
     }
 
-    private SqliteCommand Command(string sql, params (string Name, object Value)[] parameters) => Command(sql, null, parameters);
-
-    private SqliteCommand Command(string sql, SqliteTransaction? tx, params (string Name, object Value)[] parameters)
+    // Statements run once per build (reads, a run's start and end, job records): prepared, bound, run and finalized.
+    private SqliteStatement Prepare(string sql, (string Name, object Value)[] parameters)
     {
-        var cmd = _connection.CreateCommand();
-        cmd.CommandText = sql;
-        cmd.Transaction = tx;
-        foreach (var (name, value) in parameters) cmd.Parameters.AddWithValue(name, value);
-        return cmd;
+        var statement = _connection.Prepare(sql);
+        try
+        {
+            foreach (var (name, value) in parameters)
+            {
+                _ = value switch
+                {
+                    long l => statement.Bind(name, l),
+                    int i => statement.Bind(name, i),
+                    string s => statement.Bind(name, s),
+                    byte[] b => statement.Bind(name, b),
+                    double d => statement.Bind(name, d),
+                    _ => throw new ArgumentException($"Parameter {name}: a {value.GetType().Name} is not bound to SQLite here.", nameof(parameters)),
+                };
+            }
+            return statement;
+        }
+        catch
+        {
+            statement.Dispose();
+            throw;
+        }
     }
 
-    private void Execute(string sql, SqliteTransaction? tx = null, params (string Name, object Value)[] parameters)
+    /// <summary>Runs statements that return nothing: with parameters one statement, without several (a schema) at once.</summary>
+    private void Execute(string sql, params (string Name, object Value)[] parameters)
     {
-        using var cmd = Command(sql, tx, parameters);
-        cmd.ExecuteNonQuery();
+        if (parameters.Length == 0)
+        {
+            _connection.Execute(sql);
+            return;
+        }
+        using var statement = Prepare(sql, parameters);
+        statement.Run();
     }
 
-    private List<T> Query<T>(string sql, Func<SqliteDataReader, T> read, params (string Name, object Value)[] parameters)
+    private List<T> Query<T>(string sql, Func<SqliteStatement, T> read, params (string Name, object Value)[] parameters)
     {
-        using var cmd = Command(sql, parameters);
-        using var r = cmd.ExecuteReader();
+        using var statement = Prepare(sql, parameters);
         var list = new List<T>();
-        while (r.Read()) list.Add(read(r));
+        while (statement.Step()) list.Add(read(statement));
         return list;
     }
 }

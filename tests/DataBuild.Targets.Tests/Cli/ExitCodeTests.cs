@@ -30,10 +30,10 @@ public class ExitCodeTests
     [Fact]
     public void State_database_errors_name_the_database_and_say_what_to_do()
     {
-        var (code, printed) = Reported(new Microsoft.Data.Sqlite.SqliteException("SQLite Error 5: 'database is locked'.", 5));
+        var (code, printed) = Reported(new DataBuild.State.StateDatabaseException(5, "database is locked"));
 
         Assert.Equal(1, code);
-        Assert.Equal($"error: the state database {Path.GetFullPath(".databuild/state.db")}: SQLite Error 5: 'database is locked'. " +
+        Assert.Equal($"error: the state database {Path.GetFullPath(".databuild/state.db")}: SQLite error 5: 'database is locked'. " +
             "Another process holds a lock on it (a sqlite3 shell, a backup?): close it and rerun.\n", printed);
     }
 

@@ -1,7 +1,6 @@
 using DataBuild.State;
 using DataBuild.Targets.Tests.Graph;
 using DataBuild.Targets.Tests.Support;
-using Microsoft.Data.Sqlite;
 
 namespace DataBuild.Targets.Tests.State;
 
@@ -28,13 +27,8 @@ public sealed class StateStoreTests : IDisposable
     {
         var path = _dir.File("state.db");
         StateStore.Open(path).Dispose();
-        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
-        {
-            connection.Open();
-            using var update = connection.CreateCommand();
-            update.CommandText = "UPDATE meta SET value = '99' WHERE key = 'schema_version'";
-            update.ExecuteNonQuery();
-        }
+        using (var connection = SqliteConnection.Open(path, readOnly: false, TimeSpan.FromSeconds(1)))
+            connection.Execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'");
 
         var error = Assert.Throws<StateException>(() => StateStore.Open(path));
 
