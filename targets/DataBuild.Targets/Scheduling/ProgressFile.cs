@@ -56,7 +56,7 @@ public sealed class ProgressFile
 
     private void Write(Stream stream, string state, TimeSpan now)
     {
-        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = MinimalJsonEncoder.Instance });
         json.WriteStartObject();
         json.WriteNumber("run_id", _runId);
         json.WriteString("state", state);
