@@ -7,7 +7,7 @@ namespace DataBuild.Cli;
 /// <c>--notify CMD</c>: runs CMD (split at spaces into argv, no shell) when a build ends, with the run's JSON summary
 /// on stdin. A notify command that fails or hangs is reported on stderr and never changes the build's exit code.
 /// </summary>
-internal sealed class Notifier(IHookRunner runner, IReadOnlyList<string> argv, string workingDirectory, TextWriter error)
+internal sealed class Notifier(IHookRunner runner, IReadOnlyList<string> argv, string workingDirectory, Func<TextWriter> error)
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 
@@ -15,7 +15,7 @@ internal sealed class Notifier(IHookRunner runner, IReadOnlyList<string> argv, s
     /// The notifier of <c>--notify</c>, else of the cluster profile's <c>notify:</c> (<paramref name="fromProfile"/>,
     /// asked only when the option is absent); null when neither names a command.
     /// </summary>
-    public static Notifier? From(CommandLine line, IHookRunner runner, string workingDirectory, TextWriter error, Func<string?>? fromProfile = null)
+    public static Notifier? From(CommandLine line, IHookRunner runner, string workingDirectory, Func<TextWriter> error, Func<string?>? fromProfile = null)
     {
         if ((line.Value("notify") ?? fromProfile?.Invoke()) is not { } command) return null;
         var argv = command.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -35,13 +35,13 @@ internal sealed class Notifier(IHookRunner runner, IReadOnlyList<string> argv, s
         }
         catch (ProcessStartException e)
         {
-            error.WriteLine($"warning: the notify command could not be started: {e.Message} Check --notify {string.Join(' ', argv)} (a path to an executable, and its arguments).");
+            error().WriteLine($"warning: the notify command could not be started: {e.Message} Check --notify {string.Join(' ', argv)} (a path to an executable, and its arguments).");
             return false;
         }
         if (outcome.TimedOut)
-            error.WriteLine($"warning: the notify command {string.Join(' ', argv)} did not finish within {Timeout.TotalSeconds:F0} s and was stopped.");
+            error().WriteLine($"warning: the notify command {string.Join(' ', argv)} did not finish within {Timeout.TotalSeconds:F0} s and was stopped.");
         else if (outcome.ExitCode != 0)
-            error.WriteLine($"warning: the notify command {string.Join(' ', argv)} failed with exit code {outcome.ExitCode}:\n{outcome.Output.TrimEnd()}");
+            error().WriteLine($"warning: the notify command {string.Join(' ', argv)} failed with exit code {outcome.ExitCode}:\n{outcome.Output.TrimEnd()}");
         return outcome.ExitCode == 0 && !outcome.TimedOut;
     }
 }

@@ -9,7 +9,7 @@ public sealed class NotifierTests
     private readonly StringWriter _error = new();
 
     private Notifier Notifier(params string[] args) =>
-        DataBuild.Cli.Notifier.From(CommandLine.Parse(args, new HashSet<string>()), _hooks, "/work", _error)!;
+        DataBuild.Cli.Notifier.From(CommandLine.Parse(args, new HashSet<string>()), _hooks, "/work", () => _error)!;
 
     [Fact]
     public void The_command_is_split_into_argv_at_spaces_and_gets_the_summary_on_stdin_verbatim()
@@ -28,7 +28,7 @@ public sealed class NotifierTests
     [Fact]
     public void No_notify_option_means_no_notifier()
     {
-        Assert.Null(DataBuild.Cli.Notifier.From(CommandLine.Parse(["Raw"], new HashSet<string>()), _hooks, "/work", _error));
+        Assert.Null(DataBuild.Cli.Notifier.From(CommandLine.Parse(["Raw"], new HashSet<string>()), _hooks, "/work", () => _error));
     }
 
     [Fact]
@@ -37,8 +37,8 @@ public sealed class NotifierTests
         var asked = 0;
         string? Profile() { asked++; return "examples/notify/webhook.sh"; }
 
-        var fromProfile = DataBuild.Cli.Notifier.From(CommandLine.Parse(["Raw"], new HashSet<string>()), _hooks, "/work", _error, Profile);
-        var fromLine = DataBuild.Cli.Notifier.From(CommandLine.Parse(["Raw", "--notify", "mail.sh a@b"], new HashSet<string>()), _hooks, "/work", _error, Profile);
+        var fromProfile = DataBuild.Cli.Notifier.From(CommandLine.Parse(["Raw"], new HashSet<string>()), _hooks, "/work", () => _error, Profile);
+        var fromLine = DataBuild.Cli.Notifier.From(CommandLine.Parse(["Raw", "--notify", "mail.sh a@b"], new HashSet<string>()), _hooks, "/work", () => _error, Profile);
 
         Assert.Equal(["examples/notify/webhook.sh"], fromProfile!.Argv);
         Assert.Equal(["mail.sh", "a@b"], fromLine!.Argv);

@@ -23,6 +23,23 @@ public sealed class StateStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_run_begun_deletes_the_up_to_date_snapshots_its_writes_make_stale_and_anything_else_in_their_folder()
+    {
+        var path = _dir.File("state.db");
+        var snapshots = StateStore.SnapshotDirectoryOf(path);
+        Directory.CreateDirectory(Path.Combine(snapshots, "stray"));
+        File.WriteAllText(Path.Combine(snapshots, "a44bbed91a88779d12258b2bbd340a93"), "snapshot");
+        File.WriteAllText(Path.Combine(snapshots, "a44bbed91a88779d12258b2bbd340a93.123.tmp"), "half written");
+        File.WriteAllText(Path.Combine(snapshots, "stray", "file"), "x");
+        using var store = StateStore.Open(path);
+
+        store.BeginRun("./build.sh Features", DateTimeOffset.UnixEpoch);
+
+        Assert.False(Directory.Exists(snapshots));
+        store.BeginRun("./build.sh Features", DateTimeOffset.UnixEpoch); // none there: nothing to delete
+    }
+
+    [Fact]
     public void A_state_from_a_newer_schema_says_which_versions_and_what_to_do()
     {
         var path = _dir.File("state.db");
