@@ -13,6 +13,7 @@ internal static class PipelineHost
 
     public static int Run(string[] args)
     {
+        DataBuild.Diagnostics.Timings.Mark("host"); // DATABUILD_TIMINGS: the runtime has started; "main" is the pipelines entered
         Assembly pipelines;
         try
         {
