@@ -180,7 +180,7 @@ public sealed partial class StateStore : IDisposable
     }
 
     // The snapshots are files directly in their folder, deleted one by one: a recursive delete walks the folder with an
-    // enumerator compiled at run time, ~4 ms of every build that writes the state.
+    // enumerator that is compiled at run time.
     private static void DeleteSnapshots(string directory)
     {
         if (!Directory.Exists(directory)) return;
