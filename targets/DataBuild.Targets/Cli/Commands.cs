@@ -59,7 +59,7 @@ internal static partial class Commands
         // Nothing changed since a build of this very command found everything up to date: say so without reading
         // the state or building the graph. DATABUILD_SNAPSHOT=0 always checks in full.
         var snapshots = snapshot is not null && !line.Has("verbose");
-        // The console's error stream only when a notify command has something to say: opening it costs a no-op ~4 ms.
+        // The console's error stream only when a notify command has something to say (bench/README.md, round 14).
         var notifier = Notifier.From(line, ProcessHookRunner.Instance, workspace.FileSystem.FullPath("."), () => Console.Error,
             () => Profile().Notify);
         var started = workspace.Clock.UtcNow;

@@ -16,7 +16,8 @@ public sealed class StateDatabaseException(int errorCode, string message) : Exce
 /// One connection to an SQLite database through its C API (the e_sqlite3 library of SQLitePCLRaw.lib.e_sqlite3):
 /// what the state needs of SQLite, statements prepared once and bound by parameter name, nothing more. Every call
 /// is a plain native call that the ahead-of-time compiler precompiles, where an ADO.NET provider loaded three
-/// assemblies, initialized by reflection and compiled a marshalling stub per native function at every start.
+/// assemblies, initialized by reflection and compiled a marshalling stub per native function at every start
+/// (bench/README.md, round 14).
 /// Not thread-safe: one thread at a time per connection (the state opens one per reader thread).
 /// </summary>
 internal sealed unsafe partial class SqliteConnection : IDisposable
