@@ -76,8 +76,6 @@ internal sealed unsafe partial class SqliteConnection : IDisposable
         if (rc is not (Ok or Row or Done)) throw new StateDatabaseException(rc, Message(_db));
     }
 
-    internal nint Handle => _db;
-
     public void Dispose()
     {
         if (_db == 0) return;

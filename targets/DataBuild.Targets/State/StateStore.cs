@@ -336,10 +336,10 @@ public sealed partial class StateStore : IDisposable
         PeakRssKb = r.IsNull(14) ? null : r.GetInt64(14),
         Host = r.GetString(15),
         Executor = r.GetString(16),
-        JobId = r.IsNull(17) ? null : r.GetString(17),
+        JobId = r.GetStringOrNull(17),
         Attempt = r.GetInt32(18),
-        LogPath = r.IsNull(19) ? null : r.GetString(19),
-        Message = r.IsNull(20) ? null : r.GetString(20),
+        LogPath = r.GetStringOrNull(19),
+        Message = r.GetStringOrNull(20),
     };
 
     private static Hash128 ReadHash(SqliteStatement r, int column) => r.IsNull(column) ? Hash128.Empty : Hash128.FromBytes(r.GetBlob(column));
