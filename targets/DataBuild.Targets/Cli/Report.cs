@@ -66,8 +66,12 @@ internal static class Report
         foreach (var selector in requested)
         {
             if (outcome.Targets.FirstOrDefault(t => t.Name == selector.Target) is not { } target) continue;
-            var paths = ReadOnlyPlan.NodesOf(outcome, target)
-                .SelectMany(n => n.OutputPaths().Select(p => p.Path)).ToList();
+            var paths = new List<string>();
+            foreach (var i in target.Nodes)
+            {
+                var outputs = outcome.Nodes[i].OutputPaths();
+                for (var p = 0; p < outputs.Count; p++) paths.Add(outputs[p].Path);
+            }
             if (paths.Count == 0) continue;
             lines.Add($"{selector.Target} outputs ({paths.Count}): {string.Join(", ", paths.Take(5).Select(workspace.FileSystem.FullPath))}{(paths.Count > 5 ? ", ..." : "")}");
         }

@@ -53,6 +53,12 @@ internal sealed class SpareStagingDirectories(IFileSystem fileSystem)
             left = [.. _spares];
             _spares.Clear();
         }
-        foreach (var d in left) fileSystem.Delete(d);
+        foreach (var d in left)
+        {
+            // A spare holds only the numbered parents of outputs (0, 1, ...: Invocations.For), empty: each removed with
+            // one rmdir, where removing the tree lists it first.
+            for (var i = 0; fileSystem.Stat($"{d}/{i}") is { IsDirectory: true }; i++) fileSystem.Delete($"{d}/{i}");
+            fileSystem.Delete(d);
+        }
     }
 }

@@ -193,7 +193,7 @@ public sealed class BuildGraph
         node.Dependencies = deps;
         var all = node.AllDependencies;
         var waiting = 0;
-        for (var d = 0; d < all.Count; d++)
+        for (var d = 0; d < all.Length; d++)
         {
             var i = all[d];
             (_nodes[i].Dependents ??= []).Add(node.Index);

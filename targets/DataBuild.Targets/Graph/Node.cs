@@ -74,7 +74,7 @@ public sealed class Node(int index, TargetSpec target, PartitionKey partition)
     public bool IsDone => State is NodeState.UpToDate or NodeState.Built;
 
     /// <summary>Every upstream node index once, over all dependencies.</summary>
-    public IReadOnlyList<int> AllDependencies { get; private set; } = [];
+    public int[] AllDependencies { get; private set; } = [];
 
     private (string Name, string Path, bool IsDirectory)[]? _outputPaths;
 

@@ -200,20 +200,22 @@ public sealed unsafe partial class PosixProcessRunner : IProcessRunner
         _ = Task.Delay(KillGrace).ContinueWith(_ => kill(-pid, 9), TaskScheduler.Default);
     }
 
-    private static IEnumerable<string> MergedEnvironment(IReadOnlyDictionary<string, string>? extra)
+    // Loops, not LINQ: LINQ over the dictionary's pairs is generic code compiled at run time, at the first task of every build.
+    private static List<string> MergedEnvironment(IReadOnlyDictionary<string, string>? extra)
     {
         var env = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (System.Collections.DictionaryEntry e in System.Environment.GetEnvironmentVariables())
             env[(string)e.Key] = (string?)e.Value ?? "";
         if (extra is not null) foreach (var (k, v) in extra) env[k] = v;
-        return env.Select(kv => $"{kv.Key}={kv.Value}");
+        var lines = new List<string>(env.Count);
+        foreach (var (k, v) in env) lines.Add($"{k}={v}");
+        return lines;
     }
 
-    private static byte** ToCStrings(IEnumerable<string> strings)
+    private static byte** ToCStrings(IReadOnlyList<string> strings)
     {
-        var list = strings.ToList();
-        var array = (byte**)NativeMemory.AllocZeroed((nuint)(list.Count + 1), (nuint)sizeof(byte*));
-        for (var i = 0; i < list.Count; i++) array[i] = (byte*)Marshal.StringToCoTaskMemUTF8(list[i]);
+        var array = (byte**)NativeMemory.AllocZeroed((nuint)(strings.Count + 1), (nuint)sizeof(byte*));
+        for (var i = 0; i < strings.Count; i++) array[i] = (byte*)Marshal.StringToCoTaskMemUTF8(strings[i]);
         return array;
     }
 

@@ -11,7 +11,7 @@ public sealed partial class BuildSession
         var cached = _state.LoadPartitions(target.Name, source.Name, source.OutputHash);
         if (cached is not null)
             return cached.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(PartitionKey.Parse).ToList();
-        var outputs = source.OutputPaths().ToDictionary(o => o.Name, o => o.Path);
+        var outputs = Invocations.OutputsByName(source);
         List<PartitionKey> keys;
         try
         {

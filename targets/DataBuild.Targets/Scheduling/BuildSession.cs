@@ -264,13 +264,18 @@ public sealed partial class BuildSession
         }
         if (records.Count > 0) _state.Record(records, Hasher.TakeUpdates());
         _trace?.Append(rows);
-        _samples?.Append(finished.Select(f => f.Result));
+        if (_samples is not null)
+        {
+            var sampled = new RunResult[finished.Count];
+            for (var i = 0; i < sampled.Length; i++) sampled[i] = finished[i].Result;
+            _samples.Append(sampled);
+        }
         foreach (var (node, result) in finished)
         {
             if (result.Succeeded)
             {
                 var previous = RecordOf(node.Name)?.OutputHash;
-                node.OutputHash = FileHasher.CombineOutputs(result.Outputs.Select(o => (o.Name, o.Hash)));
+                node.OutputHash = FileHasher.CombineOutputs(result.Outputs);
                 node.OutputChanged = previous != node.OutputHash;
                 _staleSignatures[node.Index] = null; // recorded above
                 node.State = NodeState.Built;
@@ -321,7 +326,7 @@ public sealed partial class BuildSession
         RunId = _runId,
         Status = result.Status,
         TaskKey = _staleSignatures[node.Index]!.Key,
-        OutputHash = result.Succeeded ? FileHasher.CombineOutputs(result.Outputs.Select(o => (o.Name, o.Hash))) : Hash128.Empty,
+        OutputHash = result.Succeeded ? FileHasher.CombineOutputs(result.Outputs) : Hash128.Empty,
         Inputs = _staleSignatures[node.Index]!.Entries,
         Outputs = result.Outputs,
         StartedAt = result.StartedAt,

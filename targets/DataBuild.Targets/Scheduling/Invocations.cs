@@ -15,7 +15,10 @@ public static class Invocations
     {
         var target = node.Target;
         var staging = $"{workspace.StateDirectory}/staging/{runId}/{Hash128.Of(node.Name).Short}";
-        var outputs = node.OutputPaths().Select((o, i) => new OutputBinding(o.Name, o.Path, $"{staging}/{i}/{Path.GetFileName(o.Path)}", o.IsDirectory)).ToList();
+        var paths = node.OutputPaths();
+        var outputs = new List<OutputBinding>(paths.Count);
+        for (var i = 0; i < paths.Count; i++)
+            outputs.Add(new OutputBinding(paths[i].Name, paths[i].Path, $"{staging}/{i}/{Path.GetFileName(paths[i].Path)}", paths[i].IsDirectory));
         var checkpoint = KeepsCheckpoint(target) ? CheckpointDirectory(workspace, node) : null;
         var scheduler = (profile ?? SchedulerProfile.Empty).Resolve(target.Name, needTime => target.Resources.Scheduler with
         {
@@ -38,9 +41,12 @@ public static class Invocations
         }
         var upstream = new Dictionary<string, UpstreamBinding[]>(StringComparer.Ordinal);
         for (var d = 0; d < target.Dependencies.Count; d++)
-            upstream[target.Dependencies[d].Target] = node.Dependencies[d]
-                .Select(i => new UpstreamBinding(nodes[i].Partition.ToString(), nodes[i].OutputPaths().ToDictionary(o => o.Name, o => o.Path)))
-                .ToArray();
+        {
+            var indices = node.Dependencies[d];
+            var bindings = new UpstreamBinding[indices.Length];
+            for (var b = 0; b < bindings.Length; b++) bindings[b] = new UpstreamBinding(nodes[indices[b]].Partition.ToString(), OutputsByName(nodes[indices[b]]));
+            upstream[target.Dependencies[d].Target] = bindings;
+        }
         var logPath = LogPath(node, workspace);
         return new Invocation
         {
@@ -157,6 +163,15 @@ public static class Invocations
         }
         var pass = target.Inputs.Where(i => i.Kind is InputKind.Environment or InputKind.Secret).Select(i => i.Name).ToArray();
         return new ContainerInvocation(container.Image, engine.Kind, target.Network, pass);
+    }
+
+    // Loops, not LINQ over the output tuples: generic code over value types is compiled at run time, at every build that runs a task.
+    internal static Dictionary<string, string> OutputsByName(Node node)
+    {
+        var paths = node.OutputPaths();
+        var byName = new Dictionary<string, string>(paths.Count);
+        for (var i = 0; i < paths.Count; i++) byName.Add(paths[i].Name, paths[i].Path);
+        return byName;
     }
 
     /// <summary>Where a node's task writes its log (relative to the workspace root).</summary>

@@ -41,6 +41,8 @@ public sealed class ProgressFile
         $"{workspace.StateDirectory}/runs/{runId.ToString(CultureInfo.InvariantCulture)}/{FileName}";
 
     /// <summary>Rewrites the file if a second has passed since the last write (or <paramref name="result"/> is given: the build ended).</summary>
+    private bool _directoryMade;
+
     public void Update(string? result = null)
     {
         var now = _workspace.Clock.Elapsed;
@@ -49,6 +51,9 @@ public sealed class ProgressFile
         _lastWrite = now;
         var path = PathOf(_workspace, _runId);
         var temporary = path + ".tmp";
+        // Made before the first write: a create that fails for the missing directory costs an exception (milliseconds at a build's start).
+        if (!_directoryMade) _workspace.FileSystem.CreateDirectory(Path.GetDirectoryName(path)!);
+        _directoryMade = true;
         using (var stream = _workspace.FileSystem.Create(temporary))
             Write(stream, result ?? "running", now);
         _workspace.FileSystem.Replace(temporary, path);

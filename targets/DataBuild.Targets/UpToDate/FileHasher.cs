@@ -152,10 +152,10 @@ public sealed class FileHasher(IFileSystem fileSystem, Task<Dictionary<string, F
     }
 
     /// <summary>A node's output hash: what dependents see, and what early cutoff compares.</summary>
-    public static Hash128 CombineOutputs(IEnumerable<(string Name, Hash128 Hash)> outputs)
+    public static Hash128 CombineOutputs(IReadOnlyList<State.OutputEntry> outputs)
     {
         var builder = OutputsBuilder();
-        foreach (var (name, hash) in outputs) AddOutput(builder, name, hash);
+        for (var i = 0; i < outputs.Count; i++) AddOutput(builder, outputs[i].Name, outputs[i].Hash);
         return builder.Build();
     }
 

@@ -92,11 +92,11 @@ public sealed partial class UpToDateSnapshot
         var built = nodes.Count(n => n.State == NodeState.Built);
         if (built > nodes.Count / 2)
             return $"{built} of {nodes.Count} nodes were built: the next build checks in full";
-        var witnesses = new Dictionary<(WitnessKind, string), Witness>();
+        var witnesses = new Dictionary<(WitnessKind, string), Witness>(WitnessKeys.Instance);
         var untrusted = new HashSet<string>(StringComparer.Ordinal);
         foreach (var w in observed)
         {
-            if (witnesses.TryGetValue((w.Kind, w.Path), out var earlier) && earlier != w) untrusted.Add(w.Path);
+            if (witnesses.TryGetValue((w.Kind, w.Path), out var earlier) && !Same(earlier, w)) untrusted.Add(w.Path);
             witnesses[(w.Kind, w.Path)] = w;
         }
         foreach (var state in new[] { workspace.StatePath, workspace.StatePath + "-wal" })
@@ -133,7 +133,8 @@ public sealed partial class UpToDateSnapshot
                 ? $"{rechecked} of {nodes.Count} nodes were built or rest on files that changed during the build or less than {tick.TotalSeconds:0.#} s before it started (such as {untrusted.Min(StringComparer.Ordinal)}): the next build checks in full"
                 : $"{rechecked} of {nodes.Count} nodes were built: the next build checks in full";
         // Their nodes are re-checked whatever the file system says then.
-        foreach (var key in witnesses.Keys.Where(k => untrusted.Contains(k.Item2)).ToList()) witnesses.Remove(key);
+        foreach (var path in untrusted)
+            for (var kind = WitnessKind.Stat; kind <= WitnessKind.Glob; kind++) witnesses.Remove((kind, path));
         Func<string, WitnessTable.Content?>? contentOf = contents is null ? null : path => contents.TryGetValue(path, out var c) ? c : null;
         var table = prior is null ? WitnessTable.From(witnesses.Values, contentOf) : prior.Witnesses.Merge(prior.ChangedWitnesses, witnesses, untrusted, contentOf);
 
@@ -243,8 +244,9 @@ public sealed partial class UpToDateSnapshot
     private static bool OutputsKnown(Node node, Dictionary<string, WitnessTable.Content>? contents)
     {
         if (contents is null) return false;
-        foreach (var (_, path, isDirectory) in node.OutputPaths())
-            if (isDirectory || !contents.ContainsKey(path)) return false;
+        var outputs = node.OutputPaths();
+        for (var i = 0; i < outputs.Count; i++)
+            if (outputs[i].IsDirectory || !contents.ContainsKey(outputs[i].Path)) return false;
         return true;
     }
 
@@ -261,6 +263,8 @@ public sealed partial class UpToDateSnapshot
         var temporary = $"{path}.{Environment.ProcessId}.tmp";
         try
         {
+            // Made first: a create that fails for the missing directory (every run that writes the state deletes it) costs an exception.
+            fs.CreateDirectory(Path.GetDirectoryName(path)!);
             using (var file = fs.Create(temporary)) write(file);
             fs.Replace(temporary, path);
             return null;
@@ -412,6 +416,26 @@ public sealed partial class UpToDateSnapshot
             n = 0;
         }
         o.Write(MemoryMarshal.AsBytes(chunk[..n]));
+    }
+
+    // Field by field: a record struct's own equality goes through the default comparer of each field type, made by reflection at first use.
+    private static bool Same(Witness a, Witness b) =>
+        a.Kind == b.Kind && a.Path == b.Path && a.Listing.High == b.Listing.High && a.Listing.Low == b.Listing.Low
+        && (a.Stat, b.Stat) switch
+        {
+            (null, null) => true,
+            ({ } x, { } y) => x.IsDirectory == y.IsDirectory && x.Size == y.Size && x.MtimeNs == y.MtimeNs && x.CtimeNs == y.CtimeNs && x.Inode == y.Inode,
+            _ => false,
+        };
+
+    /// <summary>Witness keys compared by kind and ordinal path (the default comparer of a tuple is generic code compiled at run time).</summary>
+    private sealed class WitnessKeys : IEqualityComparer<(WitnessKind Kind, string Path)>
+    {
+        public static readonly WitnessKeys Instance = new();
+
+        public bool Equals((WitnessKind Kind, string Path) x, (WitnessKind Kind, string Path) y) => x.Kind == y.Kind && string.Equals(x.Path, y.Path);
+
+        public int GetHashCode((WitnessKind Kind, string Path) key) => key.Path.GetHashCode() * 3 + (int)key.Kind;
     }
 
     private static bool IsState(Workspace workspace, string path) => path.StartsWith(workspace.StatePath, StringComparison.Ordinal);
