@@ -7,6 +7,14 @@ namespace DataBuild.UpToDate;
 /// <summary>The program a snapshot was made by: a different program may decide differently, so its snapshots do not hold.</summary>
 internal static class ProgramStamp
 {
+    private static string? _current;
+
+    /// <summary>
+    /// <see cref="Compute"/> as this process first found it: the check of a snapshot and the snapshot saved after
+    /// the build both name the program that was loaded (and decided), not whatever is on disk when the build ends.
+    /// </summary>
+    public static string Current => _current ??= Compute().ToString();
+
     /// <summary>The program that decides: the files next to it (its code and the pipeline's) and the runtime.</summary>
     public static Hash128 Compute()
     {

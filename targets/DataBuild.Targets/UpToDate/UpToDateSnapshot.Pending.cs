@@ -85,7 +85,7 @@ public sealed partial class UpToDateSnapshot
             var bytes = fs.ReadAllBytes(path);
             if (!IsSealed(bytes)) throw new FormatException("its checksum does not match: the file is damaged");
             using var r = new BinaryReader(new MemoryStream(bytes, writable: false), Encoding.UTF8);
-            if (r.ReadString() != Magic || r.ReadInt32() != FormatVersion || r.ReadString() != ProgramStamp.Compute().ToString()) return null;
+            if (r.ReadString() != Magic || r.ReadInt32() != FormatVersion || r.ReadString() != ProgramStamp.Current) return null;
             var count = r.ReadInt32();
             if (count != _arguments.Count) return null;
             for (var i = 0; i < count; i++)

@@ -136,7 +136,9 @@ public sealed partial class UpToDateSnapshot
         foreach (var path in untrusted)
             for (var kind = WitnessKind.Stat; kind <= WitnessKind.Glob; kind++) witnesses.Remove((kind, path));
         Func<string, WitnessTable.Content?>? contentOf = contents is null ? null : path => contents.TryGetValue(path, out var c) ? c : null;
-        var table = prior is null ? WitnessTable.From(witnesses.Values, contentOf) : prior.Witnesses.Merge(prior.ChangedWitnesses, witnesses, untrusted, contentOf);
+        Action<BinaryWriter> writeWitnesses = prior is null
+            ? WitnessTable.From(witnesses.Values, contentOf).Write
+            : prior.Witnesses.Merge(prior.ChangedWitnesses, witnesses, untrusted, contentOf).Write;
 
         // Streamed to the file with its checksum taken on the way: this is written at the build's memory peak, where a
         // buffer the size of the snapshot would cost a full collection.
@@ -147,7 +149,7 @@ public sealed partial class UpToDateSnapshot
             {
                 o.Write(Magic);
                 o.Write(FormatVersion);
-                o.Write(ProgramStamp.Compute().ToString());
+                o.Write(ProgramStamp.Current);
                 o.Write(arguments.Count);
                 foreach (var a in arguments) o.Write(a);
                 o.Write(DeclarationsDigest.Of(nodes, targets).ToString());
@@ -167,7 +169,7 @@ public sealed partial class UpToDateSnapshot
                 o.Write(rechecked == 0);
                 o.Write(outputLines.Count);
                 foreach (var line in outputLines) o.Write(line);
-                table.Write(o);
+                writeWitnesses(o);
             }
             Span<byte> checksum = stackalloc byte[8];
             System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(checksum, summed.Checksum);

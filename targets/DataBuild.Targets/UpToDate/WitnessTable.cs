@@ -194,7 +194,7 @@ internal sealed class WitnessTable
     /// which replace them) and those on <paramref name="untrusted"/> paths, then the fresh ones: the witnesses of a
     /// build that kept most verdicts, without a string per carried path.
     /// </summary>
-    public WitnessTable Merge(HashSet<int> except, Dictionary<(WitnessKind, string), Witness> fresh, HashSet<string> untrusted, Func<string, Content?>? contentOf = null)
+    public Merged Merge(HashSet<int> except, Dictionary<(WitnessKind, string), Witness> fresh, HashSet<string> untrusted, Func<string, Content?>? contentOf = null)
     {
         var replaced = new HashSet<string>[3];
         for (var k = 0; k < replaced.Length; k++) replaced[k] = new HashSet<string>(untrusted, StringComparer.Ordinal);
@@ -222,32 +222,68 @@ internal sealed class WitnessTable
             droppedBytes += end - _starts[i];
         }
         var added = From(fresh.Values, contentOf);
-        var count = Count - dropped.Count + added.Count;
-        var (kinds, numbers, hashes, starts) = (new byte[count], new long[4 * count], new Hash128[count], new int[count]);
-        var paths = new byte[_paths.Length - droppedBytes + added._paths.Length];
-        var (to, toByte) = (0, 0);
-        // The runs between dropped witnesses, copied whole.
-        void Copy(WitnessTable from, int first, int end)
-        {
-            if (end <= first) return;
-            var n = end - first;
-            Array.Copy(from._kinds, first, kinds, to, n);
-            Array.Copy(from._numbers, 4 * first, numbers, 4 * to, 4 * n);
-            Array.Copy(from._hashes, first, hashes, to, n);
-            var (byteStart, byteEnd) = (from._starts[first], end < from.Count ? from._starts[end] : from._paths.Length);
-            Array.Copy(from._paths, byteStart, paths, toByte, byteEnd - byteStart);
-            for (var i = 0; i < n; i++) starts[to + i] = from._starts[first + i] - byteStart + toByte;
-            (to, toByte) = (to + n, toByte + byteEnd - byteStart);
-        }
+        var runs = new List<Run>(dropped.Count + 2);
         var next = 0;
         foreach (var d in dropped)
         {
-            Copy(this, next, d);
+            if (d > next) runs.Add(new Run(this, next, d));
             next = d + 1;
         }
-        Copy(this, next, Count);
-        Copy(added, 0, added.Count);
-        return new WitnessTable(kinds, numbers, paths, starts, hashes);
+        if (Count > next) runs.Add(new Run(this, next, Count));
+        if (added.Count > 0) runs.Add(new Run(added, 0, added.Count));
+        return new Merged(runs, Count - dropped.Count + added.Count, _paths.Length - droppedBytes + added._paths.Length);
+    }
+
+    // Witnesses First..End (exclusive) of a table, and where their paths' bytes are.
+    internal readonly record struct Run(WitnessTable Table, int First, int End)
+    {
+        public int Length => End - First;
+        public int ByteStart => Table._starts[First];
+        public int ByteEnd => End < Table.Count ? Table._starts[End] : Table._paths.Length;
+    }
+
+    /// <summary>
+    /// The table <see cref="Merge"/> describes, as runs of the tables it comes from: written out run by run, as
+    /// <see cref="Write"/> writes a table, without copying the carried witnesses into new arrays first.
+    /// </summary>
+    public sealed class Merged
+    {
+        private readonly List<Run> _runs;
+        private readonly int _pathBytes;
+
+        internal Merged(List<Run> runs, int count, int pathBytes) => (_runs, Count, _pathBytes) = (runs, count, pathBytes);
+
+        public int Count { get; }
+
+        /// <summary>What <see cref="WitnessTable.Write"/> writes for the merged table.</summary>
+        public void Write(BinaryWriter o)
+        {
+            o.Write(Count);
+            foreach (var r in _runs) o.Write(r.Table._kinds, r.First, r.Length);
+            foreach (var r in _runs) o.Write(MemoryMarshal.AsBytes(r.Table._numbers.AsSpan(4 * r.First, 4 * r.Length)));
+            o.Write(_pathBytes);
+            foreach (var r in _runs) o.Write(r.Table._paths, r.ByteStart, r.ByteEnd - r.ByteStart);
+            foreach (var r in _runs) o.Write(MemoryMarshal.AsBytes(r.Table._hashes.AsSpan(r.First, r.Length)));
+        }
+
+        /// <summary>The merged table in arrays of its own.</summary>
+        public WitnessTable ToTable()
+        {
+            var (kinds, numbers, hashes, starts) = (new byte[Count], new long[4 * Count], new Hash128[Count], new int[Count]);
+            var paths = new byte[_pathBytes];
+            var (to, toByte) = (0, 0);
+            foreach (var r in _runs)
+            {
+                var from = r.Table;
+                Array.Copy(from._kinds, r.First, kinds, to, r.Length);
+                Array.Copy(from._numbers, 4 * r.First, numbers, 4 * to, 4 * r.Length);
+                Array.Copy(from._hashes, r.First, hashes, to, r.Length);
+                Array.Copy(from._paths, r.ByteStart, paths, toByte, r.ByteEnd - r.ByteStart);
+                for (var i = 0; i < r.Length; i++) starts[to + i] = from._starts[r.First + i] - r.ByteStart + toByte;
+                (to, toByte) = (to + r.Length, toByte + r.ByteEnd - r.ByteStart);
+            }
+            return new WitnessTable(kinds, numbers, paths, starts, hashes);
+        }
     }
 
     /// <summary>Whether every file witness but those in <paramref name="except"/> has whole-second timestamps (null: there is none).</summary>
