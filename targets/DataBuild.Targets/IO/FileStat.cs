@@ -8,4 +8,9 @@ public readonly record struct FileStat(bool IsDirectory, long Size, long MtimeNs
 {
     public bool SameContentAs(FileStat other) =>
         Size == other.Size && MtimeNs == other.MtimeNs && CtimeNs == other.CtimeNs && Inode == other.Inode;
+
+    // Written out: the generated equality asks for the default comparers of bool and long, made by reflection at first use.
+    public bool Equals(FileStat other) => IsDirectory == other.IsDirectory && SameContentAs(other);
+
+    public override int GetHashCode() => HashCode.Combine(Size, MtimeNs, CtimeNs, Inode);
 }
