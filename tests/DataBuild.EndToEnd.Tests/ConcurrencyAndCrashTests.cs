@@ -18,6 +18,27 @@ public sealed class ConcurrencyAndCrashTests
         Assert.Empty(second.Built);
     }
 
+    [Fact]
+    public async Task Ctrl_C_stops_starting_tasks_records_what_finished_and_exits_130_and_the_rerun_repeats_none()
+    {
+        using var ws = new FanoutWorkspace(200);
+        // 50 ms per copy on one job: the interrupt lands with most of the 205 nodes still to run.
+        var driver = await ws.Start("-j", "1", "--fanout-task-seconds", "0.05");
+        await driver.WaitForBuiltLines(10);
+        driver.Interrupt();
+        var interrupted = await driver.WaitAsync();
+        driver.Dispose();
+        var rerun = await ws.Build("--fanout-task-seconds", "0.05");
+
+        Assert.True(interrupted.ExitCode == 130, $"exit {interrupted.ExitCode}:\n{interrupted.Output}\n{interrupted.Stderr}");
+        Assert.Contains("Interrupted: stopping running tasks and recording what finished", interrupted.Stderr);
+        Assert.Contains("node(s) built and recorded; rerun the same command to continue.", interrupted.Output);
+        Assert.InRange(interrupted.Built.Count, 10, 150);
+        Assert.Equal(0, rerun.ExitCode);
+        Assert.Empty(rerun.Built.Intersect(interrupted.Built));
+        Assert.Equal(205, interrupted.Built.Concat(rerun.Built).Distinct().Count());
+    }
+
     [Theory]
     [InlineData(20)]
     [InlineData(80)]

@@ -130,6 +130,15 @@ public sealed class RunningDriver : IDisposable
     /// <summary>SIGKILL, like a node crash or the OOM killer: no handler runs.</summary>
     public void Kill() => _process.Kill(entireProcessTree: false);
 
+    /// <summary>SIGINT to the driver alone, as Ctrl-C in its terminal (build.sh execs the program: this is its pid).</summary>
+    public void Interrupt()
+    {
+        if (kill(_process.Id, 2) != 0) throw new InvalidOperationException($"kill({_process.Id}, SIGINT) failed: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
+
     public Task<DriverResult> WaitAsync() => WaitAsync(TimeSpan.FromSeconds(150));
 
     /// <summary>Waits for the driver to end, at most <paramref name="limit"/>.</summary>
