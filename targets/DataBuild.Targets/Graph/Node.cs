@@ -12,7 +12,7 @@ public enum NodeState
     Built,
     Failed,
     Blocked,   // an upstream node failed
-    WouldRun,  // --plan: stale, would be built
+    WouldRun,  // --plan: stale, would be built (the last: ProgressFile counts states up to it)
 }
 
 /// <summary>One partition of one target in this build. Compact by design: a million of these must plan in seconds.</summary>

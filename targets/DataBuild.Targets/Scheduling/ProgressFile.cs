@@ -76,7 +76,7 @@ public sealed class ProgressFile
         json.WriteStartArray("targets");
         foreach (var t in _targets)
         {
-            var c = new int[Enum.GetValues<NodeState>().Length];
+            var c = new int[(int)NodeState.WouldRun + 1]; // every state (WouldRun is the last); Enum.GetValues is reflection at every build
             foreach (var i in t.Nodes) c[(int)_nodes[i].State]++;
             ran += c[(int)NodeState.Built] + c[(int)NodeState.Failed];
             toRun += c[(int)NodeState.Queued] + c[(int)NodeState.Running] + c[(int)NodeState.Waiting];

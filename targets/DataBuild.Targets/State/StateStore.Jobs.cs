@@ -29,12 +29,12 @@ public sealed partial class StateStore
     /// <summary>Submissions begun and not known to have got a job id (the job id column holds the job's name).</summary>
     public IReadOnlyList<JobRecord> JobIntents() =>
         Query("SELECT job_id, run_id, manifest, submitted, state FROM jobs WHERE state = 'intent' ORDER BY submitted",
-            r => new JobRecord(r.GetString(0), r.IsNull(1) ? 0 : r.GetInt64(1), r.GetString(2), DateTimeOffset.Parse(r.GetString(3)), r.GetString(4)));
+            r => new JobRecord(r.GetString(0), r.IsNull(1) ? 0 : r.GetInt64(1), r.GetString(2), Time(r.GetString(3)), r.GetString(4)));
 
     /// <summary>Jobs not yet known to be finished and fully ingested: what a rerun looks for in the queue.</summary>
     public IReadOnlyList<JobRecord> OpenJobs() =>
         Query("SELECT job_id, run_id, manifest, submitted, state FROM jobs WHERE state = 'submitted' ORDER BY submitted",
-            r => new JobRecord(r.GetString(0), r.IsNull(1) ? 0 : r.GetInt64(1), r.GetString(2), DateTimeOffset.Parse(r.GetString(3)), r.GetString(4)));
+            r => new JobRecord(r.GetString(0), r.IsNull(1) ? 0 : r.GetInt64(1), r.GetString(2), Time(r.GetString(3)), r.GetString(4)));
 
     public void MarkJobDone(string jobId) =>
         Execute("UPDATE jobs SET state = 'done' WHERE job_id = $j", ("$j", jobId));

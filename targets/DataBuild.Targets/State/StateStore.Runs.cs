@@ -19,9 +19,9 @@ public sealed partial class StateStore
     /// <summary>The batch jobs a run submitted, in order, with their last known state.</summary>
     public IReadOnlyList<JobRecord> JobsOfRun(long runId) =>
         Query("SELECT job_id, run_id, manifest, submitted, state FROM jobs WHERE run_id = $r ORDER BY submitted",
-            r => new JobRecord(r.GetString(0), r.GetInt64(1), r.GetString(2), DateTimeOffset.Parse(r.GetString(3)), r.GetString(4)), ("$r", runId));
+            r => new JobRecord(r.GetString(0), r.GetInt64(1), r.GetString(2), Time(r.GetString(3)), r.GetString(4)), ("$r", runId));
 
     private static RunRecord ReadRun(SqliteStatement r) => new(
-        r.GetInt64(0), DateTimeOffset.Parse(r.GetString(1)), r.IsNull(2) ? null : DateTimeOffset.Parse(r.GetString(2)),
+        r.GetInt64(0), Time(r.GetString(1)), r.IsNull(2) ? null : Time(r.GetString(2)),
         r.IsNull(3) ? "" : r.GetString(3), r.IsNull(4) ? "" : r.GetString(4), r.IsNull(5) ? "" : r.GetString(5));
 }

@@ -195,6 +195,12 @@ public sealed partial class StateStore : IDisposable
         }
     }
 
+    // Times are written with ToString("O"): read back exactly, without the culture-dependent parser (which loads the
+    // culture's formats at first use, milliseconds of a build that explains a rebuild); anything else as before.
+    internal static DateTimeOffset Time(string text) =>
+        DateTimeOffset.TryParseExact(text, "O", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var time)
+            ? time : DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+
     public void EndRun(long runId, string status, DateTimeOffset ended) =>
         Execute("UPDATE runs SET ended=$e, status=$s WHERE id=$id", ("$e", ended.ToString("O")), ("$s", status), ("$id", runId));
 
@@ -328,8 +334,8 @@ public sealed partial class StateStore : IDisposable
         OutputHash = ReadHash(r, 6),
         Inputs = ParseInputs(r.IsNull(7) ? "" : r.GetString(7)),
         Outputs = ParseOutputs(r.IsNull(8) ? "" : r.GetString(8)),
-        StartedAt = DateTimeOffset.Parse(r.GetString(9)),
-        EndedAt = DateTimeOffset.Parse(r.GetString(10)),
+        StartedAt = Time(r.GetString(9)),
+        EndedAt = Time(r.GetString(10)),
         ExitCode = r.IsNull(11) ? null : r.GetInt32(11),
         WallSeconds = r.GetDouble(12),
         CpuSeconds = r.IsNull(13) ? null : r.GetDouble(13),

@@ -39,6 +39,22 @@ public sealed class StateStoreTests : IDisposable
         store.BeginRun("./build.sh Features", DateTimeOffset.UnixEpoch); // none there: nothing to delete
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(330)]
+    [InlineData(-420)]
+    public void Times_read_back_exactly_with_their_offset(int offsetMinutes)
+    {
+        var time = new DateTimeOffset(2026, 12, 4, 23, 59, 58, TimeSpan.FromMinutes(offsetMinutes)).AddTicks(1234567);
+
+        var read = StateStore.Time(time.ToString("O"));
+
+        Assert.Equal(time, read);
+        Assert.Equal(time.Offset, read.Offset);
+        // Not written by this version (a hand-edited row): still read.
+        Assert.Equal(new DateTimeOffset(2026, 12, 4, 10, 0, 0, TimeSpan.Zero), StateStore.Time("2026-12-04 10:00:00Z"));
+    }
+
     [Fact]
     public void A_state_from_a_newer_schema_says_which_versions_and_what_to_do()
     {
