@@ -40,9 +40,9 @@ public sealed class ProgressFile
     public static string PathOf(Workspace workspace, long runId) =>
         $"{workspace.StateDirectory}/runs/{runId.ToString(CultureInfo.InvariantCulture)}/{FileName}";
 
-    /// <summary>Rewrites the file if a second has passed since the last write (or <paramref name="result"/> is given: the build ended).</summary>
     private bool _directoryMade;
 
+    /// <summary>Rewrites the file if a second has passed since the last write (or <paramref name="result"/> is given: the build ended).</summary>
     public void Update(string? result = null)
     {
         var now = _workspace.Clock.Elapsed;

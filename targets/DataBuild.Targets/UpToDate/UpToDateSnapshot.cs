@@ -422,13 +422,7 @@ public sealed partial class UpToDateSnapshot
 
     // Field by field: a record struct's own equality goes through the default comparer of each field type, made by reflection at first use.
     private static bool Same(Witness a, Witness b) =>
-        a.Kind == b.Kind && a.Path == b.Path && a.Listing.High == b.Listing.High && a.Listing.Low == b.Listing.Low
-        && (a.Stat, b.Stat) switch
-        {
-            (null, null) => true,
-            ({ } x, { } y) => x.IsDirectory == y.IsDirectory && x.Size == y.Size && x.MtimeNs == y.MtimeNs && x.CtimeNs == y.CtimeNs && x.Inode == y.Inode,
-            _ => false,
-        };
+        a.Kind == b.Kind && a.Path == b.Path && a.Listing.Equals(b.Listing) && a.Stat.HasValue == b.Stat.HasValue && (a.Stat is not { } x || x.Equals(b.Stat!.Value));
 
     /// <summary>Witness keys compared by kind and ordinal path (the default comparer of a tuple is generic code compiled at run time).</summary>
     private sealed class WitnessKeys : IEqualityComparer<(WitnessKind Kind, string Path)>
