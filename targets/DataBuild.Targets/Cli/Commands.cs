@@ -128,7 +128,7 @@ internal static partial class Commands
             : new LocalExecutor(runner, jobs, LocalExecutor.AvailableMemoryMb(), GpuBudget(line, workspace));
         using var cancel = new CancellationTokenSource();
         // SIGINT through PosixSignalRegistration, not Console.CancelKeyPress: the same handling without initializing the
-        // console (~2 ms of every build that runs a task).
+        // console (bench/README.md, round 15).
         using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, c =>
         {
             if (cancel.IsCancellationRequested) return; // a second Ctrl-C ends the process at once

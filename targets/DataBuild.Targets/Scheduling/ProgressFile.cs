@@ -51,7 +51,7 @@ public sealed class ProgressFile
         _lastWrite = now;
         var path = PathOf(_workspace, _runId);
         var temporary = path + ".tmp";
-        // Made before the first write: a create that fails for the missing directory costs an exception (milliseconds at a build's start).
+        // Made before the first write: a create that fails for the missing directory throws first (bench/README.md, round 15).
         if (!_directoryMade) _workspace.FileSystem.CreateDirectory(Path.GetDirectoryName(path)!);
         _directoryMade = true;
         using (var stream = _workspace.FileSystem.Create(temporary))

@@ -195,8 +195,8 @@ public sealed partial class StateStore : IDisposable
         }
     }
 
-    // Times are written with ToString("O"): read back exactly, without the culture-dependent parser (which loads the
-    // culture's formats at first use, milliseconds of a build that explains a rebuild); anything else as before.
+    // Times are written with ToString("O"): read back with the parser for that format, not the general one loaded at the
+    // first explained rebuild (bench/README.md, round 15); anything else as before.
     internal static DateTimeOffset Time(string text) =>
         DateTimeOffset.TryParseExact(text, "O", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var time)
             ? time : DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture);

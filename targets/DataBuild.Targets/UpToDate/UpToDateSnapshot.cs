@@ -265,7 +265,7 @@ public sealed partial class UpToDateSnapshot
         var temporary = $"{path}.{Environment.ProcessId}.tmp";
         try
         {
-            // Made first: a create that fails for the missing directory (every run that writes the state deletes it) costs an exception.
+            // Made first: a create that fails for the missing directory (every run that writes the state deletes it) throws first.
             fs.CreateDirectory(Path.GetDirectoryName(path)!);
             using (var file = fs.Create(temporary)) write(file);
             fs.Replace(temporary, path);
