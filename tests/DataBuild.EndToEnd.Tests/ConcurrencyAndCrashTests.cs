@@ -23,7 +23,7 @@ public sealed class ConcurrencyAndCrashTests
     {
         using var ws = new FanoutWorkspace(200);
         // 50 ms per copy on one job: the interrupt lands with most of the 205 nodes still to run.
-        var driver = await ws.Start("-j", "1", "--fanout-task-seconds", "0.05");
+        var driver = await ws.StartInterruptible("-j", "1", "--fanout-task-seconds", "0.05");
         await driver.WaitForBuiltLines(10);
         driver.Interrupt();
         var interrupted = await driver.WaitAsync();

@@ -46,16 +46,27 @@ public static partial class Driver
     public static Task<RunningDriver> StartAsync(string workingDirectory, params string[] args) =>
         StartAsync(workingDirectory, new Dictionary<string, string>(), args);
 
-    public static async Task<RunningDriver> StartAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, string[] args)
+    /// <summary>
+    /// Starts ./build.sh; <paramref name="interruptible"/>: with SIGINT's default disposition, as from a terminal. A
+    /// process started in the background of a shell without job control (as test runners and CI scripts start us)
+    /// inherits SIGINT ignored, and the driver, like any Unix program, keeps an ignored SIGINT ignored.
+    /// </summary>
+    public static async Task<RunningDriver> StartAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, string[] args,
+        bool interruptible = false)
     {
         if (args is not ["--help"]) await Compiled.Value;
-        var info = new ProcessStartInfo(BuildScript)
+        var info = new ProcessStartInfo(interruptible ? "env" : BuildScript)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (interruptible)
+        {
+            info.ArgumentList.Add("--default-signal=INT"); // coreutils env; it then execs build.sh, which execs the driver: one pid
+            info.ArgumentList.Add(BuildScript);
+        }
         foreach (var a in args) info.ArgumentList.Add(a);
         foreach (var (name, value) in environment) info.Environment[name] = value;
         return new RunningDriver(Process.Start(info) ?? throw new InvalidOperationException("build.sh did not start"));

@@ -28,6 +28,10 @@ public sealed class FanoutWorkspace : IDisposable
     public Task<RunningDriver> Start(params string[] extra) =>
         Driver.StartAsync(Path, ["FanoutAll", "--fanout-quads", Quads.ToString(), .. extra]);
 
+    /// <summary>Starts the build as from a terminal, where Ctrl-C reaches it (<see cref="Driver.StartAsync(string, IReadOnlyDictionary{string, string}, string[], bool)"/>).</summary>
+    public Task<RunningDriver> StartInterruptible(params string[] extra) =>
+        Driver.StartAsync(Path, new Dictionary<string, string>(), ["FanoutAll", "--fanout-quads", Quads.ToString(), .. extra], interruptible: true);
+
     /// <summary>Every output file (features/, groups/, all.txt) by relative path, with its bytes.</summary>
     public SortedDictionary<string, string> Outputs()
     {
