@@ -141,10 +141,10 @@ public sealed class RunningDriver : IDisposable
     /// <summary>SIGKILL, like a node crash or the OOM killer: no handler runs.</summary>
     public void Kill() => _process.Kill(entireProcessTree: false);
 
-    /// <summary>SIGINT to the driver alone, as Ctrl-C in its terminal (build.sh execs the program: this is its pid).</summary>
-    public void Interrupt()
+    /// <summary>A signal to the driver alone: 2 (SIGINT) as Ctrl-C in its terminal, 15 (SIGTERM) as kill (build.sh execs the program: this is its pid).</summary>
+    public void Signal(int signal)
     {
-        if (kill(_process.Id, 2) != 0) throw new InvalidOperationException($"kill({_process.Id}, SIGINT) failed: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
+        if (kill(_process.Id, signal) != 0) throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
     }
 
     [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
