@@ -89,6 +89,15 @@ public sealed class Node(int index, TargetSpec target, PartitionKey partition)
         return _outputPaths = paths;
     }
 
+    /// <summary>Output paths keyed by output name (a new dictionary: tasks and discovery are given it).</summary>
+    public Dictionary<string, string> OutputsByName()
+    {
+        var outputs = OutputPaths();
+        var byName = new Dictionary<string, string>(outputs.Count);
+        for (var i = 0; i < outputs.Count; i++) byName.Add(outputs[i].Name, outputs[i].Path);
+        return byName;
+    }
+
     /// <summary>The path of output <paramref name="name"/>, or null when the target has no such output.</summary>
     public string? OutputPath(string name)
     {

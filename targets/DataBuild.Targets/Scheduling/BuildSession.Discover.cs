@@ -11,7 +11,7 @@ public sealed partial class BuildSession
         var cached = _state.LoadPartitions(target.Name, source.Name, source.OutputHash);
         if (cached is not null)
             return cached.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(PartitionKey.Parse).ToList();
-        var outputs = Invocations.OutputsByName(source);
+        var outputs = source.OutputsByName();
         List<PartitionKey> keys;
         try
         {

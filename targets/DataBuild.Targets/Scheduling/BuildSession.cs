@@ -270,12 +270,13 @@ public sealed partial class BuildSession
             for (var i = 0; i < sampled.Length; i++) sampled[i] = finished[i].Result;
             _samples.Append(sampled);
         }
-        foreach (var (node, result) in finished)
+        for (var f = 0; f < finished.Count; f++)
         {
+            var (node, result) = finished[f];
             if (result.Succeeded)
             {
                 var previous = RecordOf(node.Name)?.OutputHash;
-                node.OutputHash = FileHasher.CombineOutputs(result.Outputs);
+                node.OutputHash = records[f].OutputHash; // combined once, by ToRecord
                 node.OutputChanged = previous != node.OutputHash;
                 _staleSignatures[node.Index] = null; // recorded above
                 node.State = NodeState.Built;

@@ -15,6 +15,7 @@ public static class Invocations
     {
         var target = node.Target;
         var staging = $"{workspace.StateDirectory}/staging/{runId}/{Hash128.Of(node.Name).Short}";
+        // Loops, not LINQ over the output tuples: generic code over value types is compiled at run time, at every build that runs a task.
         var paths = node.OutputPaths();
         var outputs = new List<OutputBinding>(paths.Count);
         for (var i = 0; i < paths.Count; i++)
@@ -44,7 +45,7 @@ public static class Invocations
         {
             var indices = node.Dependencies[d];
             var bindings = new UpstreamBinding[indices.Length];
-            for (var b = 0; b < bindings.Length; b++) bindings[b] = new UpstreamBinding(nodes[indices[b]].Partition.ToString(), OutputsByName(nodes[indices[b]]));
+            for (var b = 0; b < bindings.Length; b++) bindings[b] = new UpstreamBinding(nodes[indices[b]].Partition.ToString(), nodes[indices[b]].OutputsByName());
             upstream[target.Dependencies[d].Target] = bindings;
         }
         var logPath = LogPath(node, workspace);
@@ -163,15 +164,6 @@ public static class Invocations
         }
         var pass = target.Inputs.Where(i => i.Kind is InputKind.Environment or InputKind.Secret).Select(i => i.Name).ToArray();
         return new ContainerInvocation(container.Image, engine.Kind, target.Network, pass);
-    }
-
-    // Loops, not LINQ over the output tuples: generic code over value types is compiled at run time, at every build that runs a task.
-    internal static Dictionary<string, string> OutputsByName(Node node)
-    {
-        var paths = node.OutputPaths();
-        var byName = new Dictionary<string, string>(paths.Count);
-        for (var i = 0; i < paths.Count; i++) byName.Add(paths[i].Name, paths[i].Path);
-        return byName;
     }
 
     /// <summary>Where a node's task writes its log (relative to the workspace root).</summary>

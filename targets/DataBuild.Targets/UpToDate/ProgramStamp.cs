@@ -16,7 +16,7 @@ internal static class ProgramStamp
     public static string Current => _current ??= Compute().ToString();
 
     /// <summary>The program that decides: the files next to it (its code and the pipeline's) and the runtime.</summary>
-    public static Hash128 Compute()
+    private static Hash128 Compute()
     {
         var builder = new HashBuilder().Add(RuntimeInformation.FrameworkDescription).Add(RuntimeInformation.RuntimeIdentifier);
         var disk = new RealFileSystem("/");

@@ -41,60 +41,47 @@ internal sealed class WitnessTable
     /// <summary>A file's content as a build's verdicts rest on it: its hash, and whether its stat was too recent to trust.</summary>
     public readonly record struct Content(Hash128 Hash, bool Racy);
 
-    /// <summary>The table of <paramref name="witnesses"/>; <paramref name="contentOf"/> gives a file's content where known.</summary>
-    public static WitnessTable From(ICollection<Witness> witnesses, Func<string, Content?>? contentOf = null)
-    {
-        var builder = new Builder(witnesses.Count, contentOf);
-        foreach (var w in witnesses) builder.Add(w);
-        return builder.Build();
-    }
-
-    /// <summary>The same, for the witnesses a build observed (enumerated directly: through the interface, a build that ran a task compiled the enumerator at run time).</summary>
+    /// <summary>
+    /// The table of the witnesses a build observed, in the dictionary's order; <paramref name="contentOf"/> gives a
+    /// file's content where known. (The dictionary's own enumerator: through an interface, a build that ran a task
+    /// compiled one at run time.)
+    /// </summary>
     public static WitnessTable From(Dictionary<(WitnessKind, string), Witness>.ValueCollection witnesses, Func<string, Content?>? contentOf = null)
     {
-        var builder = new Builder(witnesses.Count, contentOf);
-        foreach (var w in witnesses) builder.Add(w);
-        return builder.Build();
-    }
-
-    private sealed class Builder(int count, Func<string, Content?>? contentOf)
-    {
-        private readonly byte[] _kinds = new byte[count];
-        private readonly long[] _numbers = new long[4 * count];
-        private readonly Hash128[] _hashes = new Hash128[count];
-        private readonly int[] _starts = new int[count];
-        private readonly MemoryStream _paths = new();
-        private int _next;
-
-        public void Add(Witness w)
+        var kinds = new byte[witnesses.Count];
+        var numbers = new long[4 * witnesses.Count];
+        var hashes = new Hash128[witnesses.Count];
+        var paths = new MemoryStream();
+        var starts = new int[witnesses.Count];
+        var i = 0;
+        foreach (var w in witnesses)
         {
-            var i = _next++;
-            _starts[i] = (int)_paths.Length;
-            _paths.Write(Encoding.UTF8.GetBytes(w.Path));
-            _paths.WriteByte(0);
-            var n = _numbers.AsSpan(4 * i, 4);
+            starts[i] = (int)paths.Length;
+            paths.Write(Encoding.UTF8.GetBytes(w.Path));
+            paths.WriteByte(0);
+            var n = numbers.AsSpan(4 * i, 4);
             switch (w.Kind)
             {
                 case WitnessKind.Stat when w.Stat is { } s:
-                    _kinds[i] = s.IsDirectory ? Directory : File;
+                    kinds[i] = s.IsDirectory ? Directory : File;
                     (n[0], n[1], n[2], n[3]) = (s.Size, s.MtimeNs, s.CtimeNs, s.Inode);
                     if (!s.IsDirectory && contentOf?.Invoke(w.Path) is { } content)
                     {
-                        _hashes[i] = content.Hash;
-                        if (content.Racy) _kinds[i] = RacyFile;
+                        hashes[i] = content.Hash;
+                        if (content.Racy) kinds[i] = RacyFile;
                     }
                     break;
                 case WitnessKind.Stat:
-                    _kinds[i] = Absent;
+                    kinds[i] = Absent;
                     break;
                 default:
-                    _kinds[i] = w.Kind == WitnessKind.Listing ? Listing : Glob;
+                    kinds[i] = w.Kind == WitnessKind.Listing ? Listing : Glob;
                     (n[0], n[1]) = ((long)w.Listing.High, (long)w.Listing.Low);
                     break;
             }
+            i++;
         }
-
-        public WitnessTable Build() => new(_kinds, _numbers, _paths.ToArray(), _starts, _hashes);
+        return new WitnessTable(kinds, numbers, paths.ToArray(), starts, hashes);
     }
 
     public void Write(BinaryWriter o)

@@ -19,9 +19,10 @@ public sealed class WitnessTableTests
         files.CreateDirectory("dir");
         Witness Stat(string path) => new(WitnessKind.Stat, path, files.Stat(path), default);
         var content = new Dictionary<string, WitnessTable.Content> { ["raw/b"] = new(Hash128.Of("b"u8), false), ["raw/é-ü"] = new(Hash128.Of("u"u8), false) };
-        var table = WitnessTable.From(
-            [Stat("raw/a"), Stat("raw/b"), new Witness(WitnessKind.Listing, "dir", null, Hash128.Of("listing"u8)), Stat("raw/c"), Stat("raw/d"), Stat("raw/é-ü")],
-            path => content.TryGetValue(path, out var c) ? c : null);
+        var observed = new Dictionary<(WitnessKind, string), Witness>();
+        foreach (var w in new[] { Stat("raw/a"), Stat("raw/b"), new Witness(WitnessKind.Listing, "dir", null, Hash128.Of("listing"u8)), Stat("raw/c"), Stat("raw/d"), Stat("raw/é-ü") })
+            observed[(w.Kind, w.Path)] = w;
+        var table = WitnessTable.From(observed.Values, path => content.TryGetValue(path, out var c) ? c : null);
         files.WriteAllText("raw/b", "rewritten");
         files.WriteAllText("raw/e", "new");
 
