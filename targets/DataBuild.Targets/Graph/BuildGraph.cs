@@ -30,8 +30,9 @@ public sealed class BuildGraph
     /// </summary>
     public bool Finish(Node node)
     {
-        if (node.Dependents is { } dependents)
-            foreach (var i in dependents)
+        if (node.FirstDependent >= 0 && --_nodes[node.FirstDependent].WaitingOn == 0) Ready.Add(node.FirstDependent);
+        if (node.MoreDependents is { } more)
+            foreach (var i in more)
                 if (--_nodes[i].WaitingOn == 0) Ready.Add(i);
         return --_targets[node.Target.Name].Unfinished == 0;
     }
@@ -119,6 +120,14 @@ public sealed class BuildGraph
             keys = KnownPartitions?.Invoke(t.Spec) ?? TargetSelection.StaticPartitions(t.Spec, t.Filters);
         }
         if (t.Spec.DynamicSource is not null && t.Filters is { Count: > 0 } filters) keys = keys.Where(k => filters.Any(k.Matches));
+        if (keys is ICollection<PartitionKey> known)
+        {
+            // Sized once: growing them a doubling at a time copies and discards most of what a large target allocates.
+            _nodes.EnsureCapacity(_nodes.Count + known.Count);
+            Ready.EnsureCapacity(Ready.Count + known.Count);
+            t.Nodes.EnsureCapacity(known.Count);
+            t.ByKey.EnsureCapacity(known.Count);
+        }
         foreach (var key in keys)
         {
             if (!t.ByKey.TryAdd(key, _nodes.Count)) continue;
@@ -196,7 +205,7 @@ public sealed class BuildGraph
         for (var d = 0; d < all.Length; d++)
         {
             var i = all[d];
-            (_nodes[i].Dependents ??= []).Add(node.Index);
+            _nodes[i].AddDependent(node.Index);
             if (!_nodes[i].IsFinished) waiting++;
         }
         node.WaitingOn = waiting;

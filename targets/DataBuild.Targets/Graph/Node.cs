@@ -45,7 +45,17 @@ public sealed class Node(int index, TargetSpec target, PartitionKey partition)
 
     private int[][] _dependencies = [];
 
-    public List<int>? Dependents { get; set; }
+    /// <summary>The first downstream node that depends on this one (-1: none); most nodes have one, held without a list.</summary>
+    public int FirstDependent { get; private set; } = -1;
+
+    /// <summary>Downstream nodes after the first, in the order they were joined.</summary>
+    public List<int>? MoreDependents { get; private set; }
+
+    public void AddDependent(int index)
+    {
+        if (FirstDependent < 0) FirstDependent = index;
+        else (MoreDependents ??= []).Add(index);
+    }
     public NodeState State { get; set; }
     public int WaitingOn { get; set; }
     public Hash128 OutputHash { get; set; }

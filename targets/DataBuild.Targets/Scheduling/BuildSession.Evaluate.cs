@@ -163,6 +163,7 @@ public sealed partial class BuildSession
     /// <summary>Marks a node finished for its dependents and its target; may make nodes ready and targets materializable.</summary>
     private void Finish(Node node)
     {
+        if (node.State is NodeState.Built or NodeState.Failed) _progress?.NodeRan();
         if (_graph.Finish(node)) MaterializeWhatWeCan();
     }
 

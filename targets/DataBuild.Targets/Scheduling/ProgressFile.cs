@@ -42,11 +42,13 @@ public sealed class ProgressFile
 
     private bool _directoryMade;
 
+    /// <summary>Notes that a node started, was built or failed: the estimate of what is left counts from the first.</summary>
+    public void NodeRan() => _firstStart ??= _workspace.Clock.Elapsed;
+
     /// <summary>Rewrites the file if a second has passed since the last write (or <paramref name="result"/> is given: the build ended).</summary>
     public void Update(string? result = null)
     {
         var now = _workspace.Clock.Elapsed;
-        if (_firstStart is null && _nodes.Any(n => n.State is NodeState.Running or NodeState.Built or NodeState.Failed)) _firstStart = now;
         if (result is null && _lastWrite is { } last && now - last < Interval) return;
         _lastWrite = now;
         var path = PathOf(_workspace, _runId);

@@ -16,14 +16,17 @@ public sealed class PriorVerdicts
     internal sealed record TargetVerdicts(Hash128[] Outputs, Hash128[] Declared, bool[] Dirty, string[]? Partitions);
 
     private readonly Dictionary<string, TargetVerdicts> _targets;
-    // By node index: the target's verdicts and the node's position there, or null where it has none.
-    private readonly List<(TargetVerdicts Verdicts, int Position)?> _byNode = [];
-    private readonly List<bool> _dirty = [];
+    // By node index: the target's verdicts and the node's position there (null verdicts where it has none), and
+    // whether it was re-checked; grown as targets bind.
+    private TargetVerdicts?[] _verdictsOf = [];
+    private int[] _positionOf = [];
+    private bool[] _dirty = [];
     private readonly Dictionary<string, List<PartitionKey>> _partitions;
 
     internal PriorVerdicts(Dictionary<string, TargetVerdicts> targets, long runId, int changed, WitnessTable witnesses, HashSet<int> changedWitnesses,
-        Dictionary<string, List<PartitionKey>>? partitions = null)
+        Dictionary<string, List<PartitionKey>>? partitions = null, string digest = "")
     {
+        Digest = digest;
         _targets = targets;
         _partitions = partitions ?? [];
         RunId = runId;
@@ -49,6 +52,23 @@ public sealed class PriorVerdicts
 
     internal HashSet<int> ChangedWitnesses { get; }
 
+    /// <summary>The declarations digest the snapshot was saved with, which the check found unchanged.</summary>
+    internal string Digest { get; }
+
+    /// <summary>
+    /// Whether every node has a verdict here and was decided on the declared hash recorded with it: then the build's
+    /// declarations digest is <see cref="Digest"/> (same targets, partitions and mapped dependencies, which the check
+    /// compared), and saving the next snapshot need not fold every node again.
+    /// </summary>
+    internal bool DeclaredAsBefore(IReadOnlyList<Node> nodes)
+    {
+        if (Digest.Length == 0) return false;
+        foreach (var node in nodes)
+            if (node.Index >= _verdictsOf.Length || _verdictsOf[node.Index] is not { } verdicts || verdicts.Declared[_positionOf[node.Index]] != node.Declared)
+                return false;
+        return true;
+    }
+
     /// <summary>
     /// The partitions of a static target as the check that made these verdicts evaluated them (the same declarations,
     /// whose digest it compared), once: the build's graph takes them instead of evaluating them again. Null when not known.
@@ -65,11 +85,21 @@ public sealed class PriorVerdicts
         if (verdicts.Partitions is { } keys)
             for (var i = 0; i < keys.Length; i++)
                 if (nodes[target.Nodes[i]].Partition.ToString() != keys[i]) return;
+        var last = 0;
+        foreach (var index in target.Nodes) last = Math.Max(last, index);
+        if (last >= _verdictsOf.Length)
+        {
+            var size = Math.Max(last + 1, 2 * _verdictsOf.Length);
+            Array.Resize(ref _verdictsOf, size);
+            Array.Resize(ref _positionOf, size);
+            var dirty = _dirty.Length;
+            Array.Resize(ref _dirty, size);
+            for (var i = dirty; i < size; i++) _dirty[i] = true; // not Span.Fill: its vector code is compiled at run time
+        }
         for (var i = 0; i < target.Nodes.Count; i++)
         {
-            var index = target.Nodes[i];
-            while (_byNode.Count <= index) _byNode.Add(null);
-            _byNode[index] = (verdicts, i);
+            _verdictsOf[target.Nodes[i]] = verdicts;
+            _positionOf[target.Nodes[i]] = i;
         }
     }
 
@@ -80,14 +110,13 @@ public sealed class PriorVerdicts
     public bool TryKeep(Node node, IReadOnlyList<Node> nodes)
     {
         var dirty = IsDirty(node, nodes);
-        while (_dirty.Count <= node.Index) _dirty.Add(true);
-        _dirty[node.Index] = dirty;
+        if (node.Index < _dirty.Length) _dirty[node.Index] = dirty; // beyond it: a node with no verdicts, dirty
         if (dirty || node.Target.Task is null)
         {
             if (dirty) Rechecked++;
             return false;
         }
-        var (verdicts, position) = _byNode[node.Index]!.Value;
+        var (verdicts, position) = (_verdictsOf[node.Index]!, _positionOf[node.Index]);
         node.OutputHash = verdicts.Outputs[position];
         node.Declared = verdicts.Declared[position];
         node.State = NodeState.UpToDate;
@@ -97,14 +126,14 @@ public sealed class PriorVerdicts
 
     private bool IsDirty(Node node, IReadOnlyList<Node> nodes)
     {
-        if (node.Error is not null || node.Index >= _byNode.Count || _byNode[node.Index] is not { } at || at.Verdicts.Dirty[at.Position]) return true;
+        if (node.Error is not null || node.Index >= _verdictsOf.Length || _verdictsOf[node.Index] is not { } verdicts || verdicts.Dirty[_positionOf[node.Index]]) return true;
         foreach (var u in node.AllDependencies)
-            if (u >= _dirty.Count || (_dirty[u] && !SameAsBefore(nodes[u]))) return true;
+            if (u >= _dirty.Length || (_dirty[u] && !SameAsBefore(nodes[u]))) return true;
         return false;
     }
 
     // A re-checked upstream node whose output hash is what it was (a touched input, a rebuild with the same bytes)
     // changes nothing downstream: its dependents' task keys are made from that hash (early cutoff).
     private bool SameAsBefore(Node node) =>
-        node.IsDone && node.Index < _byNode.Count && _byNode[node.Index] is { } at && at.Verdicts.Outputs[at.Position] == node.OutputHash;
+        node.IsDone && node.Index < _verdictsOf.Length && _verdictsOf[node.Index] is { } verdicts && verdicts.Outputs[_positionOf[node.Index]] == node.OutputHash;
 }

@@ -85,11 +85,15 @@ public sealed partial class UpToDateSnapshot
         var fs = workspace.FileSystem;
         var older = PathFor(workspace, arguments);
         if (fs.Stat(older) is not null) fs.Delete(older);
-        if (!succeeded || nodes.Any(n => !n.IsDone))
-            return "not every node was up to date or built";
+        var built = 0;
+        foreach (var node in nodes)
+        {
+            if (!node.IsDone) return "not every node was up to date or built";
+            if (node.State == NodeState.Built) built++;
+        }
+        if (!succeeded) return "not every node was up to date or built";
         // After a cold build the next one checks in full and saves the snapshot then: saving it here would add to the
         // build's memory at its peak, for one faster no-op.
-        var built = nodes.Count(n => n.State == NodeState.Built);
         if (built > nodes.Count / 2)
             return $"{built} of {nodes.Count} nodes were built: the next build checks in full";
         var witnesses = new Dictionary<(WitnessKind, string), Witness>(WitnessKeys.Instance);
@@ -152,7 +156,7 @@ public sealed partial class UpToDateSnapshot
                 o.Write(ProgramStamp.Current);
                 o.Write(arguments.Count);
                 foreach (var a in arguments) o.Write(a);
-                o.Write(DeclarationsDigest.Of(nodes, targets).ToString());
+                o.Write(prior is not null && prior.DeclaredAsBefore(nodes) ? prior.Digest : DeclarationsDigest.Of(nodes, targets).ToString());
                 o.Write(runId);
                 o.Write(targets.Count);
                 foreach (var t in targets)
@@ -386,7 +390,7 @@ public sealed partial class UpToDateSnapshot
             targets[spec.Name] = verdicts;
         }
         if (changed.Unattributed.Any()) return null;
-        return new PriorVerdicts(targets, read.RunId, changed.Count, read.Witnesses, changes, partitions);
+        return new PriorVerdicts(targets, read.RunId, changed.Count, read.Witnesses, changes, partitions, read.Digest);
     }
 
     /// <summary>What a snapshot file holds, read.</summary>

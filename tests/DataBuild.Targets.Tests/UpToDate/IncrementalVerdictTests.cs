@@ -202,6 +202,28 @@ public sealed class IncrementalVerdictTests
     }
 
     [Fact]
+    public async Task Partitions_discovered_anew_in_a_build_with_prior_verdicts_are_in_the_digest_it_saves()
+    {
+        using var w = new TestWorkspace();
+        for (var i = 0; i < 8; i++) w.Files.WriteAllText($"raw/f{i}", $"f{i}\n");
+        w.Files.WriteAllText("extra/a.txt", "a");
+        w.Files.WriteAllText("survey.cfg", "v1");
+        await BuildAndSnapshot(w, new Survey(w.Files), "Release", null);
+        await BuildAndSnapshot(w, new Survey(w.Files), "Release", Check(w, new Survey(w.Files), "Release").Prior);
+
+        // The catalog loses the line that made item f1: Items' partitions differ from the snapshot's.
+        w.Files.WriteAllText("raw/f1", "not an item\n");
+        var prior = Check(w, new Survey(w.Files), "Release").Prior;
+        Assert.NotNull(prior);
+        var (outcome, whyNot) = await BuildAndSnapshot(w, new Survey(w.Files), "Release", prior); // and compares the saved digest
+
+        Assert.True(outcome.Succeeded);
+        Assert.Null(whyNot);
+        Assert.DoesNotContain(outcome.Nodes, n => n.Name == "Items[item=f1]");
+        Assert.Contains(outcome.Nodes, n => n.Name == "Items[item=f2]");
+    }
+
+    [Fact]
     public async Task A_touched_input_holds_by_its_content_and_the_snapshot_answers_at_once()
     {
         using var w = new TestWorkspace();
@@ -335,7 +357,22 @@ public sealed class IncrementalVerdictTests
         var session = new BuildSession(PipelineModel.Load(pipeline), w.Workspace with { FileSystem = witnessing }, w.State, executor,
             SilentReporter.Instance, options);
         var outcome = await session.RunAsync(CancellationToken.None);
-        return (outcome, UpToDateSnapshot.Save(w.Workspace, [target], outcome.Succeeded, outcome.Nodes, outcome.Targets, witnessing.Witnesses(), started, outcome.RunId, [], prior,
-            contents ? session.Hasher.LearnedOf : null));
+        var whyNot = UpToDateSnapshot.Save(w.Workspace, [target], outcome.Succeeded, outcome.Nodes, outcome.Targets, witnessing.Witnesses(), started, outcome.RunId, [], prior,
+            contents ? session.Hasher.LearnedOf : null);
+        // A build with prior verdicts may save the digest its check found unchanged instead of folding every node again:
+        // it must be the one folded from the nodes.
+        if (whyNot is null) Assert.Equal(DeclarationsDigest.Of(outcome.Nodes, outcome.Targets).ToString(), SavedDigest(w, target));
+        return (outcome, whyNot);
+    }
+
+    /// <summary>The declarations digest written in the snapshot of <paramref name="target"/> (after the magic, format, stamp and arguments).</summary>
+    private static string SavedDigest(TestWorkspace w, string target)
+    {
+        using var r = new BinaryReader(new MemoryStream(w.Workspace.FileSystem.ReadAllBytes(UpToDateSnapshot.PathFor(w.Workspace, [target]))));
+        r.ReadString();
+        r.ReadInt32();
+        r.ReadString();
+        for (var n = r.ReadInt32(); n > 0; n--) r.ReadString();
+        return r.ReadString();
     }
 }
