@@ -229,6 +229,7 @@ public sealed partial class BuildSession
                 }
                 queue.Dequeue();
                 node.State = NodeState.Running;
+                _progress?.NodeRan();
                 if (group.Length > 0) _groupRunning[group] = _groupRunning.GetValueOrDefault(group) + GroupWeight(node);
                 _running[node.Name] = (invocation, node.Index);
                 _reporter.Started(node);
@@ -303,7 +304,7 @@ public sealed partial class BuildSession
             }
             node.State = NodeState.Failed;
             _staleSignatures[node.Index] = null;
-            node.Error = result.Message ?? result.Status.ToString();
+            node.Error = result.Message ?? StateStore.StatusName(result.Status);
             if (!_options.KeepGoing) _stopDispatch = true;
             Finish(node);
         }
@@ -312,7 +313,7 @@ public sealed partial class BuildSession
     private string?[] TraceRow(Node node, Invocation invocation, RunResult result) =>
     [
         node.Name, node.Target.Name, node.Partition.ToString(), invocation.Attempt.ToString(CultureInfo.InvariantCulture), _executor!.Name,
-        result.Host, result.JobId, result.Status.ToString(), result.ExitCode?.ToString(CultureInfo.InvariantCulture),
+        result.Host, result.JobId, StateStore.StatusName(result.Status), result.ExitCode?.ToString(CultureInfo.InvariantCulture),
         result.StartedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture), result.EndedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
         TraceFile.Number(result.WallSeconds), TraceFile.Number(result.CpuSeconds), TraceFile.Number(result.PeakRssKb / 1024.0),
         invocation.Cores.ToString(CultureInfo.InvariantCulture), invocation.MemoryMb?.ToString(CultureInfo.InvariantCulture),

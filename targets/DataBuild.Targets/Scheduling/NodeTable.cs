@@ -13,7 +13,11 @@ internal sealed class NodeTable<T> where T : class
         get => index < _values.Count ? _values[index] : null;
         set
         {
-            while (_values.Count <= index) _values.Add(null);
+            if (_values.Count <= index)
+            {
+                _values.EnsureCapacity(index + 1); // once, not a doubling at a time up to a node at the end of a large build
+                while (_values.Count <= index) _values.Add(null);
+            }
             _values[index] = value;
         }
     }

@@ -150,6 +150,20 @@ public sealed partial class StateStore : IDisposable
         _ => Enum.Parse<BuildStatus>(text),
     };
 
+    /// <summary>
+    /// A status as the state stores it, its name: spelled out, as Enum.ToString would build its table of names by
+    /// reflection at the first record of every build.
+    /// </summary>
+    public static string StatusName(BuildStatus status) => status switch
+    {
+        BuildStatus.Succeeded => nameof(BuildStatus.Succeeded),
+        BuildStatus.Failed => nameof(BuildStatus.Failed),
+        BuildStatus.OutOfMemory => nameof(BuildStatus.OutOfMemory),
+        BuildStatus.TimedOut => nameof(BuildStatus.TimedOut),
+        BuildStatus.Cancelled => nameof(BuildStatus.Cancelled),
+        _ => status.ToString(),
+    };
+
     public BuildRecord? LoadBuild(long id) =>
         Query($"SELECT {BuildColumns} FROM builds WHERE id = $id", ReadBuild, ("$id", id)).FirstOrDefault();
 
@@ -217,7 +231,7 @@ public sealed partial class StateStore : IDisposable
             var id = BindBuild(insert, b).RunReturningInt64();
             ids.Add(id);
             var upsert = (b.Status == BuildStatus.Succeeded ? upsertGood : upsertFailed)
-                .Bind("$node", b.Node).Bind("$target", b.Target).Bind("$id", id).Bind("$status", b.Status.ToString());
+                .Bind("$node", b.Node).Bind("$target", b.Target).Bind("$id", id).Bind("$status", StatusName(b.Status));
             if (b.Status == BuildStatus.Succeeded) upsert.Bind("$key", b.TaskKey.ToBytes()).Bind("$out", b.OutputHash.ToBytes());
             upsert.Run();
         }
@@ -315,7 +329,7 @@ public sealed partial class StateStore : IDisposable
         "$run_id, $node, $target, $status, $task_key, $output_hash, $inputs, $outputs, $started, $ended, $exit_code, $wall_s, $cpu_s, $peak_rss_kb, $host, $executor, $job_id, $attempt, $log_path, $message";
 
     private static SqliteStatement BindBuild(SqliteStatement insert, BuildRecord b) => insert
-        .Bind("$run_id", b.RunId).Bind("$node", b.Node).Bind("$target", b.Target).Bind("$status", b.Status.ToString())
+        .Bind("$run_id", b.RunId).Bind("$node", b.Node).Bind("$target", b.Target).Bind("$status", StatusName(b.Status))
         .Bind("$task_key", b.TaskKey.ToBytes()).Bind("$output_hash", b.OutputHash.ToBytes())
         .Bind("$inputs", FormatInputs(b.Inputs)).Bind("$outputs", FormatOutputs(b.Outputs))
         .Bind("$started", b.StartedAt.ToString("O")).Bind("$ended", b.EndedAt.ToString("O"))

@@ -108,4 +108,18 @@ public sealed class StateStoreTests : IDisposable
         Assert.NotEqual(history[0].OutputHash, history[1].OutputHash);
         Assert.Single(ws.State.History("Features[quad=0]"));
     }
+
+    [Fact]
+    public void Statuses_are_stored_by_their_names_and_read_back()
+    {
+        using var ws = new TestWorkspace();
+        foreach (var status in Enum.GetValues<BuildStatus>())
+        {
+            Assert.Equal(status.ToString(), StateStore.StatusName(status));
+            var id = ws.State.BeginRun("build", DateTimeOffset.UnixEpoch);
+            ws.State.Record([new BuildRecord { Node = "N", Target = "N", RunId = id, Status = status, Inputs = [], Outputs = [],
+                StartedAt = DateTimeOffset.UnixEpoch, EndedAt = DateTimeOffset.UnixEpoch }], []);
+            Assert.Equal(status, ws.State.History("N")[0].Status);
+        }
+    }
 }
