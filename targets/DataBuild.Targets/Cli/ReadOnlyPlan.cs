@@ -28,7 +28,11 @@ internal sealed class ReadOnlyPlan : IDisposable
     public BuildOutcome Outcome { get; }
 
     /// <summary>The nodes of one target in this plan.</summary>
-    public static IEnumerable<Node> NodesOf(BuildOutcome outcome, TargetRun target) => target.Nodes.Select(i => outcome.Nodes[i]);
+    public static IEnumerable<Node> NodesOf(BuildOutcome outcome, TargetRun target)
+    {
+        // Not Select over the indices: LINQ's iterator over int is generic code compiled at run time.
+        foreach (var i in target.Nodes) yield return outcome.Nodes[i];
+    }
 
     public void Dispose() => _state.Dispose();
 }

@@ -70,7 +70,7 @@ internal static class Report
             foreach (var i in target.Nodes)
             {
                 var outputs = outcome.Nodes[i].OutputPaths();
-                for (var p = 0; p < outputs.Count; p++) paths.Add(outputs[p].Path);
+                for (var p = 0; p < outputs.Length; p++) paths.Add(outputs[p].Path);
             }
             if (paths.Count == 0) continue;
             lines.Add($"{selector.Target} outputs ({paths.Count}): {string.Join(", ", paths.Take(5).Select(workspace.FileSystem.FullPath))}{(paths.Count > 5 ? ", ..." : "")}");

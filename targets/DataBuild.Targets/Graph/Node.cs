@@ -88,8 +88,11 @@ public sealed class Node(int index, TargetSpec target, PartitionKey partition)
 
     private (string Name, string Path, bool IsDirectory)[]? _outputPaths;
 
-    /// <summary>Output paths by name, expanded for this partition (once: probes, argv, reports and dependents all ask).</summary>
-    public IReadOnlyList<(string Name, string Path, bool IsDirectory)> OutputPaths()
+    /// <summary>
+    /// Output paths by name, expanded for this partition (once: probes, argv, reports and dependents all ask). An array,
+    /// not a read-only list: through the interface, every caller would reach generic code over the tuple that is compiled at run time.
+    /// </summary>
+    public (string Name, string Path, bool IsDirectory)[] OutputPaths()
     {
         if (_outputPaths is { } known) return known;
         var outputs = Target.Outputs;
@@ -103,8 +106,8 @@ public sealed class Node(int index, TargetSpec target, PartitionKey partition)
     public Dictionary<string, string> OutputsByName()
     {
         var outputs = OutputPaths();
-        var byName = new Dictionary<string, string>(outputs.Count);
-        for (var i = 0; i < outputs.Count; i++) byName.Add(outputs[i].Name, outputs[i].Path);
+        var byName = new Dictionary<string, string>(outputs.Length);
+        for (var i = 0; i < outputs.Length; i++) byName.Add(outputs[i].Name, outputs[i].Path);
         return byName;
     }
 
@@ -112,7 +115,7 @@ public sealed class Node(int index, TargetSpec target, PartitionKey partition)
     public string? OutputPath(string name)
     {
         var outputs = OutputPaths();
-        for (var i = 0; i < outputs.Count; i++)
+        for (var i = 0; i < outputs.Length; i++)
             if (outputs[i].Name == name) return outputs[i].Path;
         return null;
     }

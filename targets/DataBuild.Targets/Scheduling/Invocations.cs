@@ -17,8 +17,8 @@ public static class Invocations
         var staging = $"{workspace.StateDirectory}/staging/{runId}/{Hash128.Of(node.Name).Short}";
         // Loops, not LINQ over the output tuples: generic code over value types is compiled at run time, at every build that runs a task.
         var paths = node.OutputPaths();
-        var outputs = new List<OutputBinding>(paths.Count);
-        for (var i = 0; i < paths.Count; i++)
+        var outputs = new List<OutputBinding>(paths.Length);
+        for (var i = 0; i < paths.Length; i++)
             outputs.Add(new OutputBinding(paths[i].Name, paths[i].Path, $"{staging}/{i}/{Path.GetFileName(paths[i].Path)}", paths[i].IsDirectory));
         var checkpoint = KeepsCheckpoint(target) ? CheckpointDirectory(workspace, node) : null;
         var scheduler = (profile ?? SchedulerProfile.Empty).Resolve(target.Name, needTime => target.Resources.Scheduler with

@@ -76,7 +76,7 @@ public sealed class UpToDateChecker
         {
             var signature = Signatures.Build(node, _nodes);
             var paths = node.OutputPaths();
-            var outputs = new (string Path, Hash128? Hash)[paths.Count];
+            var outputs = new (string Path, Hash128? Hash)[paths.Length];
             for (var i = 0; i < outputs.Length; i++) outputs[i] = (paths[i].Path, Hasher.Hash(paths[i].Path, input: false));
             return new Probe(null, signature, outputs);
         }

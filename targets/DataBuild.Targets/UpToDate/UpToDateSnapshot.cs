@@ -251,7 +251,7 @@ public sealed partial class UpToDateSnapshot
     {
         if (contents is null) return false;
         var outputs = node.OutputPaths();
-        for (var i = 0; i < outputs.Count; i++)
+        for (var i = 0; i < outputs.Length; i++)
             if (outputs[i].IsDirectory || !contents.ContainsKey(outputs[i].Path)) return false;
         return true;
     }
@@ -376,7 +376,9 @@ public sealed partial class UpToDateSnapshot
     /// <summary>The snapshot's verdicts with the nodes that rest on a changed path marked dirty; null when a changed path is no node's.</summary>
     private static PriorVerdicts? Verdicts(Contents read, List<(TargetSpec Spec, List<PartitionKey> Keys)> evaluated, HashSet<int> changes)
     {
-        var changed = new ChangedPaths(changes.Select(read.Witnesses.PathAt));
+        var paths = new List<string>(changes.Count);
+        foreach (var i in changes) paths.Add(read.Witnesses.PathAt(i));
+        var changed = new ChangedPaths(paths);
         var targets = new Dictionary<string, PriorVerdicts.TargetVerdicts>(StringComparer.Ordinal);
         var partitions = new Dictionary<string, List<PartitionKey>>(StringComparer.Ordinal);
         foreach (var (spec, keys) in evaluated)
