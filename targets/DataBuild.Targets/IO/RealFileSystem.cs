@@ -46,10 +46,69 @@ public sealed partial class RealFileSystem(string root) : IFileSystem
     }
 
     private const int StatRootFallback = int.MinValue; // the root cannot be opened: stat full paths instead
-    private const int OPath = 0x200000, ODirectory = 0x10000, OCloexec = 0x80000, ORdonly = 0;
+    private const int OPath = 0x200000, ODirectory = 0x10000, OCloexec = 0x80000, ORdonly = 0, OWronly = 1, ORdwr = 2, OCreat = 0x40, OTrunc = 0x200, OAppend = 0x400;
+    private const int LockSh = 1, LockEx = 2, LockNb = 4;
 
-    public Stream OpenRead(string path) =>
-        new FileStream(FullPath(path), FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+    public Stream OpenRead(string path)
+    {
+        if (!OperatingSystem.IsLinux()) return new FileStream(FullPath(path), FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        // Without the shared flock .NET takes on a file opened for reading: only DataBuild's own lock files are locked
+        // exclusively, and inputs and outputs are not those.
+        return Open(FullPath(path), FileMode.Open, FileAccess.Read, null, bufferSize: 1);
+    }
+
+    /// <summary>
+    /// A stream on <paramref name="full"/> as <c>new FileStream(full, mode, access, share, bufferSize)</c> opens it (the
+    /// exclusive flock of <see cref="FileShare.None"/>, the shared one of a read, the same exceptions), through open(2)
+    /// on Linux: .NET's own open returns its handle through a marshaller that makes it by reflection, with code compiled
+    /// at run time, at the first file of every build (bench/README.md, round 16). Appends are O_APPEND writes.
+    /// </summary>
+    public static FileStream OpenFile(string full, FileMode mode, FileAccess access, FileShare share = FileShare.Read, int bufferSize = 4096) =>
+        OperatingSystem.IsLinux() ? Open(full, mode, access, share, bufferSize) : new FileStream(full, mode, access, share, bufferSize);
+
+    private static FileStream Open(string full, FileMode mode, FileAccess access, FileShare? share, int bufferSize)
+    {
+        var flags = OCloexec | access switch { FileAccess.Read => ORdonly, FileAccess.Write => OWronly, _ => ORdwr } | mode switch
+        {
+            FileMode.Open => 0,
+            FileMode.OpenOrCreate => OCreat,
+            FileMode.Create => OCreat | OTrunc,
+            FileMode.Append => OCreat | OAppend,
+            _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "not a mode DataBuild opens files with"),
+        };
+        var fd = open(full, flags, 0b110_110_110); // 0666, less the umask, as .NET creates files
+        if (fd < 0) throw OpenError(full, Marshal.GetLastPInvokeError(), (flags & OCreat) != 0);
+        var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);
+        try
+        {
+            if (access == FileAccess.Read && IsDirectory(fd)) throw OpenError(full, Eisdir, creating: false);
+            // .NET's advisory locks: exclusive for FileShare.None, shared for a read; a filesystem without flock is not refused.
+            if (share is { } shared && (shared == FileShare.None || access == FileAccess.Read)
+                && flock(fd, (shared == FileShare.None ? LockEx : LockSh) | LockNb) != 0 && Marshal.GetLastPInvokeError() == Ewouldblock)
+                throw new IOException($"The process cannot access the file '{full}' because it is being used by another process.");
+            return new FileStream(handle, access, bufferSize);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    private static Exception OpenError(string full, int errno, bool creating) => errno switch
+    {
+        Enoent when creating || !Directory.Exists(Path.GetDirectoryName(full)) => new DirectoryNotFoundException($"Could not find a part of the path '{full}'."),
+        Enotdir => new DirectoryNotFoundException($"Could not find a part of the path '{full}'."),
+        Eacces or Eperm or Eisdir => new UnauthorizedAccessException($"Access to the path '{full}' is denied."),
+        _ => ErrorFor(full, "open", errno),
+    };
+
+    private static unsafe bool IsDirectory(int fd)
+    {
+        byte* buf = stackalloc byte[256];
+        byte empty = 0;
+        return statx(fd, &empty, AtEmptyPath, StatxBasicStats, buf) == 0 && FromStatx(buf).IsDirectory;
+    }
 
     /// <summary>The whole file, read on Linux with open(2) and read(2).</summary>
     public unsafe byte[] ReadAllBytes(string path)
@@ -114,9 +173,9 @@ public sealed partial class RealFileSystem(string root) : IFileSystem
 
     // Parents are created when the first attempt finds them missing, not before every call: a cold build creates,
     // appends to and renames several files per task, and a mkdir plus a stat before each was a tenth of its syscalls.
-    public Stream Create(string path) => WithParent(FullPath(path), full => new FileStream(full, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16));
+    public Stream Create(string path) => WithParent(FullPath(path), full => OpenFile(full, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16));
 
-    public Stream Append(string path) => WithParent(FullPath(path), full => new FileStream(full, FileMode.Append, FileAccess.Write, FileShare.ReadWrite));
+    public Stream Append(string path) => WithParent(FullPath(path), full => OpenFile(full, FileMode.Append, FileAccess.Write, FileShare.ReadWrite));
 
     private static T WithParent<T>(string full, Func<string, T> open) where T : class
     {
@@ -206,7 +265,7 @@ public sealed partial class RealFileSystem(string root) : IFileSystem
     private const int AtFdCwd = -100;
     private const uint RenameExchange = 2;
     private const uint StatxBasicStats = 0x7ff;
-    private const int Enoent = 2, Eintr = 4, Enotdir = 20;
+    private const int Eperm = 1, Enoent = 2, Eintr = 4, Ewouldblock = 11, Eacces = 13, Enotdir = 20, Eisdir = 21, AtEmptyPath = 0x1000;
 
     private static unsafe FileStat? StatLinux(int rootFd, string path, string root)
     {
@@ -236,6 +295,12 @@ public sealed partial class RealFileSystem(string root) : IFileSystem
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int open(string path, int flags, int mode);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int flock(int fd, int operation);
 
     [LibraryImport("libc", EntryPoint = "close")]
     private static partial int close(int fd);

@@ -19,7 +19,7 @@ public sealed class BuildLock : IDisposable
         try
         {
             // FileShare.None takes an exclusive flock on Unix.
-            stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            stream = IO.RealFileSystem.OpenFile(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -35,7 +35,8 @@ public sealed class BuildLock : IDisposable
         }
         // .NET takes a shared flock when opening for reading, which our exclusive lock refuses: the holder's
         // identity goes in a separate, unlocked file.
-        File.WriteAllText(path + ".info", $"pid {Environment.ProcessId} on {Environment.MachineName} since {DateTimeOffset.UtcNow:u}\n");
+        using (var info = IO.RealFileSystem.OpenFile(path + ".info", FileMode.Create, FileAccess.Write))
+            info.Write(System.Text.Encoding.UTF8.GetBytes($"pid {Environment.ProcessId} on {Environment.MachineName} since {DateTimeOffset.UtcNow:u}\n"));
         return new BuildLock(stream);
     }
 
@@ -66,7 +67,7 @@ public sealed class BuildLock : IDisposable
     {
         try
         {
-            using (new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite)) { }
+            using (IO.RealFileSystem.OpenFile(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite)) { }
             why = "";
             return true;
         }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using DataBuild.Graph;
 using DataBuild.Hashing;
 using DataBuild.IO;
@@ -11,7 +10,7 @@ namespace DataBuild.UpToDate;
 public sealed class SignatureBuilder(FileHasher hasher, ToolIdentity tools, IReadOnlyDictionary<string, string?> environment, ContainerEngines? containers = null)
 {
     // The task identity is the same for every partition of a target: hash it once, not once per node.
-    private readonly ConcurrentDictionary<TargetSpec, InputEntry> _taskEntries = new();
+    private readonly PerReference<TargetSpec, InputEntry> _taskEntries = new();
 
     public Signature Build(Node node, IReadOnlyList<Node> allNodes)
     {
@@ -80,9 +79,9 @@ public sealed class SignatureBuilder(FileHasher hasher, ToolIdentity tools, IRea
     /// </summary>
     private sealed record Layout(string[] PathNames, string[] TextNames, int[] Slots);
 
-    private readonly ConcurrentDictionary<TargetSpec, Layout> _layouts = new();
+    private readonly PerReference<TargetSpec, Layout> _layouts = new();
 
-    private Layout LayoutOf(TargetSpec target) => _layouts.GetOrAdd(target, static t =>
+    private Layout LayoutOf(TargetSpec target) => _layouts.Get(target, static t =>
     {
         var paths = new List<string>();
         var texts = new List<string>();
@@ -140,10 +139,9 @@ public sealed class SignatureBuilder(FileHasher hasher, ToolIdentity tools, IRea
         public Hash128 Hash { get; } = hash;
     }
 
-    private readonly ConcurrentDictionary<TargetSpec, DeclaredOnce> _declaredOnce = new();
+    private readonly PerReference<TargetSpec, DeclaredOnce> _declaredOnce = new();
 
-    private DeclaredOnce SharedDeclared(TargetSpec target) =>
-        _declaredOnce.TryGetValue(target, out var known) ? known : _declaredOnce.GetOrAdd(target, EvaluateDeclared);
+    private DeclaredOnce SharedDeclared(TargetSpec target) => _declaredOnce.Get(target, EvaluateDeclared);
 
     private DeclaredOnce EvaluateDeclared(TargetSpec t)
     {
@@ -174,9 +172,9 @@ public sealed class SignatureBuilder(FileHasher hasher, ToolIdentity tools, IRea
     }
 
     // "param:delay" once per declared input, not once per node.
-    private readonly ConcurrentDictionary<InputSpec, string> _entryNames = new(ReferenceEqualityComparer.Instance);
+    private readonly PerReference<InputSpec, string> _entryNames = new();
 
-    private string EntryName(InputSpec input) => _entryNames.GetOrAdd(input, i => i.Kind switch
+    private string EntryName(InputSpec input) => _entryNames.Get(input, static i => i.Kind switch
     {
         InputKind.Parameter => "param:", InputKind.Config => "config:", InputKind.Container => "container:",
         InputKind.Environment => "env:", InputKind.Secret => "secret:", _ => "tool:",
@@ -185,7 +183,7 @@ public sealed class SignatureBuilder(FileHasher hasher, ToolIdentity tools, IRea
     private static readonly Hash128 SecretHash = Hash128.Of("secret");
 
     private InputEntry TaskEntry(TargetSpec target) =>
-        _taskEntries.GetOrAdd(target, t => new("task", Hash128.Of(t.Task?.Identity ?? "none"), t.Task?.Identity ?? "none"));
+        _taskEntries.Get(target, static t => new("task", Hash128.Of(t.Task?.Identity ?? "none"), t.Task?.Identity ?? "none"));
 
     /// <summary>The entry of a parameter, config, container, environment or tool input; the text a task sees for the first three.</summary>
     private (InputEntry Entry, string? Text) DeclaredEntry(InputSpec input, PartitionKey partition, bool display = true)

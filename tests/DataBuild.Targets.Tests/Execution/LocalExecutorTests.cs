@@ -44,6 +44,16 @@ public sealed class LocalExecutorTests
     }
 
     [Fact]
+    public void The_memory_budget_is_what_the_kernel_says_is_available()
+    {
+        var line = File.ReadLines("/proc/meminfo").Single(l => l.StartsWith("MemAvailable:", StringComparison.Ordinal));
+        var kernelMb = long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024;
+
+        // Read a moment apart: within a gigabyte of each other.
+        Assert.InRange(LocalExecutor.AvailableMemoryMb(), Math.Max(1, kernelMb - 1024), kernelMb + 1024);
+    }
+
+    [Fact]
     public async Task Many_tasks_run_on_no_more_threads_than_jobs()
     {
         for (var i = 0; i < 40; i++) _files.WriteAllText($"raw/{i}", $"quad {i}");

@@ -50,6 +50,58 @@ public sealed class RealFileSystemTests : IDisposable
     }
 
     [Fact]
+    public void OpenRead_streams_a_file_and_fails_as_a_FileStream_would_for_what_cannot_be_read()
+    {
+        var big = new byte[300_000];
+        new Random(3).NextBytes(big);
+        File.WriteAllBytes(_dir.File("big.bin"), big);
+        Write("raw/q1", "quad 1\n");
+
+        using (var stream = _fs.OpenRead("big.bin"))
+        {
+            var read = new MemoryStream();
+            stream.CopyTo(read);
+            Assert.Equal(big, read.ToArray());
+            Assert.False(stream.CanWrite);
+        }
+        using (var stream = _fs.OpenRead(_dir.File("raw/q1")))
+            Assert.Equal("quad 1\n", new StreamReader(stream).ReadToEnd());
+        Assert.Throws<FileNotFoundException>(() => _fs.OpenRead("raw/q2"));
+        Assert.Throws<DirectoryNotFoundException>(() => _fs.OpenRead("raw/q1/below-a-file"));
+        Assert.Throws<UnauthorizedAccessException>(() => _fs.OpenRead("raw"));
+        // The descriptors are closed with their streams: a thousand opens leave the process's count where it was.
+        var before = Directory.GetFiles("/proc/self/fd").Length;
+        for (var i = 0; i < 1000; i++) _fs.OpenRead("raw/q1").Dispose();
+        Assert.InRange(Directory.GetFiles("/proc/self/fd").Length, 0, before + 5);
+    }
+
+    [Fact]
+    public void Files_are_created_truncated_appended_and_locked_as_FileStream_does()
+    {
+        using (var s = _fs.Create("logs/a/task.log")) s.Write("first, long\n"u8); // its directory made on the way
+        using (var s = _fs.Create("logs/a/task.log")) s.Write("second\n"u8);
+        using (var one = _fs.Append("logs/a/task.log"))
+        using (var two = _fs.Append("logs/a/task.log"))
+        {
+            one.Write("one\n"u8);
+            one.Flush();
+            two.Write("two\n"u8); // a second appender writes after the first, not over it
+        }
+        Assert.Equal("second\none\ntwo\n", File.ReadAllText(_dir.File("logs/a/task.log")));
+
+        var lockPath = _dir.File("lock");
+        using (RealFileSystem.OpenFile(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+        {
+            var second = Assert.Throws<IOException>(() => RealFileSystem.OpenFile(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+            Assert.Contains("being used by another process", second.Message);
+            Assert.Throws<IOException>(() => new FileStream(lockPath, FileMode.Open, FileAccess.Read, FileShare.Read)); // .NET's own open sees the lock
+        }
+        using (RealFileSystem.OpenFile(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None)) { } // released with its stream
+        Assert.Throws<DirectoryNotFoundException>(() => RealFileSystem.OpenFile(_dir.File("missing/x"), FileMode.Create, FileAccess.Write));
+        Assert.Throws<UnauthorizedAccessException>(() => RealFileSystem.OpenFile(_dir.File("logs"), FileMode.Create, FileAccess.Write));
+    }
+
+    [Fact]
     public void ReadAllBytes_reads_past_a_size_the_file_does_not_report()
     {
         // /proc files stat as empty and still have content: the read goes on until the end, not to the stat's size.
