@@ -51,11 +51,13 @@ public sealed class Node(int index, TargetSpec target, PartitionKey partition)
     /// <summary>Downstream nodes after the first, in the order they were joined.</summary>
     public List<int>? MoreDependents { get; private set; }
 
+    /// <summary>Joins a downstream node that depends on this one (materializing its target).</summary>
     public void AddDependent(int index)
     {
         if (FirstDependent < 0) FirstDependent = index;
         else (MoreDependents ??= []).Add(index);
     }
+
     public NodeState State { get; set; }
     public int WaitingOn { get; set; }
     public Hash128 OutputHash { get; set; }
