@@ -176,9 +176,11 @@ public static class DataBuildHost
     }
 
     /// <summary>
-    /// What <c>--version</c> prints: the engine's version and the runtime it runs on, self-contained (the runtime is
+    /// What <c>--version</c> prints: the engine's version and the runtime it runs on: native (engine and pipelines
+    /// compiled ahead into one executable, as ./build.sh compiles it in the background), self-contained (the runtime is
     /// next to the program, as ./build.sh publishes it) or shared (its fallback, or a test host).
     /// </summary>
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("SingleFile", "IL3000", Justification = "A native program is told apart before the location is read.")]
     public static string Version
     {
         get
@@ -186,8 +188,9 @@ public static class DataBuildHost
             var assembly = typeof(DataBuildHost).Assembly;
             var version = System.Reflection.CustomAttributeExtensions.GetCustomAttribute<System.Reflection.AssemblyInformationalVersionAttribute>(assembly)?.InformationalVersion
                 ?? assembly.GetName().Version?.ToString() ?? "unknown";
-            var runtime = Path.GetDirectoryName(typeof(object).Assembly.Location) == Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)
-                ? "self-contained" : "shared runtime";
+            var runtime = !System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported ? "native"
+                : Path.GetDirectoryName(typeof(object).Assembly.Location) == Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)
+                    ? "self-contained" : "shared runtime";
             return $"DataBuild {version} (.NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier}, {runtime})";
         }
     }

@@ -16,6 +16,7 @@ internal static class ProgramStamp
     public static string Current => _current ??= Compute().ToString();
 
     /// <summary>The program that decides: the files next to it (its code and the pipeline's) and the runtime.</summary>
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("SingleFile", "IL3000", Justification = "A native program has no runtime apart from its executable, which is one of the files next to it.")]
     private static Hash128 Compute()
     {
         var builder = new HashBuilder().Add(RuntimeInformation.FrameworkDescription).Add(RuntimeInformation.RuntimeIdentifier);
@@ -24,7 +25,7 @@ internal static class ProgramStamp
         for (var i = 0; i < paths.Count; i++) paths[i] = AppContext.BaseDirectory + paths[i];
         paths.Sort(Ordinal); // not StringComparer.Ordinal: its vector compare is compiled at run time
         paths.Add(AppContext.BaseDirectory);
-        paths.Add(typeof(object).Assembly.Location);
+        if (typeof(object).Assembly.Location is { Length: > 0 } runtime) paths.Add(runtime);
         foreach (var file in paths)
         {
             var stat = disk.Stat(file) ?? default;
