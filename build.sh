@@ -49,7 +49,7 @@ engine_hash() {
 
 pipelines_sources() {
   # The pipelines' C# files, relative to build/: Pipelines.*.cs, Products/, Program.cs, and any other (not the host's).
-  (cd "$root/build" && find . -type f -name '*.cs' -not -path './bin/*' -not -path './obj/*' -not -path './Host/*' | LC_ALL=C sort)
+  (cd "$root/build" && find . -type f -name '*.cs' -not -path './bin/*' -not -path './obj/*' -not -path './Host/*' -not -path './Native/*' | LC_ALL=C sort)
 }
 
 instruction_set() {
@@ -167,12 +167,17 @@ if [[ "${1:-}" == setup ]]; then shift; setup "$@"; exit 0; fi
 # the publish instead; DATABUILD_COMPILE=quick publishes for the shared runtime (~25 s against ~45 s with the
 # publish's framework already trimmed), for a session of editing the engine; each no-op then starts ~10 ms slower.
 # Switching recompiles the engine; an edit of build/ alone then recompiles only the pipelines, in any mode.
+# Unset, once the published program is current, the engine and the pipelines are also compiled ahead of time into one
+# native executable (build/Native/Native.csproj; a minute or two, in the background, niced), which the runs of those
+# sources then use: it starts without a runtime to load. DATABUILD_COMPILE=native waits for it; startup and quick never
+# use it (nor does `report`, whose charting library needs the runtime's reflection).
 requested="${DATABUILD_COMPILE:-}"
 case "$requested" in
-  ""|startup|quick) ;;
-  *) echo "error: DATABUILD_COMPILE='$requested' is not a compile mode; use 'startup' (the default) or 'quick'." >&2; exit 2 ;;
+  ""|startup|quick|native) ;;
+  *) echo "error: DATABUILD_COMPILE='$requested' is not a compile mode; use 'startup' (the default), 'quick' or 'native'." >&2; exit 2 ;;
 esac
 compile="${requested:-startup}"
+[[ "$compile" != native ]] || compile=startup  # the published program is compiled first, as in the default mode
 background="${DATABUILD_COMPILE_BACKGROUND:-}"  # set by this script for the background publish: compile, run nothing
 
 sources="$(engine_hash)"
@@ -391,6 +396,66 @@ if [[ ! -x "$exe" || "$recorded" != "$current" ]]; then
     fi
   ) 9>"$compile_lock"
 fi
-[[ -z "$background" ]] || exit 0
+[[ -z "$background" || "$requested" == native ]] || exit 0
+
+native="$root/build/bin/native"
+native_stamp="$root/build/obj/.databuild-native-stamp"
+native_failed="$root/build/obj/.databuild-native-failed"
+native_log="$root/build/obj/native.log"
+native_lock="$root/build/obj/.databuild-native.lock"
+
+# What the native program is compiled from: the engine, the pipelines and its own project file.
+native_hash() { echo "$(engine_hash) $(pipelines_hash) $(sha256sum < "$root/build/Native/Native.csproj" | cut -d' ' -f1)"; }
+native_want="$sources $pipelines $(sha256sum < "$root/build/Native/Native.csproj" | cut -d' ' -f1)"
+
+compile_native() {
+  # The native program of these sources, compiled into a copy of build/bin/native swapped in whole once it starts.
+  # Returns 1 where it cannot be compiled; why is in $native_log.
+  local dotnet want="$native_want" rid
+  case "$(uname -m)" in x86_64) rid=linux-x64 ;; aarch64|arm64) rid=linux-arm64 ;; *) echo "no native compiler for $(uname -m)" > "$native_log"; return 1 ;; esac
+  dotnet="$(find_dotnet)" || return 1
+  (
+    flock 9
+    rm -rf "$native".new.* "$native.old"  # what an interrupted compile left
+    [[ -x "$native/databuild" && "$(cat "$native_stamp" 2>/dev/null)" == "$want" ]] && exit 0
+    local next="$native.new.$$"
+    # Its own bin/ and obj/ (artifacts): the published program's builds and this one never share intermediate files.
+    if ! "$dotnet" publish "$root/build/Native/Native.csproj" -c Release -r "$rid" --artifacts-path "$root/build/obj/native" \
+           -o "$next" --nologo -v quiet -clp:NoSummary >"$native_log" 2>&1 9>&-; then
+      rm -rf "$next"; echo "$want" > "$native_failed"; exit 1
+    fi
+    rm -f "$next"/*.dbg "$next"/*.pdb  # debug symbols: ~50 MB no run reads
+    "$next/databuild" --version >>"$native_log" 2>&1 || { rm -rf "$next"; echo "$want" > "$native_failed"; exit 1; }
+    swap_in "$next" "$native" || exit 1
+    rm -f "$native_failed"
+    # Sources edited while they compiled: the next run compiles them again.
+    if [[ "$(native_hash)" == "$want" ]]; then echo "$want" > "$native_stamp"; else rm -f "$native_stamp"; fi
+  ) 9>"$native_lock"
+}
+
+if [[ "${1:-}" != report && ( -z "$requested" || "$requested" == native ) ]]; then
+  if [[ "$requested" == native ]]; then
+    if ! compile_native; then
+      [[ -n "$background" ]] && exit 1
+      grep -E ' error |error:' "$native_log" | sed -e "s|^ *$root/||" -e 's| \[[^]]*\]$||' | awk '!seen[$0]++' | head -20 >&2
+      echo "error: the native program could not be compiled (${native_log#"$root/"}); without DATABUILD_COMPILE=native, ./build.sh runs the published one." >&2
+      exit 2
+    fi
+    [[ -z "$background" ]] || exit 0
+  fi
+  if [[ -x "$native/databuild" && "$(cat "$native_stamp" 2>/dev/null)" == "$native_want" ]]; then
+    exec "$native/databuild" "$@"
+  fi
+  # Not compiled for these sources yet: once in the background (its own session, as the publish), not again for
+  # sources it failed on. Native AOT links with the system's C toolchain: without one, the published program it is.
+  if ! command -v gcc >/dev/null 2>&1 && ! command -v clang >/dev/null 2>&1; then
+    :
+  elif [[ "$(cat "$native_failed" 2>/dev/null)" == "$native_want" ]]; then
+    echo "note: the native program failed to compile for these sources (${native_log#"$root/"}); this run uses the published one. 'DATABUILD_COMPILE=native ./build.sh --version' tries again and shows why." >&2
+  elif flock -n "$native_lock" true 2>/dev/null && flock -n "$compile_lock" true 2>/dev/null; then
+    setsid bash -c 'DATABUILD_COMPILE=native DATABUILD_COMPILE_BACKGROUND=1 nice -n 10 "$1"' native "$root/build.sh" \
+      </dev/null >/dev/null 2>&1 &
+  fi
+fi
 [[ -f "$bin/libcoreclr.so" ]] || runtime_root  # not self-contained
 exec "$exe" "$@"

@@ -78,9 +78,20 @@ else
   cp "$here"/fanout/PlanBench/*.cs "$here"/fanout/PlanBench/*.csproj "$src/bench/fanout/PlanBench/"
 fi
 echo "Measuring DataBuild $commit; compiling build/ and the bench program ..." >&2
-(cd "$work" && DATABUILD_COMPILE="${DATABUILD_COMPILE:-startup}" "$src/build.sh" --help > "$work/help.txt")  # waits for the engine's publish
-# The program ./build.sh runs (ReadyToRun under build/bin/publish since 8f155bd's round; bin/Release before).
-exe="$src/build/bin/publish/databuild"
+# The program ./build.sh runs once its compiles are done: the native one (build/bin/native, since round 17), waited
+# for; an engine from before it has no native mode and runs the published one (waited for too).
+mode="${DATABUILD_COMPILE:-native}"
+if ! (cd "$work" && DATABUILD_COMPILE="$mode" "$src/build.sh" --help > "$work/help.txt" 2> "$work/logs/compile.log"); then
+  if [[ "$mode" == native ]] && grep -q "is not a compile mode" "$work/logs/compile.log"; then
+    mode=startup
+    (cd "$work" && DATABUILD_COMPILE=startup "$src/build.sh" --help > "$work/help.txt") || exit 1
+  else
+    cat "$work/logs/compile.log" >&2; exit 1
+  fi
+fi
+# ReadyToRun under build/bin/publish since 8f155bd's round; bin/Release before.
+exe="$src/build/bin/native/databuild"
+[[ "$mode" == native && -x "$exe" ]] || exe="$src/build/bin/publish/databuild"
 [[ -x "$exe" ]] || exe="$src/build/bin/Release/net10.0/databuild"
 [[ -x "$exe" ]] || { echo "error: ./build.sh compiled no databuild program under build/bin/publish or build/bin/Release/net10.0" >&2; exit 1; }
 dotnet build "$src/bench/fanout/PlanBench/DataBuild.Bench.Fanout.csproj" -c Release --nologo -v quiet -clp:NoSummary \

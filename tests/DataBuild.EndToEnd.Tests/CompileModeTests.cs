@@ -1,3 +1,5 @@
+using DataBuild.EndToEnd.Tests.Support;
+
 namespace DataBuild.EndToEnd.Tests;
 
 [CollectionDefinition(nameof(CompileModeTests), DisableParallelization = true)]
@@ -32,7 +34,7 @@ public sealed class CompileModeTests : IDisposable
         Run(_work.Path, Path.Combine(_copy.Path, "build.sh"), args, mode is null ? [] : new() { ["DATABUILD_COMPILE"] = mode });
 
     [Fact]
-    public void Switching_between_the_startup_and_quick_programs_and_back_always_gives_a_program_that_starts()
+    public void Switching_between_the_startup_native_and_quick_programs_and_back_always_gives_a_program_that_starts()
     {
         // A fresh copy, default mode: the run does not wait for the engine's publish; it runs a JIT-compiled program
         // and publishes in the background.
@@ -46,14 +48,26 @@ public sealed class CompileModeTests : IDisposable
         // publishes itself if that has not started yet); then a default run has nothing to compile.
         var startup = BuildSh("startup", "--version");
         var published = BuildSh(null, "--version");
-        var quick = BuildSh("quick", "--version");
-        var back = BuildSh("startup", "--version");
-
         Assert.True(startup.Code == 0, startup.Output);
         Assert.Contains("self-contained)", startup.Output);
         Assert.True(published.Code == 0, published.Output);
         Assert.DoesNotContain("Compiling", published.Output);
         Assert.Contains("self-contained)", published.Output);
+
+        // That default run, with the published program current, started the native compile in the background;
+        // DATABUILD_COMPILE=native waits for it (its lock), and the default runs after it use the native program.
+        var native = BuildSh("native", "--version");
+        Assert.True(native.Code == 0, native.Output);
+        Assert.Matches(@"(?m)^DataBuild \S+ \(\.NET [0-9.]+, linux-x64, native\)$", native.Output);
+        Assert.True(File.Exists(Path.Combine(_copy.Path, "build", "bin", "native", "databuild")));
+        var nativeDefault = BuildSh(null, "--version");
+        Assert.True(nativeDefault.Code == 0, nativeDefault.Output);
+        Assert.DoesNotContain("Compiling", nativeDefault.Output);
+        Assert.Contains("native)", nativeDefault.Output);
+        SameProductsFromTheNativeAndThePublishedProgram();
+
+        var quick = BuildSh("quick", "--version");
+        var back = BuildSh("startup", "--version");
         Assert.True(quick.Code == 0, quick.Output);
         Assert.Contains("shared runtime)", quick.Output);
         Assert.True(back.Code == 0, back.Output);
@@ -145,6 +159,62 @@ public sealed class CompileModeTests : IDisposable
         Assert.Contains("Compiling the pipelines (build/)", rerun.Output);
         Assert.Contains("[default: 9] ($DATABUILD_FANOUT_QUADS)", rerun.Output);
         Assert.Empty(Directory.GetDirectories(Path.Combine(_copy.Path, "build", "bin"), "publish.new.*"));
+    }
+
+    /// <summary>
+    /// The native program (default mode) and the published one (startup) build the fan-out workload and the ZTF example
+    /// in two directories, from the same generated inputs: the same nodes run, the products are the same bytes, an
+    /// edited input rebuilds the same nodes in both, and `report` (the published program's) reads the native run.
+    /// </summary>
+    private void SameProductsFromTheNativeAndThePublishedProgram()
+    {
+        using var other = new TempDirectory();
+        foreach (var dir in new[] { _work.Path, other.Path })
+        {
+            Directory.CreateDirectory(Path.Combine(dir, "raw"));
+            for (var q = 0; q < 20; q++) File.WriteAllText(Path.Combine(dir, "raw", $"q{q}"), $"quad {q}\n");
+        }
+        string[][] builds = [["FanoutAll", "--fanout-quads", "20"], ["Predictions", "--fields", "296"]];
+        foreach (var build in builds)
+        {
+            var native = BuildSh(null, build);
+            var published = BuildSh2(other.Path, "startup", build);
+            Assert.True(native.Code == 0, native.Output);
+            Assert.True(published.Code == 0, published.Output);
+            Assert.Equal(Built(published.Output), Built(native.Output));
+            Assert.NotEmpty(Built(native.Output));
+        }
+        File.WriteAllText(Path.Combine(_work.Path, "raw", "q3"), "edited\n");
+        File.WriteAllText(Path.Combine(other.Path, "raw", "q3"), "edited\n");
+        var nativeEdit = BuildSh(null, builds[0]);
+        var publishedEdit = BuildSh2(other.Path, "startup", builds[0]);
+        Assert.Equal(["FanoutAll", "FanoutFeatures[group=0,quad=3]", "FanoutGroups[group=0]"], Built(nativeEdit.Output));
+        Assert.Equal(Built(publishedEdit.Output), Built(nativeEdit.Output));
+        var noOp = BuildSh(null, builds[1]);
+        Assert.Contains("Nothing to do", noOp.Output);
+
+        string[] products = ["all.txt", "groups", "features", "out"];
+        var files = products.SelectMany(p => Files(_work.Path, p)).ToList();
+        Assert.Contains(Path.Combine("out", "ztf", "field=296", "predictions.parquet"), files);
+        Assert.Equal(files, products.SelectMany(p => Files(other.Path, p)).ToList());
+        foreach (var file in files)
+            Assert.True(File.ReadAllBytes(Path.Combine(_work.Path, file)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(other.Path, file))), $"{file} differs");
+
+        var report = BuildSh(null, "report", "--last", "-o", "report.html");
+        Assert.True(report.Code == 0, report.Output);
+        Assert.True(File.Exists(Path.Combine(_work.Path, "report.html")));
+    }
+
+    private (int Code, string Output) BuildSh2(string directory, string mode, string[] args) =>
+        Run(directory, Path.Combine(_copy.Path, "build.sh"), args, new() { ["DATABUILD_COMPILE"] = mode });
+
+    private static List<string> Built(string output) => [.. Driver.BuiltNodes(output.Split('\n')).Order(StringComparer.Ordinal)];
+
+    private static IEnumerable<string> Files(string root, string path)
+    {
+        var full = Path.Combine(root, path);
+        if (File.Exists(full)) return [path];
+        return Directory.GetFiles(full, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(root, f)).Order(StringComparer.Ordinal);
     }
 
     /// <summary>Starts ./build.sh in its own process group and kills the whole group once it says it is compiling.</summary>

@@ -44,7 +44,7 @@ public sealed class FanoutBuildTests : IDisposable
         var result = await Driver.RunAsync(_ws.Path, new Dictionary<string, string> { ["DATABUILD_COMPILE"] = "fastest" }, "--version");
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("DATABUILD_COMPILE='fastest' is not a compile mode; use 'startup' (the default) or 'quick'.", result.Stderr);
+        Assert.Contains("DATABUILD_COMPILE='fastest' is not a compile mode; use 'startup' (the default), 'quick' or 'native'.", result.Stderr);
         Assert.Empty(result.Stdout);
     }
 

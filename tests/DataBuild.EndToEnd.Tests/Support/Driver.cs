@@ -26,9 +26,7 @@ public static partial class Driver
         // The tests run the published program: told to, build.sh waits for its publish rather than running a first
         // JIT-compiled program while publishing in the background (CompileModeTests covers that), unless the caller
         // chose a mode.
-        var mode = Environment.GetEnvironmentVariable("DATABUILD_COMPILE") is { Length: > 0 }
-            ? new Dictionary<string, string>() : new Dictionary<string, string> { ["DATABUILD_COMPILE"] = "startup" };
-        using var running = await StartAsync(dir.Path, mode, ["--help"]);
+        using var running = await StartAsync(dir.Path, new Dictionary<string, string>(), ["--help"]);
         var result = await running.WaitAsync(TimeSpan.FromMinutes(20));
         if (result.ExitCode != 0) throw new InvalidOperationException($"./build.sh --help failed ({result.ExitCode}):\n{result.Stderr}");
     });
@@ -68,6 +66,10 @@ public static partial class Driver
             info.ArgumentList.Add(BuildScript);
         }
         foreach (var a in args) info.ArgumentList.Add(a);
+        // The published program in every run, unless the caller chose a mode: in the default mode ./build.sh would
+        // compile the native program in the background and switch to it partway through the tests (CompileModeTests
+        // covers that, in a copy of the checkout).
+        if (Environment.GetEnvironmentVariable("DATABUILD_COMPILE") is not { Length: > 0 }) info.Environment["DATABUILD_COMPILE"] = "startup";
         foreach (var (name, value) in environment) info.Environment[name] = value;
         return new RunningDriver(Process.Start(info) ?? throw new InvalidOperationException("build.sh did not start"));
     }
