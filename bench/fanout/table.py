@@ -149,7 +149,7 @@ product_bytes = pb["value"] if pb and isinstance(pb["value"], int) else None
 if pb:
     opens = results.get(f"databuild.noop_product_opens.{probe}", {}).get("value", "?")
     state_bytes = results.get(f"databuild.noop_state_bytes.{probe}", {}).get("value", "?")
-    extra.append(f"| bytes of product files read by a no-op, {size(probe)} quads (strace -y) | {pb['value']} bytes ({opens} opens; state DB: {state_bytes} bytes) | 0 | "
+    extra.append(f"| bytes of product files read by a no-op, {size(probe)} quads (strace -y) | {pb['value']} bytes ({opens} opens; read under .databuild/, the up-to-date snapshot and the state database: {state_bytes} bytes) | 0 | "
                  f"{'not measured' if product_bytes is None else 'met' if product_bytes == 0 else 'MISSED'} |")
 
 # ---- Slurm ----
