@@ -178,7 +178,7 @@ public sealed class CompileModeTests : IDisposable
         foreach (var build in builds)
         {
             var native = BuildSh(null, build);
-            var published = BuildSh2(other.Path, "startup", build);
+            var published = BuildShIn(other.Path, "startup", build);
             Assert.True(native.Code == 0, native.Output);
             Assert.True(published.Code == 0, published.Output);
             Assert.Equal(Built(published.Output), Built(native.Output));
@@ -187,7 +187,7 @@ public sealed class CompileModeTests : IDisposable
         File.WriteAllText(Path.Combine(_work.Path, "raw", "q3"), "edited\n");
         File.WriteAllText(Path.Combine(other.Path, "raw", "q3"), "edited\n");
         var nativeEdit = BuildSh(null, builds[0]);
-        var publishedEdit = BuildSh2(other.Path, "startup", builds[0]);
+        var publishedEdit = BuildShIn(other.Path, "startup", builds[0]);
         Assert.Equal(["FanoutAll", "FanoutFeatures[group=0,quad=3]", "FanoutGroups[group=0]"], Built(nativeEdit.Output));
         Assert.Equal(Built(publishedEdit.Output), Built(nativeEdit.Output));
         var noOp = BuildSh(null, builds[1]);
@@ -205,7 +205,8 @@ public sealed class CompileModeTests : IDisposable
         Assert.True(File.Exists(Path.Combine(_work.Path, "report.html")));
     }
 
-    private (int Code, string Output) BuildSh2(string directory, string mode, string[] args) =>
+    /// <summary>The copy's ./build.sh in another working directory, in compile mode <paramref name="mode"/>.</summary>
+    private (int Code, string Output) BuildShIn(string directory, string mode, string[] args) =>
         Run(directory, Path.Combine(_copy.Path, "build.sh"), args, new() { ["DATABUILD_COMPILE"] = mode });
 
     private static List<string> Built(string output) => [.. Driver.BuiltNodes(output.Split('\n')).Order(StringComparer.Ordinal)];
