@@ -52,6 +52,11 @@ pipelines_sources() {
   (cd "$root/build" && find . -type f -name '*.cs' -not -path './bin/*' -not -path './obj/*' -not -path './Host/*' -not -path './Native/*' | LC_ALL=C sort)
 }
 
+runtime_id() {
+  # The .NET runtime identifier of this machine (linux-x64, linux-arm64), or nothing where none is published.
+  case "$(uname -m)" in x86_64) echo linux-x64 ;; aarch64|arm64) echo linux-arm64 ;; esac
+}
+
 instruction_set() {
   # Precompile for x86-64-v3 (AVX2, BMI1/2, FMA, LZCNT, MOVBE) when the compiling machine has it (build/Build.csproj).
   # LZCNT ("abm") is not asked of /proc/cpuinfo: some hypervisors (Firecracker) leave the flag out while the CPU has it,
@@ -290,7 +295,7 @@ if [[ ! -x "$exe" || "$recorded" != "$current" ]]; then
       log="$(mktemp)"
       next="$bin.new.$$"  # made beside the current program and swapped in whole, never over it
       args="$root/build/obj/pipelines/csc.rsp"  # the compiler's arguments for the pipelines, written with the engine
-      case "$(uname -m)" in x86_64) rid=linux-x64 ;; aarch64|arm64) rid=linux-arm64 ;; *) rid="" ;; esac
+      rid="$(runtime_id)"
       fail() {
         if grep -q ' error CS' "$log"; then
           compiler_errors "$log"
@@ -405,14 +410,15 @@ native_log="$root/build/obj/native.log"
 native_lock="$root/build/obj/.databuild-native.lock"
 
 # What the native program is compiled from: the engine, the pipelines and its own project file.
-native_hash() { echo "$(engine_hash) $(pipelines_hash) $(sha256sum < "$root/build/Native/Native.csproj" | cut -d' ' -f1)"; }
-native_want="$sources $pipelines $(sha256sum < "$root/build/Native/Native.csproj" | cut -d' ' -f1)"
+native_project_hash() { sha256sum < "$root/build/Native/Native.csproj" | cut -d' ' -f1; }
+native_want="$sources $pipelines $(native_project_hash)"
 
 compile_native() {
   # The native program of these sources, compiled into a copy of build/bin/native swapped in whole once it starts.
   # Returns 1 where it cannot be compiled; why is in $native_log.
   local dotnet want="$native_want" rid
-  case "$(uname -m)" in x86_64) rid=linux-x64 ;; aarch64|arm64) rid=linux-arm64 ;; *) echo "no native compiler for $(uname -m)" > "$native_log"; return 1 ;; esac
+  rid="$(runtime_id)"
+  [[ -n "$rid" ]] || { echo "no native compiler for $(uname -m)" > "$native_log"; return 1; }
   dotnet="$(find_dotnet)" || return 1
   (
     flock 9
@@ -429,7 +435,7 @@ compile_native() {
     swap_in "$next" "$native" || exit 1
     rm -f "$native_failed"
     # Sources edited while they compiled: the next run compiles them again.
-    if [[ "$(native_hash)" == "$want" ]]; then echo "$want" > "$native_stamp"; else rm -f "$native_stamp"; fi
+    if [[ "$(engine_hash) $(pipelines_hash) $(native_project_hash)" == "$want" ]]; then echo "$want" > "$native_stamp"; else rm -f "$native_stamp"; fi
   ) 9>"$native_lock"
 }
 

@@ -11,9 +11,6 @@ internal sealed class PerReference<TKey, TValue> where TKey : class
     private Dictionary<TKey, TValue> _values = new(ReferenceEqualityComparer.Instance);
     private readonly object _adding = new();
 
-    /// <summary>The value of <paramref name="key"/> when it has been made.</summary>
-    public bool TryGet(TKey key, out TValue value) => Volatile.Read(ref _values).TryGetValue(key, out value!);
-
     /// <summary>The value of <paramref name="key"/>, made by <paramref name="make"/> the first time (perhaps twice at once; one is kept).</summary>
     public TValue Get(TKey key, Func<TKey, TValue> make)
     {

@@ -140,9 +140,10 @@ public sealed class SignatureBuilder(FileHasher hasher, ToolIdentity tools, IRea
     }
 
     private readonly PerReference<TargetSpec, DeclaredOnce> _declaredOnce = new();
+    private Func<TargetSpec, DeclaredOnce>? _evaluateDeclared;
 
-    // Looked up first: the method group would be a new delegate at every call, and this is called once per node.
-    private DeclaredOnce SharedDeclared(TargetSpec target) => _declaredOnce.TryGet(target, out var known) ? known : _declaredOnce.Get(target, EvaluateDeclared);
+    // The delegate made once: a method group is a new delegate at every call, and this is called once per node.
+    private DeclaredOnce SharedDeclared(TargetSpec target) => _declaredOnce.Get(target, _evaluateDeclared ??= EvaluateDeclared);
 
     private DeclaredOnce EvaluateDeclared(TargetSpec t)
     {
