@@ -122,10 +122,14 @@ for n in sizes:
         wrapped, bare = value(f"databuild-wrapper.noop.{n}"), value(f"databuild.noop.{n}")
         extra.append(f"| `./build.sh` no-op, {size(n)} quads (engine binary alone: {bare:.3f} s) | {wrapped:.3f} s; "
                      f"overhead {wrapped - bare:.3f} s | <= 0.3 s overhead | {verdict(wrapped - bare, 0.3, lambda v: f'{v:.3f} s')} |")
+    first = value(f"databuild-first.noop.{n}")
+    if first is not None:
+        extra.append(f"| first no-op after the cold build (its up-to-date snapshot, restored before each run), {size(n)} quads | "
+                     f"{first:.3f} s, {value(f'databuild-first.noop.{n}', 'rss_mb'):.0f} MB | | |")
     full = value(f"databuild-full.noop.{n}")
     if full is not None:
         full_rss = value(f"databuild-full.noop.{n}", "rss_mb")
-        extra.append(f"| no-op checked in full (`DATABUILD_SNAPSHOT=0`: state, graph, every stat; what the first no-op after a cold build does), "
+        extra.append(f"| no-op checked in full (`DATABUILD_SNAPSHOT=0`: state, graph, every stat; what a command line with no snapshot does), "
                      f"{size(n)} quads | {full:.3f} s, {full_rss:.0f} MB | | |")
     p = value(f"databuild-plan.noop.{n}")
     if p is not None:
@@ -195,11 +199,17 @@ goals.append(("plan 1M partitions", "<= 10 s",
               verdict(ps["value"], 10, lambda v: f"{v:.2f} s") if ps and plan_n == 1000000
               else f"not measured (this run planned {size(plan_n)}: {ps['value']:.2f} s)" if ps else "not measured"))
 goals.append(("10k Slurm tasks", "<= 10 sbatch calls", slurm_goal))
-for n in sizes:
+# Issue 23 sets its goals at 10k and 100k quads; the rows of other sizes are in the table above, without a goal.
+for n in (10000, 100000):
     for kind, what in (("edit", "one input edited"), ("touch", "one input touched")):
         x = ratio(value(f"databuild.{kind}_interleaved.{n}"), value(f"ninja.{kind}_interleaved.{n}"))
         if x is not None:
             goals.append((f"{what}, {size(n)} quads (issue 23)", "<= 1.0x Ninja", verdict(x, 1.0, lambda v: f"{v:.2f}x interleaved")))
+first = ratio(value("databuild-first.noop.100000"), value("ninja.noop.100000"))
+first_rss = value("databuild-first.noop.100000", "rss_mb")
+goals.append(("first no-op after a build, 100k quads (issue 23)", "<= 1.0x Ninja, <= 200 MB",
+              "not measured" if first is None else
+              f"{'met' if first <= 1.0 and first_rss <= 200 else 'MISSED'} ({first:.2f}x Ninja's no-op in blocks, {first_rss:.0f} MB)"))
 cold_rss = value("databuild.cold.10000", "rss_mb")
 if cold_rss is not None:
     goals.append(("peak RSS, cold build, 10k quads (issue 23)", "<= 150 MB", verdict(cold_rss, 150, lambda v: f"{v:.0f} MB")))

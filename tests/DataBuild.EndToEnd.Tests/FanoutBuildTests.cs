@@ -64,8 +64,7 @@ public sealed class FanoutBuildTests : IDisposable
     public async Task A_build_saves_an_up_to_date_snapshot_that_answers_the_next_rerun_until_something_changes()
     {
         var cold = await _ws.Build();
-        var full = await _ws.Build(); // after a cold build, the next checks in full and saves the snapshot
-        var answered = await _ws.Build();
+        var answered = await _ws.Build(); // a cold build saves its snapshot too: its outputs known by the hashes it wrote
         var snapshots = Directory.GetFiles(_ws.File(".databuild/uptodate"));
         var before = File.ReadAllBytes(snapshots[0]);
         File.WriteAllText(_ws.Raw(70), "quad seventy\n");
@@ -76,12 +75,11 @@ public sealed class FanoutBuildTests : IDisposable
         var touched = await _ws.Build();
 
         Assert.Equal(0, cold.ExitCode);
-        Assert.Equal(0, full.ExitCode);
-        Assert.DoesNotContain("unchanged since run", full.Output);
+        Assert.Equal(Quads + 5, cold.Built.Count);
         Assert.Single(snapshots);
         Assert.Equal(0, answered.ExitCode);
         Assert.Contains($"Nothing to do: all {Quads + 5} nodes are up to date", answered.Output);
-        Assert.Matches(@"\(\d+\.\d\d s; \d+ files and directories unchanged since run \d+ found them up to date\)", answered.Output);
+        Assert.Matches(@"\(\d+\.\d\d s; \d+ files and directories unchanged since run 1 found them up to date\)", answered.Output);
         Assert.Equal(0, afterEdit.ExitCode);
         Assert.Equal(Sorted(["FanoutAll", "FanoutFeatures[group=1,quad=70]", "FanoutGroups[group=1]"]), Sorted(afterEdit.Built));
         Assert.NotEqual(before, replaced); // a run that writes the state replaces the snapshot

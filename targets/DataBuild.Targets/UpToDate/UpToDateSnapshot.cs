@@ -85,17 +85,9 @@ public sealed partial class UpToDateSnapshot
         var fs = workspace.FileSystem;
         var older = PathFor(workspace, arguments);
         if (fs.Stat(older) is not null) fs.Delete(older);
-        var built = 0;
         foreach (var node in nodes)
-        {
             if (!node.IsDone) return "not every node was up to date or built";
-            if (node.State == NodeState.Built) built++;
-        }
         if (!succeeded) return "not every node was up to date or built";
-        // After a cold build the next one checks in full and saves the snapshot then: saving it here would add to the
-        // build's memory at its peak, for one faster no-op.
-        if (built > nodes.Count / 2)
-            return $"{built} of {nodes.Count} nodes were built: the next build checks in full";
         var witnesses = new Dictionary<(WitnessKind, string), Witness>(WitnessKeys.Instance);
         var untrusted = new HashSet<string>(StringComparer.Ordinal);
         foreach (var w in observed)
