@@ -203,7 +203,15 @@ goals.append(("10k Slurm tasks", "<= 10 sbatch calls", slurm_goal))
 for n in (10000, 100000):
     for kind, what in (("edit", "one input edited"), ("touch", "one input touched")):
         x = ratio(value(f"databuild.{kind}_interleaved.{n}"), value(f"ninja.{kind}_interleaved.{n}"))
-        if x is not None:
+        if x is None:
+            continue
+        if kind == "edit" and n == 10000:
+            # The issue sets a memory goal on this row too.
+            rss = value(f"databuild.{kind}_interleaved.{n}", "rss_mb")
+            goals.append((f"{what}, {size(n)} quads (issue 23)", "<= 1.0x Ninja, <= 40 MB",
+                          "not measured" if rss is None else
+                          f"{'met' if x <= 1.0 and rss <= 40 else 'MISSED'} ({x:.2f}x interleaved, {rss:.0f} MB)"))
+        else:
             goals.append((f"{what}, {size(n)} quads (issue 23)", "<= 1.0x Ninja", verdict(x, 1.0, lambda v: f"{v:.2f}x interleaved")))
 first = ratio(value("databuild-first.noop.100000"), value("ninja.noop.100000"))
 first_rss = value("databuild-first.noop.100000", "rss_mb")
@@ -211,8 +219,11 @@ goals.append(("first no-op after a build, 100k quads (issue 23)", "<= 1.0x Ninja
               "not measured" if first is None else
               f"{'met' if first <= 1.0 and first_rss <= 200 else 'MISSED'} ({first:.2f}x Ninja's no-op in blocks, {first_rss:.0f} MB)"))
 cold_rss = value("databuild.cold.10000", "rss_mb")
+cold_x = x_ninja("cold", 10000)
 if cold_rss is not None:
-    goals.append(("peak RSS, cold build, 10k quads (issue 23)", "<= 150 MB", verdict(cold_rss, 150, lambda v: f"{v:.0f} MB")))
+    goals.append(("peak RSS, cold build, 10k quads (issue 23)", "<= 150 MB with cold time <= 1.1x Ninja",
+                  "not measured" if cold_x is None else
+                  f"{'met' if cold_rss <= 150 and cold_x <= 1.1 else 'MISSED'} ({cold_rss:.0f} MB, {cold_x:.2f}x)"))
 goals.append(("product bytes read by a no-op", "0", "not measured" if product_bytes is None
               else "met" if product_bytes == 0 else f"MISSED ({product_bytes} bytes)"))
 
