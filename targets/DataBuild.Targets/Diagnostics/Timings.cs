@@ -5,7 +5,7 @@ namespace DataBuild.Diagnostics;
 /// <summary>
 /// Phase timings for profiling a build from the outside: with DATABUILD_TIMINGS=1 each phase is printed, to stderr
 /// when the process exits, with the milliseconds since the process started and since the previous phase, the CPU
-/// time (all threads) since the previous phase, GC counts and the methods compiled at run time so far (ReadyToRun
+/// time (all threads) since the previous phase, GC counts, the resident memory then and the methods compiled at run time so far (ReadyToRun
 /// code covers the rest; each one compiled costs start-up time). A mark only records a clock, the CPU time and the
 /// counters: formatting and the console would cost milliseconds of their own at the start of a short run and move
 /// them into the phase after. Off, a mark costs one branch. DATABUILD_TIMINGS=alloc adds the sampled allocations by
@@ -19,7 +19,7 @@ public static class Timings
     private static readonly Lock? Gate = Enabled ? new() : null; // only with timings on: a first Lock is not free
 
     // A class: a list of a struct of ours would be compiled at run time, at every start, even with timings off.
-    private sealed record Entry(string Phase, DateTime At, TimeSpan Cpu, int Gen0, int Gen1, int Gen2, long Allocated, long Compiled, TimeSpan Compiling);
+    private sealed record Entry(string Phase, DateTime At, TimeSpan Cpu, int Gen0, int Gen1, int Gen2, long Allocated, long Compiled, TimeSpan Compiling, long Rss);
 
     /// <summary>A phase with a count (formatted only when timings are on: a cold build marks every batch).</summary>
     public static void Mark(string phase, int count)
@@ -31,7 +31,7 @@ public static class Timings
     {
         if (!Enabled) return;
         var entry = new Entry(phase, DateTime.UtcNow, Environment.CpuUsage.TotalTime, GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
-            GC.GetTotalAllocatedBytes(), System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
+            GC.GetTotalAllocatedBytes(), System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime(), Environment.WorkingSet);
         lock (Gate!) Entries!.Add(entry);
     }
 
@@ -64,7 +64,7 @@ public static class Timings
             {
                 var ms = (e.At - start).TotalMilliseconds;
                 var cpuMs = e.Cpu.TotalMilliseconds;
-                error.WriteLine($"[timings] {ms,8:F1} ms  +{ms - previousMs,7:F1}  cpu +{cpuMs - previousCpuMs,7:F1}  {e.Phase}  (gc {e.Gen0}/{e.Gen1}/{e.Gen2}, {e.Allocated >> 20} MB allocated, jit {e.Compiled} methods {e.Compiling.TotalMilliseconds:F1} ms)");
+                error.WriteLine($"[timings] {ms,8:F1} ms  +{ms - previousMs,7:F1}  cpu +{cpuMs - previousCpuMs,7:F1}  {e.Phase}  (gc {e.Gen0}/{e.Gen1}/{e.Gen2}, {e.Allocated >> 20} MB allocated, rss {e.Rss >> 20} MB, jit {e.Compiled} methods {e.Compiling.TotalMilliseconds:F1} ms)");
                 (previousMs, previousCpuMs) = (ms, cpuMs);
             }
             Entries!.Clear();

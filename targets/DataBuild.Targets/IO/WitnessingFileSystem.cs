@@ -21,7 +21,7 @@ public readonly record struct Witness(WitnessKind Kind, string Path, FileStat? S
 /// </summary>
 public sealed class WitnessingFileSystem(IFileSystem inner) : IFileSystem
 {
-    private readonly ThreadLocal<List<Witness>> _seen = new(() => [], trackAllValues: true);
+    private readonly ThreadLocal<Log> _seen = new(() => new Log(), trackAllValues: true);
 
     /// <summary>Everything observed so far, in no particular order, repeats included.</summary>
     public List<Witness> Witnesses() => [.. Observed()];
@@ -30,11 +30,70 @@ public sealed class WitnessingFileSystem(IFileSystem inner) : IFileSystem
     /// The same, read where it was recorded rather than copied (a cold build observes a few stats per file: a copy
     /// would add to its memory at its peak). Call it once the observing threads are done.
     /// </summary>
-    public IEnumerable<Witness> Observed()
+    public IReadOnlyCollection<Witness> Observed() => new Observations(_seen.Values);
+
+    private sealed class Observations(IList<Log> logs) : IReadOnlyCollection<Witness>
     {
-        foreach (var list in _seen.Values)
-            foreach (var witness in list)
-                yield return witness;
+        public int Count
+        {
+            get
+            {
+                var count = 0;
+                foreach (var log in logs) count += log.Count;
+                return count;
+            }
+        }
+
+        public IEnumerator<Witness> GetEnumerator()
+        {
+            foreach (var log in logs)
+            {
+                foreach (var chunk in log.Full)
+                    foreach (var witness in chunk)
+                        yield return witness;
+                for (var i = 0; i < log.Used; i++) yield return log.Current[i];
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
+    /// <summary>
+    /// One thread's observations in fixed-size chunks: a full check observes a few hundred thousand stats, which a list
+    /// would copy into ever larger arrays as it grows, each left on the large-object heap until a full collection.
+    /// </summary>
+    private sealed class Log
+    {
+        private const int ChunkSize = 4096;
+
+        /// <summary>The chunks filled so far, each <see cref="ChunkSize"/> long.</summary>
+        public List<Witness[]> Full { get; } = [];
+
+        /// <summary>The chunk being filled, its first <see cref="Used"/> entries set (small at first: most threads observe little).</summary>
+        public Witness[] Current { get; private set; } = new Witness[16];
+
+        public int Used { get; private set; }
+
+        public int Count => Full.Count * ChunkSize + Used;
+
+        public void Add(Witness witness)
+        {
+            if (Used == Current.Length)
+            {
+                if (Current.Length < ChunkSize)
+                {
+                    var larger = new Witness[Math.Min(ChunkSize, 2 * Current.Length)];
+                    Current.CopyTo(larger, 0);
+                    Current = larger;
+                }
+                else
+                {
+                    Full.Add(Current);
+                    (Current, Used) = (new Witness[ChunkSize], 0);
+                }
+            }
+            Current[Used++] = witness;
+        }
     }
 
     public FileStat? Stat(string path)

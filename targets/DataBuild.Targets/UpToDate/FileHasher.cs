@@ -24,7 +24,16 @@ public sealed class FileHasher(IFileSystem fileSystem, Task<Dictionary<string, F
     private Dictionary<string, FileRecord>? _cache;
 
     // Loaded by the state in the background while targets are materialized; the first hash waits for it.
-    private Dictionary<string, FileRecord> Cache => _cache ??= cacheLoad.GetAwaiter().GetResult();
+    private Dictionary<string, FileRecord> Cache => _cache ?? LoadCache();
+
+    private Dictionary<string, FileRecord> LoadCache()
+    {
+        var cache = cacheLoad.GetAwaiter().GetResult();
+        // A check that hashes every recorded file learns about as many: sized once, not grown by doubling through them.
+        if (Learns)
+            lock (_learned) _learned.EnsureCapacity(cache.Count);
+        return _cache = cache;
+    }
 
     private FileRecord? Cached(string path) => _lookup is { } lookup ? lookup(path) : Cache.GetValueOrDefault(path);
 

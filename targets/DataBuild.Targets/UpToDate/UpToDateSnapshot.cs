@@ -88,14 +88,20 @@ public sealed partial class UpToDateSnapshot
         foreach (var node in nodes)
             if (!node.IsDone) return "not every node was up to date or built";
         if (!succeeded) return "not every node was up to date or built";
-        var witnesses = new Dictionary<(WitnessKind, string), Witness>(WitnessKeys.Instance);
+        // Sized up front, not grown through a few hundred thousand paths by copying itself a dozen times at the build's
+        // memory peak: for every observation, but no more than an input and an output per node (a cold build observes
+        // its paths several times each; a pipeline with more files per node grows it from there).
+        var capacity = observed is IReadOnlyCollection<Witness> all ? Math.Min(all.Count, 2 * nodes.Count) + 2 : 0;
+        var witnesses = new Dictionary<(WitnessKind, string), Witness>(capacity, WitnessKeys.Instance);
         var untrusted = new HashSet<string>(StringComparer.Ordinal);
         foreach (var w in observed)
         {
             if (witnesses.TryGetValue((w.Kind, w.Path), out var earlier) && !Same(earlier, w)) untrusted.Add(w.Path);
             witnesses[(w.Kind, w.Path)] = w;
         }
-        foreach (var state in new[] { workspace.StatePath, workspace.StatePath + "-wal" })
+        // Made once: the workspace makes it anew (a full path) at every call, and every witness is compared with it.
+        var statePath = workspace.StatePath;
+        foreach (var state in new[] { statePath, statePath + "-wal" })
             witnesses[(WitnessKind.Stat, state)] = new Witness(WitnessKind.Stat, state, fs.Stat(state), default);
         var (files, wholeSeconds) = (0, 0);
         foreach (var w in witnesses.Values)
@@ -109,9 +115,9 @@ public sealed partial class UpToDateSnapshot
         var tick = (files > 0 || carriedCoarse is not null) && (carriedCoarse ?? true) && wholeSeconds == files ? CoarseTick : FineTick;
         var trustedBefore = (buildStarted - tick).ToUnixTimeMilliseconds() * 1_000_000;
         foreach (var w in witnesses.Values)
-            if (w.Stat is { IsDirectory: false } s && (s.MtimeNs >= trustedBefore || s.CtimeNs >= trustedBefore) && !IsState(workspace, w.Path))
+            if (w.Stat is { IsDirectory: false } s && (s.MtimeNs >= trustedBefore || s.CtimeNs >= trustedBefore) && !IsState(statePath, w.Path))
                 untrusted.Add(w.Path);
-        var contents = learned is null ? null : KnownContents(workspace, witnesses, untrusted, learned);
+        var contents = learned is null ? null : KnownContents(workspace, statePath, witnesses, untrusted, learned);
 
         var recheck = new bool[nodes.Count];
         var rechecked = 0;
@@ -215,13 +221,13 @@ public sealed partial class UpToDateSnapshot
     /// its witness becomes its stat now, marked racy when that is still within a tick of now (its content is then
     /// read at every check until it is old enough).
     /// </summary>
-    private static Dictionary<string, WitnessTable.Content> KnownContents(Workspace workspace, Dictionary<(WitnessKind, string), Witness> witnesses,
+    private static Dictionary<string, WitnessTable.Content> KnownContents(Workspace workspace, string statePath, Dictionary<(WitnessKind, string), Witness> witnesses,
         HashSet<string> untrusted, Func<string, FileHasher.Learned?> learned)
     {
         var contents = new Dictionary<string, WitnessTable.Content>(witnesses.Count, StringComparer.Ordinal);
         foreach (var w in witnesses.Values)
         {
-            if (w.Kind != WitnessKind.Stat || IsState(workspace, w.Path) || learned(w.Path) is not { Conflicting: false } known) continue;
+            if (w.Kind != WitnessKind.Stat || IsState(statePath, w.Path) || learned(w.Path) is not { Conflicting: false } known) continue;
             var untrustedStat = untrusted.Contains(w.Path);
             if ((untrustedStat ? workspace.FileSystem.Stat(w.Path) : w.Stat) is not { IsDirectory: false } now || !now.SameContentAs(known.Stat)) continue;
             var racy = false;
@@ -432,6 +438,6 @@ public sealed partial class UpToDateSnapshot
         public int GetHashCode((WitnessKind Kind, string Path) key) => key.Path.GetHashCode() * 3 + (int)key.Kind;
     }
 
-    private static bool IsState(Workspace workspace, string path) => path.StartsWith(workspace.StatePath, StringComparison.Ordinal);
+    private static bool IsState(string statePath, string path) => path.StartsWith(statePath, StringComparison.Ordinal);
 
 }

@@ -51,14 +51,17 @@ internal sealed class WitnessTable
         var kinds = new byte[witnesses.Count];
         var numbers = new long[4 * witnesses.Count];
         var hashes = new Hash128[witnesses.Count];
-        var paths = new MemoryStream();
+        // The paths' block sized first and encoded in place: no array per path, nor a stream grown and copied out.
+        var bytes = 0;
+        foreach (var w in witnesses) bytes += Encoding.UTF8.GetByteCount(w.Path) + 1;
+        var paths = new byte[bytes];
         var starts = new int[witnesses.Count];
-        var i = 0;
+        var (i, at) = (0, 0);
         foreach (var w in witnesses)
         {
-            starts[i] = (int)paths.Length;
-            paths.Write(Encoding.UTF8.GetBytes(w.Path));
-            paths.WriteByte(0);
+            starts[i] = at;
+            at += Encoding.UTF8.GetBytes(w.Path, paths.AsSpan(at));
+            paths[at++] = 0;
             var n = numbers.AsSpan(4 * i, 4);
             switch (w.Kind)
             {
@@ -81,7 +84,7 @@ internal sealed class WitnessTable
             }
             i++;
         }
-        return new WitnessTable(kinds, numbers, paths.ToArray(), starts, hashes);
+        return new WitnessTable(kinds, numbers, paths, starts, hashes);
     }
 
     public void Write(BinaryWriter o)
