@@ -69,7 +69,9 @@ public sealed class WitnessingFileSystem(IFileSystem inner) : IFileSystem
         /// <summary>The chunks filled so far, each <see cref="ChunkSize"/> long.</summary>
         public List<Witness[]> Full { get; } = [];
 
-        /// <summary>The chunk being filled, its first <see cref="Used"/> entries set (small at first: most threads observe little).</summary>
+        /// <summary>
+        /// The chunk being filled, its first <see cref="Used"/> entries set (small at first: most threads observe little).
+        /// </summary>
         public Witness[] Current { get; private set; } = new Witness[16];
 
         public int Used { get; private set; }
