@@ -8,8 +8,8 @@ namespace DataBuild.Diagnostics;
 /// time (all threads) since the previous phase, GC counts, the resident memory then, and the methods compiled at run
 /// time so far (ReadyToRun code covers the rest; each one compiled costs start-up time). A mark only records a clock,
 /// the CPU time and the counters: formatting and the console would cost milliseconds of their own at the start of a
-/// short run and move them into the phase after. Off, a mark costs one branch. DATABUILD_TIMINGS=alloc adds the sampled allocations by
-/// type. Marks may come from any thread.
+/// short run and move them into the phase after. Off, a mark costs one branch. DATABUILD_TIMINGS=alloc adds the
+/// sampled allocations by type. Marks may come from any thread.
 /// </summary>
 public static class Timings
 {

@@ -78,7 +78,7 @@ public sealed partial class UpToDateSnapshot
     /// Call it after the state is closed, holding the build lock.
     /// </summary>
     public static string? Save(Workspace workspace, IReadOnlyList<string> arguments, bool succeeded, IReadOnlyList<Node> nodes,
-        IReadOnlyList<TargetRun> targets, IEnumerable<Witness> observed, DateTimeOffset buildStarted, long runId, IReadOnlyList<string> outputLines,
+        IReadOnlyList<TargetRun> targets, IReadOnlyCollection<Witness> observed, DateTimeOffset buildStarted, long runId, IReadOnlyList<string> outputLines,
         PriorVerdicts? prior = null, Func<string, FileHasher.Learned?>? learned = null)
     {
         // An older snapshot of this command never outlives the build (the state's own run does the same for all of them).
@@ -91,8 +91,7 @@ public sealed partial class UpToDateSnapshot
         // Sized up front, not grown through a few hundred thousand paths by copying itself a dozen times at the build's
         // memory peak: for every observation, but no more than an input and an output per node (a cold build observes
         // its paths several times each; a pipeline with more files per node grows it from there).
-        var capacity = observed is IReadOnlyCollection<Witness> all ? Math.Min(all.Count, 2 * nodes.Count) + 2 : 0;
-        var witnesses = new Dictionary<(WitnessKind, string), Witness>(capacity, WitnessKeys.Instance);
+        var witnesses = new Dictionary<(WitnessKind, string), Witness>(Math.Min(observed.Count, 2 * nodes.Count) + 2, WitnessKeys.Instance);
         var untrusted = new HashSet<string>(StringComparer.Ordinal);
         foreach (var w in observed)
         {
